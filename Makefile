@@ -1,0 +1,94 @@
+# smtpspec - a conformance test suite for SMTP servers.
+#
+#   make            build bin/smtpspec
+#   make test       install missing packages (as root), unit and integration tests
+#   make demo       run the whole catalogue against a private Postfix on loopback
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make clean
+#
+# One non-recursive Makefile; objects in build/; V=1 shows the commands.
+
+VERSION := 0.1.0
+PREFIX ?= /usr/local
+DATADIR ?= $(PREFIX)/share/smtpspec
+BINDIR ?= $(PREFIX)/bin
+
+CC ?= cc
+PKGS := libuv jansson
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CUNIT_CFLAGS := $(shell pkg-config --cflags cunit 2>/dev/null)
+CUNIT_LIBS := $(shell pkg-config --libs cunit 2>/dev/null)
+
+WARNINGS := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wvla \
+	-Wwrite-strings -Wformat=2 -Wshadow -Wpointer-arith -Wno-format-nonliteral \
+	-Wno-format-truncation
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(PKG_CFLAGS) \
+	-DSSP_VERSION='"$(VERSION)"' -DSSP_DATADIR='"$(DATADIR)"' -MMD -MP
+LDLIBS := $(PKG_LIBS)
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+HARNESS_SRC := $(filter-out harness/main.c,$(wildcard harness/*.c))
+REPORT_SRC := $(wildcard reports/*.c)
+LIB_OBJ := $(patsubst %.c,build/%.o,$(HARNESS_SRC) $(REPORT_SRC))
+MAIN_OBJ := build/harness/main.o
+TEST_SRC := $(wildcard harness/tests/*.c)
+TEST_OBJ := $(patsubst %.c,build/%.o,$(TEST_SRC))
+
+.DELETE_ON_ERROR:
+.PHONY: all test unit integration demo deps install clean
+
+all: bin/smtpspec
+
+bin/smtpspec: $(LIB_OBJ) $(MAIN_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+build/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+build/harness/tests/%.o: harness/tests/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) $(CUNIT_CFLAGS) -c -o $@ $<
+
+build/unit-tests: $(LIB_OBJ) $(TEST_OBJ)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CUNIT_LIBS)
+
+# Packages first (a fresh machine has none of them), then a fresh build.
+deps:
+	@scripts/install-deps.sh
+
+test: deps
+	@$(MAKE) --no-print-directory bin/smtpspec build/unit-tests
+	@$(MAKE) --no-print-directory unit integration
+
+unit: build/unit-tests
+	$(Q)./build/unit-tests harness/tests
+
+integration: bin/smtpspec
+	$(Q)sh harness/tests/integration.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory bin/smtpspec
+	$(Q)sh scripts/demo.sh
+
+install: bin/smtpspec
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)
+	install -m 755 bin/smtpspec $(DESTDIR)$(BINDIR)/smtpspec
+	cp -R vectors suites $(DESTDIR)$(DATADIR)/
+
+clean:
+	rm -rf build bin
+
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJ:.o=.d)

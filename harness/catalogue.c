@@ -1,0 +1,786 @@
+/*
+ * catalogue.c - the vector loader: JSON files to ssp_vector_t.
+ *
+ * The format is documented in docs/vectors.md.  Every field is checked:
+ * types, ranges, unknown fields, the id's shape against rfc and section,
+ * macros in raw strings, variable names and regular expressions.  The first
+ * error stops the load and is reported at file:line:column.
+ */
+#include "catalogue.h"
+
+#include "buf.h"
+#include "escape.h"
+#include "jsonfile.h"
+#include "limits.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Load context: one file, the vector being built, the names it may use. */
+typedef struct {
+	ssp_jfile_t *f;
+	const ssp_profile_t *profile;
+	const char *captured[SSP_VARS_MAX]; /* names captured by earlier steps */
+	unsigned ncaptured;
+} lctx_t;
+
+static const char *const vector_keys[] = {
+	"id", "title", "rfc", "section", "level", "quote", "description",
+	"requires", "prelude", "steps", "comment", NULL,
+};
+static const char *const step_keys[] = {
+	"send", "send_raw", "pipeline", "data", "dot_stuff", "expect", "repeat",
+	"pause_ms", "setup", "comment", NULL,
+};
+static const char *const expect_keys[] = {
+	"code", "warn", "skip", "enhanced", "text", "capture", "timeout_ms",
+	"close", "silence_ms", "comment", NULL,
+};
+
+/* known - variable-name check for ssp_vars_scan. */
+static int known(const char *name, void *ctx)
+{
+	lctx_t *l = ctx;
+	unsigned i;
+
+	if (ssp_profile_known(l->profile, name))
+		return 1;
+	for (i = 0; i < l->ncaptured; i++) {
+		if (strcmp(l->captured[i], name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* check_vars - every ${name} in s[0..n) must be known. */
+static int check_vars(lctx_t *l, const char *s, size_t n)
+{
+	ssp_vars_err_t err;
+
+	if (ssp_vars_scan(s, n, known, l, &err) != 0)
+		return ssp_jfile_error(l->f, 0, "%s (at byte %zu of the string)", err.text, err.offset);
+	return 0;
+}
+
+/* one_code - add one code value (integer or pattern string) to set. */
+static int one_code(lctx_t *l, json_t *v, ssp_codes_t *set, int *any)
+{
+	if (json_is_integer(v)) {
+		json_int_t c = json_integer_value(v);
+		if (c < 100 || c > 599)
+			return ssp_jfile_error(l->f, 0, "reply code %lld is outside 100-599", (long long)c);
+		if (ssp_codes_add(set, (unsigned)c, (unsigned)c) != 0)
+			return ssp_jfile_error(l->f, 0, "more than %d codes", SSP_CODES_MAX);
+		return 0;
+	}
+	if (json_is_string(v)) {
+		const char *s = json_string_value(v);
+		if (any && strcmp(s, "any") == 0) {
+			*any = 1;
+			return 0;
+		}
+		if (ssp_codes_parse(set, s) != 0)
+			return ssp_jfile_error(l->f, 0, "\"%s\" is not a reply code pattern (e.g. \"250\", \"2xx\", \"55x\")", s);
+		return 0;
+	}
+	return ssp_jfile_error(l->f, 0, "must be a reply code (250), a pattern (\"2xx\") or a list of them, not %s",
+			       ssp_jfile_type_name(v));
+}
+
+/* codes - parse a code, a pattern or an array of them at obj.key. */
+static int codes(lctx_t *l, json_t *obj, const char *key, ssp_codes_t *set, int *any)
+{
+	json_t *v = json_object_get(obj, key);
+	int rc = 0;
+
+	if (v == NULL)
+		return 0;
+	ssp_jfile_push_key(l->f, key);
+	if (json_is_array(v)) {
+		size_t i;
+		json_t *e;
+		if (json_array_size(v) == 0)
+			rc = ssp_jfile_error(l->f, 0, "must not be empty");
+		json_array_foreach(v, i, e) {
+			if (rc)
+				break;
+			ssp_jfile_push_index(l->f, i);
+			rc = one_code(l, e, set, any);
+			ssp_jfile_pop(l->f);
+		}
+	} else {
+		rc = one_code(l, v, set, any);
+	}
+	ssp_jfile_pop(l->f);
+	return rc;
+}
+
+/* regex - compile the string at obj.key (case-insensitive ERE). */
+static int regex(lctx_t *l, json_t *obj, const char *key, char **src, regex_t *re)
+{
+	const char *s;
+	char msg[200];
+	int err;
+
+	if (ssp_jfile_string(l->f, obj, key, 1, &s, NULL) != 0)
+		return -1;
+	ssp_jfile_push_key(l->f, key);
+	err = regcomp(re, s, REG_EXTENDED | REG_ICASE | REG_NEWLINE);
+	if (err != 0) {
+		regerror(err, re, msg, sizeof(msg));
+		ssp_jfile_error(l->f, 0, "bad regular expression: %s", msg);
+		ssp_jfile_pop(l->f);
+		return -1;
+	}
+	ssp_jfile_pop(l->f);
+	*src = strdup(s);
+	if (*src == NULL) {
+		regfree(re);
+		return ssp_jfile_error(l->f, 0, "out of memory");
+	}
+	return 0;
+}
+
+/* enhanced - "enhanced": true, or a pattern "2.1.5" / "2.x.x". */
+static int enhanced(lctx_t *l, json_t *obj, ssp_expect_t *e)
+{
+	json_t *v = json_object_get(obj, "enhanced");
+	int part[3], i = 0, rc = 0;
+	const char *s;
+
+	if (v == NULL)
+		return 0;
+	ssp_jfile_push_key(l->f, "enhanced");
+	e->enhanced = 1;
+	e->enh_class = e->enh_subject = e->enh_detail = -1;
+	if (json_is_true(v)) {
+		ssp_jfile_pop(l->f);
+		return 0;
+	}
+	if (!json_is_string(v)) {
+		rc = ssp_jfile_error(l->f, 0, "must be true or a pattern such as \"2.1.5\" or \"5.x.x\"");
+		goto out;
+	}
+	s = json_string_value(v);
+	for (i = 0; i < 3; i++) {
+		int val = 0, digits = 0;
+		if (*s == 'x' || *s == 'X') {
+			val = -1;
+			s++;
+		} else {
+			while (*s >= '0' && *s <= '9' && digits < 3) {
+				val = val * 10 + (*s++ - '0');
+				digits++;
+			}
+			if (digits == 0 || (i == 0 && (val < 2 || val > 5 || val == 3)))
+				break;
+		}
+		part[i] = val;
+		if (i < 2 && *s++ != '.')
+			break;
+	}
+	if (i < 3 || *s != '\0') {
+		rc = ssp_jfile_error(l->f, 0, "\"%s\" is not an enhanced status code pattern (class 2, 4 or 5; \"2.1.5\", \"5.x.x\")",
+				     json_string_value(v));
+		goto out;
+	}
+	e->enh_class = part[0];
+	e->enh_subject = part[1];
+	e->enh_detail = part[2];
+out:
+	ssp_jfile_pop(l->f);
+	return rc;
+}
+
+/* expect_one - one expectation: a code shorthand or an object. */
+static int expect_one(lctx_t *l, json_t *v, ssp_expect_t *e)
+{
+	long long n;
+	int flag = 0;
+
+	memset(e, 0, sizeof(*e));
+	e->kind = SSP_EXPECT_REPLY;
+	if (json_is_integer(v) || json_is_string(v))
+		return one_code(l, v, &e->pass, &e->any_code);
+	if (!json_is_object(v))
+		return ssp_jfile_error(l->f, 0, "an expectation is a reply code, a pattern or an object, not %s",
+				       ssp_jfile_type_name(v));
+	if (ssp_jfile_check_keys(l->f, v, expect_keys))
+		return -1;
+	n = 0;
+	if (ssp_jfile_uint(l->f, v, "timeout_ms", 0, 1, 3600000, &n))
+		return -1;
+	e->timeout_ms = (unsigned)n;
+	if (ssp_jfile_bool(l->f, v, "close", &flag))
+		return -1;
+	if (json_object_get(v, "close") != NULL && !flag)
+		return ssp_jfile_error(l->f, 0, "\"close\" can only be true");
+	n = 0;
+	if (ssp_jfile_uint(l->f, v, "silence_ms", 0, 1, 600000, &n))
+		return -1;
+	if (flag || n) {
+		static const char *const only[] = { "close", "silence_ms", "timeout_ms", "comment", NULL };
+		if (flag && n)
+			return ssp_jfile_error(l->f, 0, "an expectation is either \"close\" or \"silence_ms\", not both");
+		if (ssp_jfile_check_keys(l->f, v, only))
+			return -1;
+		e->kind = flag ? SSP_EXPECT_CLOSE : SSP_EXPECT_SILENCE;
+		e->silence_ms = (unsigned)n;
+		return 0;
+	}
+	if (json_object_get(v, "code") == NULL)
+		return ssp_jfile_error(l->f, 0, "a reply expectation needs \"code\" (use \"any\" to accept every code)");
+	if (codes(l, v, "code", &e->pass, &e->any_code) || codes(l, v, "warn", &e->warn, NULL) ||
+	    codes(l, v, "skip", &e->skip, NULL) || enhanced(l, v, e))
+		return -1;
+	if (json_object_get(v, "text") && regex(l, v, "text", &e->text_src, &e->text_re))
+		return -1;
+	if (json_object_get(v, "capture")) {
+		static const char *const cap_keys[] = { "var", "regex", NULL };
+		json_t *c = json_object_get(v, "capture");
+		const char *var;
+		int rc;
+
+		ssp_jfile_push_key(l->f, "capture");
+		if (!json_is_object(c))
+			rc = ssp_jfile_error(l->f, 0, "must be an object {\"var\": NAME, \"regex\": ERE}");
+		else if ((rc = ssp_jfile_check_keys(l->f, c, cap_keys)) == 0 &&
+			 (rc = ssp_jfile_string(l->f, c, "var", 1, &var, NULL)) == 0) {
+			if (!ssp_vars_valid_name(var) || ssp_profile_known(l->profile, var))
+				rc = ssp_jfile_error(l->f, 0, "capture var \"%s\": a new name of [a-z0-9_] is needed", var);
+			else if (l->ncaptured >= SSP_VARS_MAX)
+				rc = ssp_jfile_error(l->f, 0, "too many captures");
+			else if ((e->capture_var = strdup(var)) == NULL)
+				rc = ssp_jfile_error(l->f, 0, "out of memory");
+			else if ((rc = regex(l, c, "regex", &e->capture_src, &e->capture_re)) == 0)
+				l->captured[l->ncaptured++] = e->capture_var;
+		}
+		ssp_jfile_pop(l->f);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+/* expectations - "expect": one expectation or an array of them. */
+static int expectations(lctx_t *l, json_t *step, ssp_step_t *s)
+{
+	json_t *v = json_object_get(step, "expect");
+	size_t i, n;
+	int rc = 0;
+
+	if (v == NULL)
+		return 0;
+	ssp_jfile_push_key(l->f, "expect");
+	n = json_is_array(v) ? json_array_size(v) : 1;
+	if (n == 0 || n > 1000) {
+		rc = ssp_jfile_error(l->f, 0, "must hold 1 to 1000 expectations");
+		goto out;
+	}
+	s->expect = calloc(n, sizeof(*s->expect));
+	if (s->expect == NULL) {
+		rc = ssp_jfile_error(l->f, 0, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		if (json_is_array(v)) {
+			ssp_jfile_push_index(l->f, i);
+			rc = expect_one(l, json_array_get(v, i), &s->expect[i]);
+			ssp_jfile_pop(l->f);
+		} else {
+			rc = expect_one(l, v, &s->expect[i]);
+		}
+		s->nexpect = (unsigned)i + 1;
+	}
+out:
+	ssp_jfile_pop(l->f);
+	return rc;
+}
+
+/* line_text - a command line: no CR, LF; checked for variables. */
+static int line_text(lctx_t *l, const char *s, size_t n, ssp_buf_t *out)
+{
+	if (memchr(s, '\r', n) || memchr(s, '\n', n) || memchr(s, '\0', n))
+		return ssp_jfile_error(l->f, 0, "a command line must not contain CR, LF or NUL: use \"send_raw\"");
+	if (check_vars(l, s, n))
+		return -1;
+	if (ssp_buf_append(out, s, n) || ssp_buf_append(out, "\r\n", 2))
+		return ssp_jfile_error(l->f, 0, "too long");
+	return 0;
+}
+
+/* raw_text - decode macros of a raw string into out; checked for variables. */
+static int raw_text(lctx_t *l, const char *s, size_t n, ssp_buf_t *out)
+{
+	ssp_escape_err_t err;
+
+	if (ssp_escape_decode(s, n, out, &err) != 0)
+		return ssp_jfile_error(l->f, 0, "%s (at byte %zu of the string)", err.text, err.offset);
+	return check_vars(l, out->data ? out->data : "", out->len);
+}
+
+/* payload - the one send field of a step, built into s->payload. */
+static int payload(lctx_t *l, json_t *step, ssp_step_t *s)
+{
+	static const char *const kinds[] = { "send", "send_raw", "pipeline", "data" };
+	const char *which = NULL;
+	ssp_buf_t out;
+	json_t *v = NULL;
+	size_t k;
+	int rc = 0;
+
+	for (k = 0; k < 4; k++) {
+		json_t *x = json_object_get(step, kinds[k]);
+		if (x == NULL)
+			continue;
+		if (which != NULL) {
+			ssp_jfile_push_key(l->f, kinds[k]);
+			rc = ssp_jfile_error(l->f, 1, "a step sends one thing: \"%s\" and \"%s\" both given",
+					     which, kinds[k]);
+			ssp_jfile_pop(l->f);
+			return rc;
+		}
+		which = kinds[k];
+		v = x;
+		s->send = (ssp_send_kind_t)(SSP_SEND_LINE + k);
+	}
+	s->dot_stuff = 1;
+	if (ssp_jfile_bool(l->f, step, "dot_stuff", &s->dot_stuff))
+		return -1;
+	if (json_object_get(step, "dot_stuff") && s->send != SSP_SEND_DATA) {
+		ssp_jfile_push_key(l->f, "dot_stuff");
+		rc = ssp_jfile_error(l->f, 1, "\"dot_stuff\" applies to \"data\" only");
+		ssp_jfile_pop(l->f);
+		return rc;
+	}
+	if (which == NULL)
+		return 0;
+	ssp_buf_init(&out, SSP_SEND_BYTES_MAX);
+	ssp_jfile_push_key(l->f, which);
+	if (s->send == SSP_SEND_PIPELINE) {
+		size_t i;
+		json_t *e;
+		if (!json_is_array(v) || json_array_size(v) < 1) {
+			rc = ssp_jfile_error(l->f, 0, "must be a non-empty array of command lines");
+			goto out;
+		}
+		json_array_foreach(v, i, e) {
+			ssp_jfile_push_index(l->f, i);
+			if (!json_is_string(e))
+				rc = ssp_jfile_error(l->f, 0, "must be a string, not %s", ssp_jfile_type_name(e));
+			else
+				rc = line_text(l, json_string_value(e), json_string_length(e), &out);
+			ssp_jfile_pop(l->f);
+			if (rc)
+				goto out;
+		}
+		s->ncommands = (unsigned)json_array_size(v);
+	} else if (!json_is_string(v)) {
+		rc = ssp_jfile_error(l->f, 0, "must be a string, not %s", ssp_jfile_type_name(v));
+		goto out;
+	} else if (s->send == SSP_SEND_LINE) {
+		rc = line_text(l, json_string_value(v), json_string_length(v), &out);
+		s->ncommands = 1;
+	} else {
+		/* send_raw and data: macros decoded now, variables at run time */
+		rc = raw_text(l, json_string_value(v), json_string_length(v), &out);
+	}
+out:
+	ssp_jfile_pop(l->f);
+	if (rc == 0) {
+		s->payload = ssp_buf_steal(&out, &s->payload_len);
+		if (s->payload == NULL)
+			rc = ssp_jfile_error(l->f, 0, "out of memory");
+	}
+	ssp_buf_free(&out);
+	return rc;
+}
+
+static int step(lctx_t *l, json_t *v, ssp_step_t *s)
+{
+	long long n;
+
+	memset(s, 0, sizeof(*s));
+	if (!json_is_object(v))
+		return ssp_jfile_error(l->f, 0, "a step must be an object, not %s", ssp_jfile_type_name(v));
+	if (ssp_jfile_check_keys(l->f, v, step_keys))
+		return -1;
+	if (ssp_jfile_bool(l->f, v, "setup", &s->setup))
+		return -1;
+	n = 1;
+	if (ssp_jfile_uint(l->f, v, "repeat", 0, 1, SSP_STEP_REPEAT_MAX, &n))
+		return -1;
+	s->repeat = (unsigned)n;
+	n = 0;
+	if (ssp_jfile_uint(l->f, v, "pause_ms", 0, 0, 60000, &n))
+		return -1;
+	s->pause_ms = (unsigned)n;
+	if (payload(l, v, s) || expectations(l, v, s))
+		return -1;
+	if (s->send == SSP_SEND_NONE && s->nexpect == 0)
+		return ssp_jfile_error(l->f, 0, "a step needs something to send or to expect");
+	return 0;
+}
+
+/* id_ok - "rfc<rfc>/<section>/<slug>" with the vector's rfc and section. */
+static int id_ok(const char *id, unsigned rfc, const char *section)
+{
+	char prefix[64];
+	size_t pl, i;
+
+	snprintf(prefix, sizeof(prefix), "rfc%u/%s/", rfc, section);
+	pl = strlen(prefix);
+	if (strncmp(id, prefix, pl) != 0 || id[pl] == '\0' || strlen(id) > SSP_ID_MAX)
+		return 0;
+	for (i = pl; id[i]; i++) {
+		char c = id[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_'))
+			return 0;
+	}
+	return 1;
+}
+
+static int section_ok(const char *s)
+{
+	size_t i;
+
+	if (s[0] == '\0' || strlen(s) > 24)
+		return 0;
+	for (i = 0; s[i]; i++) {
+		char c = s[i];
+		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c == '.'))
+			return 0;
+	}
+	return s[0] != '.' && s[i - 1] != '.';
+}
+
+/* text_field - a required or optional non-empty string, copied. */
+static int text_field(lctx_t *l, json_t *obj, const char *key, int required, char **out)
+{
+	const char *s;
+
+	if (ssp_jfile_string(l->f, obj, key, required, &s, NULL))
+		return -1;
+	if (s == NULL)
+		return 0;
+	if (s[0] == '\0') {
+		int rc;
+		ssp_jfile_push_key(l->f, key);
+		rc = ssp_jfile_error(l->f, 0, "must not be empty");
+		ssp_jfile_pop(l->f);
+		return rc;
+	}
+	*out = strdup(s);
+	return *out ? 0 : ssp_jfile_error(l->f, 0, "out of memory");
+}
+
+static int requires(lctx_t *l, json_t *obj, ssp_vector_t *v)
+{
+	json_t *r = json_object_get(obj, "requires"), *e;
+	size_t i;
+	int rc = 0;
+
+	if (r == NULL)
+		return 0;
+	ssp_jfile_push_key(l->f, "requires");
+	if (!json_is_array(r) || json_array_size(r) > 16) {
+		rc = ssp_jfile_error(l->f, 0, "must be an array of at most 16 EHLO keywords");
+		goto out;
+	}
+	v->requires = calloc(json_array_size(r) + 1, sizeof(char *));
+	if (v->requires == NULL) {
+		rc = ssp_jfile_error(l->f, 0, "out of memory");
+		goto out;
+	}
+	json_array_foreach(r, i, e) {
+		const char *s = json_is_string(e) ? json_string_value(e) : NULL;
+		size_t k;
+		ssp_jfile_push_index(l->f, i);
+		for (k = 0; s && s[k]; k++) {
+			if (!((s[k] >= 'A' && s[k] <= 'Z') || (s[k] >= '0' && s[k] <= '9') || s[k] == '-'))
+				break;
+		}
+		if (s == NULL || k == 0 || s[k] != '\0' || k > 64)
+			rc = ssp_jfile_error(l->f, 0, "an EHLO keyword in capitals, e.g. \"PIPELINING\"");
+		else if ((v->requires[v->nrequires] = strdup(s)) == NULL)
+			rc = ssp_jfile_error(l->f, 0, "out of memory");
+		else
+			v->nrequires++;
+		ssp_jfile_pop(l->f);
+		if (rc)
+			break;
+	}
+out:
+	ssp_jfile_pop(l->f);
+	return rc;
+}
+
+static int vector(lctx_t *l, json_t *obj, ssp_vector_t *v)
+{
+	static const char *const preludes[] = { "ehlo", "helo", "greeting", "none", NULL };
+	const char *s;
+	json_t *steps, *e;
+	long long rfc = 0;
+	size_t i;
+	int line = 0, col = 0;
+
+	memset(v, 0, sizeof(*v));
+	l->ncaptured = 0;
+	if (!json_is_object(obj))
+		return ssp_jfile_error(l->f, 0, "a vector must be an object, not %s", ssp_jfile_type_name(obj));
+	ssp_jsonpos_find(l->f->text, l->f->len, l->f->path, l->f->depth, 0, &line, &col);
+	v->line = (unsigned)line;
+	if ((v->file = strdup(l->f->name)) == NULL)
+		return ssp_jfile_error(l->f, 0, "out of memory");
+	if (ssp_jfile_check_keys(l->f, obj, vector_keys) ||
+	    text_field(l, obj, "id", 1, &v->id) || text_field(l, obj, "title", 1, &v->title) ||
+	    ssp_jfile_uint(l->f, obj, "rfc", 1, 1, 99999, &rfc) ||
+	    text_field(l, obj, "section", 1, &v->section) ||
+	    text_field(l, obj, "quote", 1, &v->quote) ||
+	    text_field(l, obj, "description", 0, &v->description) ||
+	    ssp_jfile_string(l->f, obj, "level", 1, &s, NULL))
+		return -1;
+	v->rfc = (unsigned)rfc;
+	ssp_jfile_push_key(l->f, "level");
+	if (strcmp(s, "MUST") == 0)
+		v->level = SSP_LEVEL_MUST;
+	else if (strcmp(s, "SHOULD") == 0)
+		v->level = SSP_LEVEL_SHOULD;
+	else if (strcmp(s, "MAY") == 0)
+		v->level = SSP_LEVEL_MAY;
+	else {
+		ssp_jfile_error(l->f, 0, "must be \"MUST\", \"SHOULD\" or \"MAY\", not \"%s\"", s);
+		ssp_jfile_pop(l->f);
+		return -1;
+	}
+	ssp_jfile_pop(l->f);
+	if (!section_ok(v->section)) {
+		ssp_jfile_push_key(l->f, "section");
+		ssp_jfile_error(l->f, 0, "\"%s\" is not a section number such as \"4.1.1.5\" or \"C\"", v->section);
+		ssp_jfile_pop(l->f);
+		return -1;
+	}
+	if (!id_ok(v->id, v->rfc, v->section)) {
+		ssp_jfile_push_key(l->f, "id");
+		ssp_jfile_error(l->f, 0, "id \"%s\" must be \"rfc%u/%s/<name>\" with <name> of [a-z0-9._-], at most %d bytes in all",
+				v->id, v->rfc, v->section, SSP_ID_MAX);
+		ssp_jfile_pop(l->f);
+		return -1;
+	}
+	if (requires(l, obj, v))
+		return -1;
+	if (ssp_jfile_string(l->f, obj, "prelude", 0, &s, NULL))
+		return -1;
+	if (s != NULL) {
+		for (i = 0; preludes[i] && strcmp(preludes[i], s) != 0; i++)
+			;
+		if (preludes[i] == NULL) {
+			ssp_jfile_push_key(l->f, "prelude");
+			ssp_jfile_error(l->f, 0, "must be \"ehlo\", \"helo\", \"greeting\" or \"none\"");
+			ssp_jfile_pop(l->f);
+			return -1;
+		}
+		v->prelude = (ssp_prelude_t)i;
+	}
+	steps = json_object_get(obj, "steps");
+	ssp_jfile_push_key(l->f, "steps");
+	if (steps == NULL || !json_is_array(steps) || json_array_size(steps) == 0 ||
+	    json_array_size(steps) > SSP_STEPS_MAX) {
+		ssp_jfile_error(l->f, 0, "must be an array of 1 to %d steps", SSP_STEPS_MAX);
+		ssp_jfile_pop(l->f);
+		return -1;
+	}
+	v->steps = calloc(json_array_size(steps), sizeof(*v->steps));
+	if (v->steps == NULL) {
+		ssp_jfile_pop(l->f);
+		return ssp_jfile_error(l->f, 0, "out of memory");
+	}
+	json_array_foreach(steps, i, e) {
+		int rc;
+		ssp_jfile_push_index(l->f, i);
+		ssp_jsonpos_find(l->f->text, l->f->len, l->f->path, l->f->depth, 0, &line, &col);
+		rc = step(l, e, &v->steps[i]);
+		v->steps[i].line = (unsigned)line;
+		v->nsteps = (unsigned)i + 1;
+		ssp_jfile_pop(l->f);
+		if (rc) {
+			ssp_jfile_pop(l->f);
+			return -1;
+		}
+	}
+	ssp_jfile_pop(l->f);
+	return 0;
+}
+
+void ssp_catalogue_init(ssp_catalogue_t *c)
+{
+	memset(c, 0, sizeof(*c));
+}
+
+static ssp_vector_t *grow(ssp_catalogue_t *c)
+{
+	if (c->n == c->cap) {
+		size_t ncap = c->cap ? c->cap * 2 : 64;
+		ssp_vector_t *p = realloc(c->v, ncap * sizeof(*p));
+		if (p == NULL)
+			return NULL;
+		c->v = p;
+		c->cap = ncap;
+	}
+	return &c->v[c->n];
+}
+
+int ssp_catalogue_load_file(ssp_catalogue_t *c, const char *file,
+			    const ssp_profile_t *profile, ssp_diag_t *diag)
+{
+	ssp_jfile_t f;
+	lctx_t l;
+	json_t *root;
+	size_t i, count;
+	int rc = 0;
+
+	if (ssp_jfile_open(&f, file, diag) != 0) {
+		ssp_jfile_close(&f);
+		return -1;
+	}
+	memset(&l, 0, sizeof(l));
+	l.f = &f;
+	l.profile = profile;
+	root = f.root;
+	count = json_is_array(root) ? json_array_size(root) : 1;
+	if (json_is_array(root) && count == 0)
+		rc = ssp_jfile_error(&f, 0, "an empty array holds no vector");
+	for (i = 0; i < count && rc == 0; i++) {
+		ssp_vector_t *v;
+		if (c->n >= SSP_VECTORS_MAX || (v = grow(c)) == NULL) {
+			rc = ssp_jfile_error(&f, 0, "too many vectors (at most %d)", SSP_VECTORS_MAX);
+			break;
+		}
+		if (json_is_array(root)) {
+			ssp_jfile_push_index(&f, i);
+			rc = vector(&l, json_array_get(root, i), v);
+			ssp_jfile_pop(&f);
+		} else {
+			rc = vector(&l, root, v);
+		}
+		if (rc)
+			ssp_vector_free_fields(v);
+		else
+			c->n++;
+	}
+	ssp_jfile_close(&f);
+	return rc;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int walk(ssp_catalogue_t *c, const char *dir, const ssp_profile_t *profile,
+		ssp_diag_t *diag, int depth)
+{
+	DIR *d;
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0, i;
+	int rc = 0;
+
+	if (depth > SSP_DIR_DEPTH_MAX)
+		return ssp_diag_set(diag, dir, 0, 0, "directories nested deeper than %d", SSP_DIR_DEPTH_MAX);
+	d = opendir(dir);
+	if (d == NULL)
+		return ssp_diag_set(diag, dir, 0, 0, "cannot open directory: %s", strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			char **p = realloc(names, (cap = cap ? cap * 2 : 32) * sizeof(*p));
+			if (p == NULL) {
+				rc = ssp_diag_set(diag, dir, 0, 0, "out of memory");
+				break;
+			}
+			names = p;
+		}
+		if ((names[n] = strdup(de->d_name)) == NULL) {
+			rc = ssp_diag_set(diag, dir, 0, 0, "out of memory");
+			break;
+		}
+		n++;
+	}
+	closedir(d);
+	if (n > 0)
+		qsort(names, n, sizeof(*names), cmp_name);
+	for (i = 0; i < n && rc == 0; i++) {
+		char path[4096];
+		struct stat st;
+		size_t len = strlen(names[i]);
+
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, names[i]) >= sizeof(path)) {
+			rc = ssp_diag_set(diag, dir, 0, 0, "path too long");
+			break;
+		}
+		if (stat(path, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode))
+			rc = walk(c, path, profile, diag, depth + 1);
+		else if (S_ISREG(st.st_mode) && len > 5 && strcmp(names[i] + len - 5, ".json") == 0)
+			rc = ssp_catalogue_load_file(c, path, profile, diag);
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+int ssp_catalogue_load_dir(ssp_catalogue_t *c, const char *dir,
+			   const ssp_profile_t *profile, ssp_diag_t *diag)
+{
+	if (walk(c, dir, profile, diag, 0) != 0)
+		return -1;
+	return ssp_catalogue_sort(c, diag);
+}
+
+static int cmp_vector(const void *a, const void *b)
+{
+	return strcmp(((const ssp_vector_t *)a)->id, ((const ssp_vector_t *)b)->id);
+}
+
+int ssp_catalogue_sort(ssp_catalogue_t *c, ssp_diag_t *diag)
+{
+	size_t i;
+
+	if (c->n > 1)
+		qsort(c->v, c->n, sizeof(*c->v), cmp_vector);
+	for (i = 1; i < c->n; i++) {
+		if (strcmp(c->v[i - 1].id, c->v[i].id) == 0)
+			return ssp_diag_set(diag, c->v[i].file, (int)c->v[i].line, 1,
+					    "duplicate vector id \"%s\" (also at %s:%u)", c->v[i].id,
+					    c->v[i - 1].file, c->v[i - 1].line);
+	}
+	return 0;
+}
+
+const ssp_vector_t *ssp_catalogue_find(const ssp_catalogue_t *c, const char *id)
+{
+	ssp_vector_t key;
+
+	if (c->n == 0)
+		return NULL;
+	key.id = (char *)id;
+	return bsearch(&key, c->v, c->n, sizeof(*c->v), cmp_vector);
+}
+
+void ssp_catalogue_free(ssp_catalogue_t *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		ssp_vector_free_fields(&c->v[i]);
+	free(c->v);
+	memset(c, 0, sizeof(*c));
+}

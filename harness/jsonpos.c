@@ -1,0 +1,182 @@
+/*
+ * jsonpos.c - locate a value by path in valid JSON text.
+ *
+ * A minimal skipper over RFC 8259 syntax; the text has passed jansson, so it
+ * only has to find boundaries, never to validate or decode.
+ */
+#include "jsonpos.h"
+
+#include <string.h>
+
+typedef struct {
+	const char *p;
+	size_t n, i;
+	int depth;
+} scan_t;
+
+static void ws(scan_t *s)
+{
+	while (s->i < s->n && (s->p[s->i] == ' ' || s->p[s->i] == '\t' ||
+			       s->p[s->i] == '\n' || s->p[s->i] == '\r'))
+		s->i++;
+}
+
+/* skip_string - s->p[s->i] is '"'; moves past the closing quote. */
+static int skip_string(scan_t *s)
+{
+	for (s->i++; s->i < s->n; s->i++) {
+		if (s->p[s->i] == '\\')
+			s->i++;
+		else if (s->p[s->i] == '"') {
+			s->i++;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int skip_value(scan_t *s)
+{
+	char c;
+
+	ws(s);
+	if (s->i >= s->n || ++s->depth > 4096)
+		return -1;
+	c = s->p[s->i];
+	if (c == '"') {
+		s->depth--;
+		return skip_string(s);
+	}
+	if (c == '{' || c == '[') {
+		char close = c == '{' ? '}' : ']';
+		s->i++;
+		ws(s);
+		if (s->i < s->n && s->p[s->i] == close) {
+			s->i++;
+			s->depth--;
+			return 0;
+		}
+		for (;;) {
+			if (c == '{') {
+				ws(s);
+				if (s->i >= s->n || s->p[s->i] != '"' || skip_string(s))
+					return -1;
+				ws(s);
+				if (s->i >= s->n || s->p[s->i] != ':')
+					return -1;
+				s->i++;
+			}
+			if (skip_value(s))
+				return -1;
+			ws(s);
+			if (s->i >= s->n)
+				return -1;
+			if (s->p[s->i] == ',') {
+				s->i++;
+				continue;
+			}
+			if (s->p[s->i] == close) {
+				s->i++;
+				s->depth--;
+				return 0;
+			}
+			return -1;
+		}
+	}
+	/* number, true, false, null */
+	while (s->i < s->n && strchr(",}] \t\r\n", s->p[s->i]) == NULL)
+		s->i++;
+	s->depth--;
+	return 0;
+}
+
+/* key_equals - the string at s->p[s->i] (a key) equals k (no escapes compared). */
+static int key_equals(const scan_t *s, const char *k)
+{
+	size_t kl = strlen(k);
+
+	return s->i + kl + 2 <= s->n && memcmp(s->p + s->i + 1, k, kl) == 0 &&
+	       s->p[s->i + 1 + kl] == '"';
+}
+
+/* descend - move to the value of one path step; sets *key_at to the key. */
+static int descend(scan_t *s, const ssp_jpath_t *step, size_t *key_at)
+{
+	size_t idx = 0;
+
+	ws(s);
+	if (s->i >= s->n)
+		return -1;
+	if (step->key != NULL) {
+		if (s->p[s->i] != '{')
+			return -1;
+		s->i++;
+		for (;;) {
+			int match;
+			ws(s);
+			if (s->i >= s->n || s->p[s->i] != '"')
+				return -1;
+			match = key_equals(s, step->key);
+			*key_at = s->i;
+			if (skip_string(s))
+				return -1;
+			ws(s);
+			if (s->i >= s->n || s->p[s->i] != ':')
+				return -1;
+			s->i++;
+			if (match) {
+				ws(s);
+				return 0;
+			}
+			if (skip_value(s))
+				return -1;
+			ws(s);
+			if (s->i >= s->n || s->p[s->i] != ',')
+				return -1;
+			s->i++;
+		}
+	}
+	if (s->p[s->i] != '[')
+		return -1;
+	s->i++;
+	for (;;) {
+		ws(s);
+		if (idx == step->index) {
+			*key_at = s->i;
+			return 0;
+		}
+		if (skip_value(s))
+			return -1;
+		ws(s);
+		if (s->i >= s->n || s->p[s->i] != ',')
+			return -1;
+		s->i++;
+		idx++;
+	}
+}
+
+int ssp_jsonpos_find(const char *text, size_t len, const ssp_jpath_t *path,
+		     int depth, int at_key, int *line, int *column)
+{
+	scan_t s = { text, len, 0, 0 };
+	size_t key_at = 0, at, k;
+	int d, l = 1, c = 1;
+
+	for (d = 0; d < depth; d++) {
+		if (descend(&s, &path[d], &key_at))
+			return -1;
+	}
+	ws(&s);
+	at = (at_key && depth > 0) ? key_at : s.i;
+	for (k = 0; k < at && k < len; k++) {
+		if (text[k] == '\n') {
+			l++;
+			c = 1;
+		} else if (((unsigned char)text[k] & 0xC0) != 0x80) {
+			c++; /* count characters, not UTF-8 continuation bytes */
+		}
+	}
+	*line = l;
+	*column = c;
+	return 0;
+}

@@ -1,0 +1,333 @@
+/*
+ * run.c - target resolution, the probe, and the session scheduler.
+ */
+#include "run.h"
+
+#include "limits.h"
+#include "reply.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+int ssp_run_parse_target(const char *target, char *host, size_t hsize, char *port,
+			 size_t psize, ssp_diag_t *diag)
+{
+	const char *colon, *hend, *pstart = NULL;
+	size_t hl, i;
+
+	if (target == NULL || target[0] == '\0')
+		return ssp_diag_set(diag, NULL, 0, 0, "--target HOST:PORT is required");
+	if (target[0] == '[') {
+		hend = strchr(target, ']');
+		if (hend == NULL)
+			return ssp_diag_set(diag, NULL, 0, 0, "target \"%s\": missing ']' after the IPv6 address", target);
+		if (hend[1] == ':')
+			pstart = hend + 2;
+		else if (hend[1] != '\0')
+			return ssp_diag_set(diag, NULL, 0, 0, "target \"%s\": expected ':PORT' after ']'", target);
+		target++;
+	} else {
+		colon = strchr(target, ':');
+		if (colon && strchr(colon + 1, ':'))
+			return ssp_diag_set(diag, NULL, 0, 0,
+					    "target \"%s\": write an IPv6 address in brackets, e.g. [::1]:25", target);
+		hend = colon ? colon : target + strlen(target);
+		if (colon)
+			pstart = colon + 1;
+	}
+	hl = (size_t)(hend - target);
+	if (hl == 0 || hl >= hsize)
+		return ssp_diag_set(diag, NULL, 0, 0, "target: bad host name length");
+	memcpy(host, target, hl);
+	host[hl] = '\0';
+	if (pstart == NULL)
+		pstart = "25";
+	if (pstart[0] == '\0' || strlen(pstart) >= psize || strlen(pstart) > 5)
+		return ssp_diag_set(diag, NULL, 0, 0, "target: bad port \"%s\"", pstart);
+	for (i = 0; pstart[i]; i++) {
+		if (pstart[i] < '0' || pstart[i] > '9')
+			return ssp_diag_set(diag, NULL, 0, 0, "target: port \"%s\" is not a number", pstart);
+	}
+	if (atoi(pstart) < 1 || atoi(pstart) > 65535)
+		return ssp_diag_set(diag, NULL, 0, 0, "target: port %s is outside 1-65535", pstart);
+	snprintf(port, psize, "%s", pstart);
+	return 0;
+}
+
+/* resolve - the first address of host:port, through libuv. */
+static int resolve(ssp_run_t *run, uv_loop_t *loop, ssp_diag_t *diag)
+{
+	uv_getaddrinfo_t req;
+	struct addrinfo hints;
+	int rc;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	rc = uv_getaddrinfo(loop, &req, NULL, run->host, run->port, &hints);
+	if (rc != 0)
+		return ssp_diag_set(diag, NULL, 0, 0, "cannot resolve \"%s\": %s", run->host, uv_strerror(rc));
+	if (req.addrinfo == NULL) {
+		return ssp_diag_set(diag, NULL, 0, 0, "cannot resolve \"%s\": no address", run->host);
+	}
+	memcpy(&run->addr, req.addrinfo->ai_addr, req.addrinfo->ai_addrlen);
+	if (run->addr.ss_family == AF_INET6)
+		uv_ip6_name((struct sockaddr_in6 *)&run->addr, run->address, sizeof(run->address));
+	else
+		uv_ip4_name((struct sockaddr_in *)&run->addr, run->address, sizeof(run->address));
+	uv_freeaddrinfo(req.addrinfo);
+	return 0;
+}
+
+/* ---- the probe ---------------------------------------------------------- */
+
+static ssp_expect_t probe_any = { .any_code = 1 };
+static ssp_step_t probe_steps[3];
+static ssp_vector_t probe_vector;
+
+static void probe_init(void)
+{
+	probe_steps[0].expect = &probe_any;
+	probe_steps[0].nexpect = 1;
+	probe_steps[0].repeat = 1;
+	probe_steps[1] = probe_steps[0];
+	probe_steps[1].send = SSP_SEND_LINE;
+	probe_steps[1].payload = (char *)"EHLO ${client}\r\n";
+	probe_steps[1].payload_len = strlen(probe_steps[1].payload);
+	probe_steps[1].ncommands = 1;
+	probe_steps[2] = probe_steps[1];
+	probe_steps[2].payload = (char *)"QUIT\r\n";
+	probe_steps[2].payload_len = 6;
+	probe_vector.id = (char *)"smtpspec/probe";
+	probe_vector.title = (char *)"probe: greeting and EHLO";
+	probe_vector.section = (char *)"";
+	probe_vector.quote = (char *)"";
+	probe_vector.prelude = SSP_PRELUDE_NONE;
+	probe_vector.steps = probe_steps;
+	probe_vector.nsteps = 3;
+}
+
+/* probe_reply - copy the server bytes of the probe's transcript between the
+ * client entries number k-1 and k (0: before the first) into *out. */
+static void probe_reply(const ssp_result_t *probe, unsigned k, char **out, size_t *len)
+{
+	size_t i, n = ssp_transcript_count(&probe->transcript);
+	unsigned clients = 0;
+	ssp_buf_t b;
+
+	ssp_buf_init(&b, SSP_REPLY_BYTES_HARD_MAX);
+	for (i = 0; i < n; i++) {
+		const char *p;
+		const ssp_tr_entry_t *e = ssp_transcript_entry(&probe->transcript, i, &p);
+		if (e->dir == SSP_TR_CLIENT && ++clients > k)
+			break;
+		if (e->dir == SSP_TR_SERVER && clients == k)
+			ssp_buf_append(&b, p, e->len);
+	}
+	if (b.len == 0) {
+		ssp_buf_free(&b);
+		*out = NULL;
+		*len = 0;
+		return;
+	}
+	*out = ssp_buf_steal(&b, len);
+}
+
+/* greeting_domain - the first word after the code of the greeting. */
+static void greeting_domain(const char *g, size_t len, char *out, size_t size)
+{
+	size_t i = 4, k = 0;
+
+	out[0] = '\0';
+	if (g == NULL || len < 5)
+		return;
+	while (i < len && k + 1 < size) {
+		char c = g[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '-' || c == '[' || c == ']' || c == ':'))
+			break;
+		out[k++] = c;
+		i++;
+	}
+	out[k] = '\0';
+}
+
+static void on_probe_done(ssp_result_t *r, void *arg)
+{
+	(void)r;
+	(void)arg;
+}
+
+/* ---- the scheduler ------------------------------------------------------ */
+
+static void start_next(ssp_run_t *run);
+
+static void on_session_done(ssp_result_t *r, void *arg)
+{
+	ssp_run_t *run = arg;
+	size_t idx = (size_t)(r - run->results);
+
+	run->active[idx] = NULL;
+	run->nactive--;
+	run->counts[r->verdict]++;
+	run->finished++;
+	if (run->progress)
+		run->progress(run, idx, run->progress_arg);
+	start_next(run);
+}
+
+static void start_next(ssp_run_t *run)
+{
+	while (!run->deadline_hit && run->nactive < run->opts.jobs && run->next < run->n) {
+		size_t idx = run->next++;
+		ssp_result_t *r = &run->results[idx];
+		char reason[SSP_REASON_MAX];
+
+		if (ssp_session_precheck(&run->cfg, run->vectors[idx], reason, sizeof(reason))) {
+			r->verdict = SSP_SKIP;
+			snprintf(r->reason, sizeof(r->reason), "%s", reason);
+			run->counts[SSP_SKIP]++;
+			run->finished++;
+			if (run->progress)
+				run->progress(run, idx, run->progress_arg);
+			continue;
+		}
+		run->active[idx] = ssp_session_start(&run->cfg, run->vectors[idx], r, on_session_done, run);
+		if (run->active[idx] == NULL) {
+			run->counts[r->verdict]++;
+			run->finished++;
+			if (run->progress)
+				run->progress(run, idx, run->progress_arg);
+			continue;
+		}
+		run->nactive++;
+	}
+}
+
+static void on_deadline(uv_timer_t *t)
+{
+	ssp_run_t *run = t->data;
+	size_t i;
+	char reason[128];
+
+	run->deadline_hit = 1;
+	snprintf(reason, sizeof(reason), "the run deadline of %u s was reached", run->opts.deadline_s);
+	for (i = 0; i < run->n; i++) {
+		if (run->active[i] != NULL)
+			ssp_session_abort(run->active[i], reason);
+	}
+	for (i = run->next; i < run->n; i++) {
+		snprintf(run->results[i].reason, sizeof(run->results[i].reason), "not run: %s", reason);
+		run->counts[SSP_ERROR]++;
+		run->finished++;
+		if (run->progress)
+			run->progress(run, i, run->progress_arg);
+	}
+	run->next = run->n;
+}
+
+int ssp_run_execute(ssp_run_t *run, const ssp_vector_t **vectors, size_t n,
+		    const ssp_profile_t *profile, const ssp_run_opts_t *opts,
+		    ssp_run_progress_cb progress, void *arg, ssp_diag_t *diag)
+{
+	uv_loop_t loop;
+	uv_timer_t deadline;
+	char domain[256];
+	size_t i;
+	int rc = 0;
+
+	memset(run, 0, sizeof(*run));
+	run->vectors = vectors;
+	run->n = n;
+	run->profile = profile;
+	run->opts = *opts;
+	run->progress = progress;
+	run->progress_arg = arg;
+	run->started = time(NULL);
+	run->t0_ns = uv_hrtime();
+	ssp_vars_init(&run->vars, NULL);
+	ssp_result_init(&run->probe, NULL);
+	run->results = calloc(n ? n : 1, sizeof(*run->results));
+	run->active = calloc(n ? n : 1, sizeof(*run->active));
+	if (run->results == NULL || run->active == NULL)
+		return ssp_diag_set(diag, NULL, 0, 0, "out of memory");
+	for (i = 0; i < n; i++)
+		ssp_result_init(&run->results[i], vectors[i]);
+	if (ssp_run_parse_target(opts->target, run->host, sizeof(run->host), run->port,
+				 sizeof(run->port), diag) != 0)
+		return -1;
+	if (uv_loop_init(&loop) != 0)
+		return ssp_diag_set(diag, NULL, 0, 0, "cannot create the event loop");
+	if (resolve(run, &loop, diag) != 0) {
+		uv_loop_close(&loop);
+		return -1;
+	}
+
+	/* the probe: greeting and EHLO, with the profile's client name */
+	probe_init();
+	if (ssp_profile_vars(profile, NULL, run->host, &run->vars) != 0) {
+		uv_loop_close(&loop);
+		return ssp_diag_set(diag, NULL, 0, 0, "out of memory");
+	}
+	run->cfg.loop = &loop;
+	run->cfg.addr = (const struct sockaddr *)&run->addr;
+	run->cfg.target = opts->target;
+	run->cfg.timeout_ms = opts->timeout_ms;
+	run->cfg.connect_timeout_ms = opts->connect_timeout_ms;
+	run->cfg.vars = &run->vars;
+	ssp_result_init(&run->probe, &probe_vector);
+	if (ssp_session_start(&run->cfg, &probe_vector, &run->probe, on_probe_done, run) != NULL)
+		uv_run(&loop, UV_RUN_DEFAULT);
+	if (!run->probe.connected) {
+		ssp_diag_set(diag, NULL, 0, 0, "cannot reach %s (%s): %s", opts->target, run->address,
+			     run->probe.reason);
+		uv_loop_close(&loop);
+		return -1;
+	}
+	probe_reply(&run->probe, 0, &run->greeting, &run->greeting_len);
+	probe_reply(&run->probe, 1, &run->caps, &run->caps_len);
+	run->cfg.caps = run->caps;
+	run->cfg.caps_len = run->caps_len;
+	greeting_domain(run->greeting, run->greeting_len, domain, sizeof(domain));
+	ssp_vars_free(&run->vars);
+	if (ssp_profile_vars(profile, domain, run->host, &run->vars) != 0) {
+		uv_loop_close(&loop);
+		return ssp_diag_set(diag, NULL, 0, 0, "out of memory");
+	}
+
+	/* the vectors */
+	if (run->opts.jobs < 1)
+		run->opts.jobs = 1;
+	uv_timer_init(&loop, &deadline);
+	deadline.data = run;
+	uv_timer_start(&deadline, on_deadline, (uint64_t)opts->deadline_s * 1000, 0);
+	uv_unref((uv_handle_t *)&deadline); /* the sessions keep the loop alive */
+	start_next(run);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_close((uv_handle_t *)&deadline, NULL);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	run->elapsed_ms = (unsigned long)((uv_hrtime() - run->t0_ns) / 1000000);
+	if (uv_loop_close(&loop) != 0)
+		rc = ssp_diag_set(diag, NULL, 0, 0, "internal: handles left open at the end of the run");
+	run->cfg.loop = NULL;
+	return rc;
+}
+
+void ssp_run_free(ssp_run_t *run)
+{
+	size_t i;
+
+	if (run->results) {
+		for (i = 0; i < run->n; i++)
+			ssp_result_free(&run->results[i]);
+	}
+	ssp_result_free(&run->probe);
+	free(run->results);
+	free(run->active);
+	free(run->greeting);
+	free(run->caps);
+	ssp_vars_free(&run->vars);
+	memset(run, 0, sizeof(*run));
+}

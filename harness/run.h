@@ -1,0 +1,86 @@
+/*
+ * run.h - one run: resolve the target, probe it (greeting and EHLO), then
+ * run the selected vectors in parallel sessions on one libuv loop, within
+ * a whole-run deadline.  The result model of the run is read by the report
+ * writers.
+ */
+#ifndef SSP_RUN_H
+#define SSP_RUN_H
+
+#include "diag.h"
+#include "profile.h"
+#include "result.h"
+#include "session.h"
+#include "vector.h"
+
+#include <stddef.h>
+#include <sys/socket.h>
+#include <stdint.h>
+#include <time.h>
+
+typedef struct ssp_run_opts_s {
+	const char *target;           /* "host:port", "[v6]:port" or "host" */
+	unsigned jobs;
+	unsigned timeout_ms;
+	unsigned connect_timeout_ms;
+	unsigned deadline_s;
+} ssp_run_opts_t;
+
+typedef struct ssp_run_s ssp_run_t;
+
+/* Called after each vector's result is final (idx into run->results). */
+typedef void (*ssp_run_progress_cb)(const ssp_run_t *run, size_t idx, void *arg);
+
+struct ssp_run_s {
+	/* inputs */
+	const ssp_vector_t **vectors; /* borrowed */
+	size_t n;
+	const ssp_profile_t *profile; /* borrowed */
+	ssp_run_opts_t opts;
+	/* what the run learned and produced */
+	char host[256];
+	char port[16];
+	struct sockaddr_storage addr;
+	char address[64];             /* the numeric address connected to */
+	char *greeting;               /* raw bytes of the greeting reply, or NULL */
+	size_t greeting_len;
+	char *caps;                   /* raw bytes of the EHLO reply, or NULL */
+	size_t caps_len;
+	ssp_result_t probe;           /* the probe's own transcript */
+	ssp_result_t *results;        /* n results, in the order of vectors */
+	unsigned counts[SSP_VERDICT_COUNT];
+	size_t finished;
+	time_t started;               /* wall clock */
+	unsigned long elapsed_ms;
+	uint64_t t0_ns;               /* uv_hrtime at the start */
+	int deadline_hit;
+	/* internal */
+	ssp_vars_t vars;
+	ssp_session_cfg_t cfg;
+	ssp_session_t **active;
+	size_t next, nactive;
+	ssp_run_progress_cb progress;
+	void *progress_arg;
+};
+
+/*
+ * ssp_run_parse_target - split a target into host and port (default 25):
+ * 0, or -1 with diag set.
+ */
+int ssp_run_parse_target(const char *target, char *host, size_t hsize, char *port,
+			 size_t psize, ssp_diag_t *diag);
+
+/*
+ * ssp_run_execute - run every vector; returns 0 when the target answered
+ * the probe's connection (results filled), or -1 when it could not be
+ * reached at all or its name did not resolve (diag says why; results are
+ * ERROR "not run").
+ */
+int ssp_run_execute(ssp_run_t *run, const ssp_vector_t **vectors, size_t n,
+		    const ssp_profile_t *profile, const ssp_run_opts_t *opts,
+		    ssp_run_progress_cb progress, void *arg, ssp_diag_t *diag);
+
+/* ssp_run_free - release the results and what the run owns. */
+void ssp_run_free(ssp_run_t *run);
+
+#endif

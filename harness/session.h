@@ -1,0 +1,56 @@
+/*
+ * session.h - run one vector on one fresh connection and judge it.
+ *
+ * A session connects, runs the vector's prelude (greeting, EHLO) and steps,
+ * records the transcript, applies every expectation, checks every reply
+ * against the reply grammar (RFC 5321 §4.2), and fills one ssp_result_t.
+ * Every wait has a deadline; every byte from the server is bounded.
+ */
+#ifndef SSP_SESSION_H
+#define SSP_SESSION_H
+
+#include "result.h"
+#include "vars.h"
+#include "vector.h"
+
+#include <stddef.h>
+#include <uv.h>
+
+/* What every session of a run shares; owned by the run, read-only here. */
+typedef struct ssp_session_cfg_s {
+	uv_loop_t *loop;
+	const struct sockaddr *addr;
+	const char *target;          /* "host:port", for notes */
+	unsigned timeout_ms;         /* per expectation, unless the vector says */
+	unsigned connect_timeout_ms;
+	const ssp_vars_t *vars;      /* profile values and defaults */
+	const char *caps;            /* the probe's EHLO reply, or NULL */
+	size_t caps_len;
+} ssp_session_cfg_t;
+
+typedef struct ssp_session_s ssp_session_t;
+
+/* Called once the session is over and its memory released; the result is final. */
+typedef void (*ssp_session_done_cb)(ssp_result_t *result, void *arg);
+
+/*
+ * ssp_session_start - run vector v; out must be initialised (ssp_result_init)
+ * and stay valid until done is called.  Returns the session, and done is
+ * called later from the loop (never from within this call); or NULL when it
+ * could not start (out says why; done is not called).
+ */
+ssp_session_t *ssp_session_start(const ssp_session_cfg_t *cfg, const ssp_vector_t *v,
+				 ssp_result_t *out, ssp_session_done_cb done, void *arg);
+
+/* ssp_session_abort - end the session now with verdict ERROR and reason. */
+void ssp_session_abort(ssp_session_t *s, const char *reason);
+
+/*
+ * ssp_session_precheck - before connecting: 1 with reason set if v cannot
+ * run (a required extension the probe saw missing, for a vector whose own
+ * prelude does not send EHLO), else 0.
+ */
+int ssp_session_precheck(const ssp_session_cfg_t *cfg, const ssp_vector_t *v,
+			 char *reason, size_t size);
+
+#endif

@@ -1,0 +1,206 @@
+/*
+ * suite.c - suite manifests and vector selection.
+ */
+#include "suite.h"
+
+#include "jsonfile.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+int ssp_id_matches(const char *pattern, const char *id)
+{
+	size_t pl;
+
+	if (strpbrk(pattern, "*?[") != NULL)
+		return fnmatch(pattern, id, 0) == 0;
+	pl = strlen(pattern);
+	while (pl > 0 && pattern[pl - 1] == '/')
+		pl--;
+	return strncmp(pattern, id, pl) == 0 && (id[pl] == '\0' || id[pl] == '/');
+}
+
+int ssp_suite_has(const ssp_suite_t *s, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < s->npatterns; i++) {
+		if (ssp_id_matches(s->patterns[i], id))
+			return 1;
+	}
+	return 0;
+}
+
+static void suite_free(ssp_suite_t *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->npatterns; i++)
+		free(s->patterns[i]);
+	free(s->patterns);
+	free(s->name);
+	free(s->title);
+	free(s->file);
+}
+
+static int load_one(ssp_suite_t *s, const char *file, const char *name, ssp_diag_t *diag)
+{
+	static const char *const keys[] = { "title", "description", "vectors", "comment", NULL };
+	ssp_jfile_t f;
+	const char *title;
+	json_t *vec, *e;
+	size_t i;
+	int rc = -1;
+
+	memset(s, 0, sizeof(*s));
+	s->name = strdup(name);
+	s->file = strdup(file);
+	if (s->name == NULL || s->file == NULL)
+		return ssp_diag_set(diag, file, 0, 0, "out of memory");
+	if (ssp_jfile_open(&f, file, diag) != 0)
+		goto out;
+	if (!json_is_object(f.root)) {
+		ssp_jfile_error(&f, 0, "a suite must be a JSON object");
+		goto out;
+	}
+	if (ssp_jfile_check_keys(&f, f.root, keys) ||
+	    ssp_jfile_string(&f, f.root, "title", 1, &title, NULL))
+		goto out;
+	if ((s->title = strdup(title)) == NULL)
+		goto out;
+	vec = json_object_get(f.root, "vectors");
+	ssp_jfile_push_key(&f, "vectors");
+	if (!json_is_array(vec) || json_array_size(vec) == 0) {
+		ssp_jfile_error(&f, 0, "must be a non-empty array of vector ids or globs");
+		goto out;
+	}
+	s->patterns = calloc(json_array_size(vec), sizeof(char *));
+	if (s->patterns == NULL)
+		goto out;
+	json_array_foreach(vec, i, e) {
+		ssp_jfile_push_index(&f, i);
+		if (!json_is_string(e) || json_string_length(e) == 0 || json_string_length(e) > 256) {
+			ssp_jfile_error(&f, 0, "must be a vector id or glob (a string of 1 to 256 bytes)");
+			goto out;
+		}
+		if ((s->patterns[i] = strdup(json_string_value(e))) == NULL)
+			goto out;
+		s->npatterns++;
+		ssp_jfile_pop(&f);
+	}
+	rc = 0;
+out:
+	ssp_jfile_close(&f);
+	return rc;
+}
+
+static int cmp_suite(const void *a, const void *b)
+{
+	return strcmp(((const ssp_suite_t *)a)->name, ((const ssp_suite_t *)b)->name);
+}
+
+int ssp_suites_load_dir(ssp_suites_t *ss, const char *dir, ssp_diag_t *diag)
+{
+	DIR *d;
+	struct dirent *de;
+	size_t cap = 0;
+	int rc = 0;
+
+	memset(ss, 0, sizeof(*ss));
+	d = opendir(dir);
+	if (d == NULL)
+		return ssp_diag_set(diag, dir, 0, 0, "cannot open directory: %s", strerror(errno));
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
+		char path[4096], name[256];
+
+		if (de->d_name[0] == '.' || len <= 5 || len > 200 ||
+		    strcmp(de->d_name + len - 5, ".json") != 0)
+			continue;
+		if (ss->n == cap) {
+			ssp_suite_t *p = realloc(ss->s, (cap = cap ? cap * 2 : 16) * sizeof(*p));
+			if (p == NULL) {
+				rc = ssp_diag_set(diag, dir, 0, 0, "out of memory");
+				break;
+			}
+			ss->s = p;
+		}
+		snprintf(name, sizeof(name), "%.*s", (int)(len - 5), de->d_name);
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		rc = load_one(&ss->s[ss->n], path, name, diag);
+		ss->n++;
+	}
+	closedir(d);
+	if (ss->n > 1)
+		qsort(ss->s, ss->n, sizeof(*ss->s), cmp_suite);
+	return rc;
+}
+
+int ssp_suites_check(const ssp_suites_t *ss, const ssp_catalogue_t *c, ssp_diag_t *diag)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < ss->n; i++) {
+		for (j = 0; j < ss->s[i].npatterns; j++) {
+			for (k = 0; k < c->n; k++) {
+				if (ssp_id_matches(ss->s[i].patterns[j], c->v[k].id))
+					break;
+			}
+			if (k == c->n)
+				return ssp_diag_set(diag, ss->s[i].file, 0, 0,
+						    "vectors[%zu]: \"%s\" selects no vector of the catalogue",
+						    j, ss->s[i].patterns[j]);
+		}
+	}
+	return 0;
+}
+
+const ssp_suite_t *ssp_suites_find(const ssp_suites_t *ss, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ss->n; i++) {
+		if (strcmp(ss->s[i].name, name) == 0)
+			return &ss->s[i];
+	}
+	return NULL;
+}
+
+void ssp_suites_free(ssp_suites_t *ss)
+{
+	size_t i;
+
+	for (i = 0; i < ss->n; i++)
+		suite_free(&ss->s[i]);
+	free(ss->s);
+	memset(ss, 0, sizeof(*ss));
+}
+
+long ssp_select(const ssp_catalogue_t *c, const ssp_suite_t *suite,
+		char *const *only, size_t nonly, char *const *skip, size_t nskip,
+		size_t **out)
+{
+	size_t i, k, n = 0;
+
+	*out = malloc((c->n ? c->n : 1) * sizeof(**out));
+	if (*out == NULL)
+		return -1;
+	for (i = 0; i < c->n; i++) {
+		const char *id = c->v[i].id;
+		int keep = suite == NULL || ssp_suite_has(suite, id);
+
+		if (keep && nonly > 0) {
+			keep = 0;
+			for (k = 0; k < nonly && !keep; k++)
+				keep = ssp_id_matches(only[k], id);
+		}
+		for (k = 0; k < nskip && keep; k++)
+			keep = !ssp_id_matches(skip[k], id);
+		if (keep)
+			(*out)[n++] = i;
+	}
+	return (long)n;
+}

@@ -1,0 +1,123 @@
+/*
+ * vector.c - helpers of the vector model: levels and reply-code sets.
+ */
+#include "vector.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *ssp_level_name(ssp_level_t l)
+{
+	switch (l) {
+	case SSP_LEVEL_MUST: return "MUST";
+	case SSP_LEVEL_SHOULD: return "SHOULD";
+	case SSP_LEVEL_MAY: return "MAY";
+	}
+	return "?";
+}
+
+int ssp_codes_add(ssp_codes_t *c, unsigned lo, unsigned hi)
+{
+	if (c->n >= SSP_CODES_MAX)
+		return -1;
+	c->r[c->n].lo = (uint16_t)lo;
+	c->r[c->n].hi = (uint16_t)hi;
+	c->n++;
+	return 0;
+}
+
+int ssp_codes_parse(ssp_codes_t *c, const char *s)
+{
+	unsigned lo = 0, hi = 0;
+	int i, wild = 0;
+
+	if (strlen(s) != 3 || s[0] < '1' || s[0] > '5')
+		return -1;
+	for (i = 0; i < 3; i++) {
+		if (s[i] == 'x' || s[i] == 'X') {
+			wild = 1;
+			lo = lo * 10;
+			hi = hi * 10 + 9;
+		} else if (s[i] >= '0' && s[i] <= '9' && !wild) {
+			lo = lo * 10 + (unsigned)(s[i] - '0');
+			hi = hi * 10 + (unsigned)(s[i] - '0');
+		} else {
+			return -1; /* "2x0" is not a pattern */
+		}
+	}
+	return ssp_codes_add(c, lo, hi);
+}
+
+int ssp_codes_has(const ssp_codes_t *c, int code)
+{
+	unsigned i;
+
+	for (i = 0; i < c->n; i++) {
+		if (code >= c->r[i].lo && code <= c->r[i].hi)
+			return 1;
+	}
+	return 0;
+}
+
+void ssp_codes_describe(const ssp_codes_t *c, char *out, size_t size)
+{
+	size_t used = 0;
+	unsigned i;
+
+	out[0] = '\0';
+	for (i = 0; i < c->n && used < size; i++) {
+		char one[8];
+		unsigned lo = c->r[i].lo, hi = c->r[i].hi;
+		const char *sep = i == 0 ? "" : (i + 1 == c->n ? " or " : ", ");
+		int n;
+
+		if (lo == hi)
+			snprintf(one, sizeof(one), "%u", lo);
+		else if (hi - lo == 99)
+			snprintf(one, sizeof(one), "%uxx", lo / 100);
+		else
+			snprintf(one, sizeof(one), "%ux", lo / 10);
+		n = snprintf(out + used, size - used, "%s%s", sep, one);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+}
+
+static void free_expect(ssp_expect_t *e)
+{
+	if (e->text_src) {
+		regfree(&e->text_re);
+		free(e->text_src);
+	}
+	if (e->capture_src) {
+		regfree(&e->capture_re);
+		free(e->capture_src);
+	}
+	free(e->capture_var);
+}
+
+void ssp_vector_free_fields(ssp_vector_t *v)
+{
+	unsigned i, j;
+
+	for (i = 0; i < v->nsteps; i++) {
+		ssp_step_t *s = &v->steps[i];
+		for (j = 0; j < s->nexpect; j++)
+			free_expect(&s->expect[j]);
+		free(s->expect);
+		free(s->payload);
+	}
+	free(v->steps);
+	for (i = 0; i < v->nrequires; i++)
+		free(v->requires[i]);
+	free(v->requires);
+	free(v->id);
+	free(v->title);
+	free(v->section);
+	free(v->quote);
+	free(v->description);
+	free(v->file);
+	memset(v, 0, sizeof(*v));
+}

@@ -1,0 +1,115 @@
+/*
+ * vector.h - the test vector model: what a vector checks (id, RFC section,
+ * level, quoted requirement) and how (steps of sends and expectations).
+ *
+ * Vectors are built by the catalogue loader and read-only afterwards; many
+ * sessions share them.  The JSON format is described in docs/vectors.md.
+ */
+#ifndef SSP_VECTOR_H
+#define SSP_VECTOR_H
+
+#include <regex.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Requirement level, as the RFC words it (RFC 2119). */
+typedef enum {
+	SSP_LEVEL_MUST = 0,
+	SSP_LEVEL_SHOULD,
+	SSP_LEVEL_MAY,
+} ssp_level_t;
+
+/* A set of reply codes: exact codes and x-patterns ("2xx", "25x"). */
+#define SSP_CODES_MAX 16
+typedef struct ssp_codes_s {
+	uint8_t n;
+	struct {
+		uint16_t lo, hi;
+	} r[SSP_CODES_MAX];
+} ssp_codes_t;
+
+typedef enum {
+	SSP_EXPECT_REPLY = 0, /* one reply, judged by codes, text, enhanced code */
+	SSP_EXPECT_CLOSE,     /* the server closes the connection */
+	SSP_EXPECT_SILENCE,   /* no byte arrives within silence_ms */
+} ssp_expect_kind_t;
+
+typedef struct ssp_expect_s {
+	ssp_expect_kind_t kind;
+	ssp_codes_t pass;     /* codes that pass */
+	ssp_codes_t warn;     /* codes acceptable only as a warning */
+	ssp_codes_t skip;     /* codes meaning a precondition is missing */
+	int any_code;         /* "code": "any": every code passes */
+	/* enhanced status code (RFC 3463): 0 = not checked; 1 = required and its
+	 * class must match the reply; parts -1 = any */
+	int enhanced;
+	int enh_class, enh_subject, enh_detail;
+	char *text_src;       /* regex source, for messages; NULL = none */
+	regex_t text_re;
+	char *capture_var;    /* NULL = no capture */
+	char *capture_src;
+	regex_t capture_re;
+	unsigned timeout_ms;  /* 0 = the run's --timeout */
+	unsigned silence_ms;
+} ssp_expect_t;
+
+typedef enum {
+	SSP_SEND_NONE = 0,  /* only expectations (greeting, close, ...) */
+	SSP_SEND_LINE,      /* one command, CRLF appended */
+	SSP_SEND_RAW,       /* bytes with macros, nothing appended */
+	SSP_SEND_PIPELINE,  /* several commands in one write */
+	SSP_SEND_DATA,      /* message content, dot-stuffed, CRLF.CRLF appended */
+} ssp_send_kind_t;
+
+typedef struct ssp_step_s {
+	ssp_send_kind_t send;
+	char *payload;        /* bytes to send before variable expansion; owned */
+	size_t payload_len;
+	int dot_stuff;        /* SSP_SEND_DATA: stuff leading dots after expansion */
+	unsigned ncommands;   /* SSP_SEND_PIPELINE: commands in the group */
+	ssp_expect_t *expect; /* observed in order after the send */
+	unsigned nexpect;
+	unsigned repeat;      /* run the step this many times (>= 1) */
+	unsigned pause_ms;    /* wait before sending */
+	int setup;            /* a mismatch here is an error, not a finding */
+	unsigned line;        /* line of the step in its file */
+} ssp_step_t;
+
+typedef enum {
+	SSP_PRELUDE_EHLO = 0, /* greeting 220, EHLO ${client} 250 (both setup) */
+	SSP_PRELUDE_HELO,     /* greeting 220, HELO ${client} 250 */
+	SSP_PRELUDE_GREETING, /* greeting 220 only */
+	SSP_PRELUDE_NONE,     /* nothing: the steps read the greeting */
+} ssp_prelude_t;
+
+typedef struct ssp_vector_s {
+	char *id;             /* "rfc5321/4.1.1.5/rset-clears-transaction" */
+	char *title;
+	unsigned rfc;         /* 5321 */
+	char *section;        /* "4.1.1.5" */
+	ssp_level_t level;
+	char *quote;          /* the requirement, quoted from the RFC */
+	char *description;    /* optional: what is sent and why; NULL */
+	char **requires;      /* EHLO keywords that must be advertised */
+	unsigned nrequires;
+	ssp_prelude_t prelude;
+	ssp_step_t *steps;
+	unsigned nsteps;
+	char *file;           /* source file and line, for messages */
+	unsigned line;
+} ssp_vector_t;
+
+/* ssp_level_name - "MUST", "SHOULD", "MAY". */
+const char *ssp_level_name(ssp_level_t l);
+/* ssp_codes_add - add lo..hi: 0, or -1 when full. */
+int ssp_codes_add(ssp_codes_t *c, unsigned lo, unsigned hi);
+/* ssp_codes_parse - add a pattern "250", "2xx", "25x": 0, or -1 when invalid. */
+int ssp_codes_parse(ssp_codes_t *c, const char *s);
+/* ssp_codes_has - 1 if code is in the set. */
+int ssp_codes_has(const ssp_codes_t *c, int code);
+/* ssp_codes_describe - write "250, 251 or 2xx" into out. */
+void ssp_codes_describe(const ssp_codes_t *c, char *out, size_t size);
+/* ssp_vector_free_fields - release what a vector owns (not the struct). */
+void ssp_vector_free_fields(ssp_vector_t *v);
+
+#endif

@@ -1,0 +1,95 @@
+/*
+ * console.c - progress and summary on the terminal.
+ *
+ * On a TTY one progress line is rewritten in place; otherwise each result
+ * is one plain line.  Colour only on a TTY and never with NO_COLOR.
+ */
+#include "report.h"
+
+#include "../harness/buf.h"
+#include "../harness/escape.h"
+
+#include <string.h>
+
+static const char *colour(const ssp_console_t *c, ssp_verdict_t v)
+{
+	static const char *const codes[] = { "\033[32m", "\033[31m", "\033[33m", "\033[36m",
+					     "\033[90m", "\033[35m" };
+
+	return c->color ? codes[v] : "";
+}
+
+static const char *reset(const ssp_console_t *c)
+{
+	return c->color ? "\033[0m" : "";
+}
+
+void ssp_console_progress(ssp_console_t *c, const ssp_run_t *run, size_t idx)
+{
+	const ssp_result_t *r = &run->results[idx];
+
+	if (!c->progress)
+		return;
+	if (c->tty) {
+		fprintf(c->f, "\r\033[K[%zu/%zu] pass %u  fail %u  warn %u  skip %u  error %u  %s",
+			run->finished, run->n, run->counts[SSP_PASS], run->counts[SSP_FAIL],
+			run->counts[SSP_WARN], run->counts[SSP_SKIP], run->counts[SSP_ERROR],
+			r->vector->id);
+	} else {
+		fprintf(c->f, "%-5s %s (%u ms)\n", ssp_verdict_name(r->verdict), r->vector->id,
+			r->duration_ms);
+	}
+	fflush(c->f);
+}
+
+void ssp_console_transcript(FILE *f, const ssp_transcript_t *t, const char *indent)
+{
+	size_t i, n = ssp_transcript_count(t);
+	ssp_buf_t b;
+
+	ssp_buf_init(&b, 64 * 1024);
+	for (i = 0; i < n; i++) {
+		const char *p;
+		const ssp_tr_entry_t *e = ssp_transcript_entry(t, i, &p);
+
+		b.len = 0;
+		if (e->dir == SSP_TR_NOTE)
+			ssp_buf_append(&b, p, e->len);
+		else
+			ssp_escape_display(&b, p, e->len);
+		fprintf(f, "%s%6u ms %c %.*s%s\n", indent, e->ms, e->dir, (int)b.len,
+			b.data ? b.data : "", e->partial ? " [partial]" : "");
+	}
+	ssp_buf_free(&b);
+}
+
+void ssp_console_summary(ssp_console_t *c, const ssp_run_t *run, const ssp_report_meta_t *m)
+{
+	size_t i;
+	int v;
+
+	if (c->tty && c->progress)
+		fprintf(c->f, "\r\033[K");
+	for (i = 0; i < run->n; i++) {
+		const ssp_result_t *r = &run->results[i];
+		if (r->verdict == SSP_PASS)
+			continue;
+		fprintf(c->f, "%s%-5s%s %s [%s, RFC %u §%s]\n      %s\n", colour(c, r->verdict),
+			ssp_verdict_name(r->verdict), reset(c), r->vector->id,
+			ssp_level_name(r->vector->level), r->vector->rfc, r->vector->section, r->reason);
+		if (c->verbose && r->verdict != SSP_SKIP)
+			ssp_console_transcript(c->f, &r->transcript, "      ");
+	}
+	fprintf(c->f, "\nsmtpspec %s: %zu vectors in %.1f s%s\n", m->version, run->n,
+		run->elapsed_ms / 1000.0, m->strict ? " (strict: warnings fail)" : "");
+	/* the target is printed separately: it may be long */
+	fprintf(c->f, "  target: %s", run->opts.target);
+	if (run->address[0])
+		fprintf(c->f, " (%s)", run->address);
+	fprintf(c->f, "\n ");
+	for (v = 0; v < SSP_VERDICT_COUNT; v++)
+		fprintf(c->f, " %s%s %u%s", run->counts[v] ? colour(c, (ssp_verdict_t)v) : "",
+			ssp_verdict_name((ssp_verdict_t)v), run->counts[v], reset(c));
+	fprintf(c->f, "\n");
+	fflush(c->f);
+}

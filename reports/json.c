@@ -1,0 +1,137 @@
+/*
+ * json.c - the machine-readable result (schema: reports/result.schema.json).
+ *
+ * Bytes from the server appear only in their display escaping (ASCII), so
+ * the document is valid UTF-8 JSON whatever the server sent.
+ */
+#include "report.h"
+
+#include "../harness/buf.h"
+#include "../harness/escape.h"
+#include "../harness/reply.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define SSP_RESULT_SCHEMA "smtpspec-result/1"
+
+/* escaped_string - a JSON string of p[0..n) in display escaping. */
+static json_t *escaped_string(const char *p, size_t n)
+{
+	ssp_buf_t b;
+	json_t *s;
+
+	ssp_buf_init(&b, 4 * n + 16);
+	ssp_escape_display(&b, p, n);
+	s = json_stringn(b.data ? b.data : "", b.len);
+	ssp_buf_free(&b);
+	return s;
+}
+
+static json_t *transcript(const ssp_transcript_t *t)
+{
+	json_t *a = json_array();
+	size_t i, n = ssp_transcript_count(t);
+	char dir[2] = { 0, 0 };
+
+	for (i = 0; i < n; i++) {
+		const char *p;
+		const ssp_tr_entry_t *e = ssp_transcript_entry(t, i, &p);
+		json_t *o;
+
+		dir[0] = e->dir;
+		o = json_pack("{s:I, s:s, s:o}", "t_ms", (json_int_t)e->ms, "dir", dir, "text",
+			      escaped_string(p, e->len));
+		if (o && e->partial)
+			json_object_set_new(o, "partial", json_true());
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *extensions(const ssp_run_t *run)
+{
+	json_t *a = json_array();
+	size_t pos = 0, tl;
+	const char *text;
+	int line = 0;
+
+	while (run->caps && ssp_reply_next_line(run->caps, run->caps_len, &pos, &text, &tl)) {
+		if (line++ > 0)
+			json_array_append_new(a, escaped_string(text, tl));
+	}
+	return a;
+}
+
+static json_t *result(const ssp_result_t *r)
+{
+	const ssp_vector_t *v = r->vector;
+	json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I}",
+			      "id", v->id, "title", v->title, "rfc", (json_int_t)v->rfc,
+			      "section", v->section, "level", ssp_level_name(v->level),
+			      "quote", v->quote, "verdict", ssp_verdict_name(r->verdict),
+			      "reason", r->reason, "expected", r->expected, "observed", r->observed,
+			      "step", (json_int_t)r->step, "duration_ms", (json_int_t)r->duration_ms);
+
+	if (o == NULL)
+		return NULL;
+	json_object_set_new(o, "file", json_sprintf("%s:%u", v->file ? v->file : "", v->line));
+	json_object_set_new(o, "transcript", transcript(&r->transcript));
+	return o;
+}
+
+int ssp_json_write(const char *file, const ssp_run_t *run, const ssp_report_meta_t *m,
+		   ssp_diag_t *diag)
+{
+	json_t *doc, *results, *summary, *suites, *target;
+	char started[32];
+	struct tm tm;
+	size_t i;
+	int v, rc;
+
+	gmtime_r(&run->started, &tm);
+	strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	summary = json_pack("{s:I}", "total", (json_int_t)run->n);
+	for (v = 0; v < SSP_VERDICT_COUNT; v++)
+		json_object_set_new(summary, ssp_verdict_name((ssp_verdict_t)v),
+				    json_integer(run->counts[v]));
+	suites = json_array();
+	for (i = 0; i < m->nsuites; i++)
+		json_array_append_new(suites, json_string(m->suites[i]));
+	target = json_pack("{s:s, s:s, s:s, s:s}", "spec", run->opts.target, "host", run->host,
+			   "port", run->port, "address", run->address);
+	json_object_set_new(target, "port", json_integer(atoi(run->port)));
+	json_object_set_new(target, "greeting", run->greeting ? escaped_string(run->greeting, run->greeting_len)
+							      : json_null());
+	json_object_set_new(target, "ehlo", run->caps ? escaped_string(run->caps, run->caps_len) : json_null());
+	json_object_set_new(target, "extensions", extensions(run));
+	json_object_set_new(target, "probe", transcript(&run->probe.transcript));
+	results = json_array();
+	for (i = 0; i < run->n; i++)
+		json_array_append_new(results, result(&run->results[i]));
+	doc = json_pack("{s:s, s:{s:s, s:s}, s:o, s:s, s:I, s:{s:s, s:I, s:I}, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:b}, s:o, s:i, s:o}",
+			"schema", SSP_RESULT_SCHEMA,
+			"tool", "name", "smtpspec", "version", m->version,
+			"target", target,
+			"started", started,
+			"duration_ms", (json_int_t)run->elapsed_ms,
+			"catalogue", "path", m->catalogue, "vectors", (json_int_t)m->catalogue_size,
+			"selected", (json_int_t)run->n,
+			"profile", m->profile ? json_string(m->profile) : json_null(),
+			"suites", suites,
+			"options", "jobs", (json_int_t)run->opts.jobs, "timeout_ms", (json_int_t)run->opts.timeout_ms,
+			"connect_timeout_ms", (json_int_t)run->opts.connect_timeout_ms,
+			"deadline_s", (json_int_t)run->opts.deadline_s, "strict", m->strict,
+			"summary", summary,
+			"exit_code", m->exit_code,
+			"results", results);
+	if (doc == NULL)
+		return ssp_diag_set(diag, file, 0, 0, "cannot build the JSON result (out of memory)");
+	rc = json_dump_file(doc, file, JSON_INDENT(1) | JSON_ENSURE_ASCII);
+	json_decref(doc);
+	if (rc != 0)
+		return ssp_diag_set(diag, file, 0, 0, "cannot write the JSON result");
+	return 0;
+}
