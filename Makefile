@@ -36,10 +36,11 @@ endif
 
 HARNESS_SRC := $(filter-out harness/main.c,$(wildcard harness/*.c))
 REPORT_SRC := $(wildcard reports/*.c)
-LIB_OBJ := $(patsubst %.c,build/%.o,$(HARNESS_SRC) $(REPORT_SRC))
-MAIN_OBJ := build/harness/main.o
+BUILD ?= build
+LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(HARNESS_SRC) $(REPORT_SRC))
+MAIN_OBJ := $(BUILD)/harness/main.o
 TEST_SRC := $(wildcard harness/tests/*.c)
-TEST_OBJ := $(patsubst %.c,build/%.o,$(TEST_SRC))
+TEST_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(TEST_SRC))
 
 .DELETE_ON_ERROR:
 .PHONY: all test unit integration demo deps install clean
@@ -51,17 +52,17 @@ bin/smtpspec: $(LIB_OBJ) $(MAIN_OBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-build/%.o: %.c
+$(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-build/harness/tests/%.o: harness/tests/%.c
+$(BUILD)/harness/tests/%.o: harness/tests/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) $(CUNIT_CFLAGS) -c -o $@ $<
 
-build/unit-tests: $(LIB_OBJ) $(TEST_OBJ)
+$(BUILD)/unit-tests: $(LIB_OBJ) $(TEST_OBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CUNIT_LIBS)
 
@@ -70,11 +71,11 @@ deps:
 	@scripts/install-deps.sh
 
 test: deps
-	@$(MAKE) --no-print-directory bin/smtpspec build/unit-tests
+	@$(MAKE) --no-print-directory bin/smtpspec $(BUILD)/unit-tests
 	@$(MAKE) --no-print-directory unit integration
 
-unit: build/unit-tests
-	$(Q)./build/unit-tests harness/tests
+unit: $(BUILD)/unit-tests
+	$(Q)$(BUILD)/unit-tests harness/tests
 
 integration: bin/smtpspec
 	$(Q)sh harness/tests/integration.sh
