@@ -1,0 +1,192 @@
+#!/bin/bash
+# integration.sh - run bin/smtpspec against real SMTP servers on loopback and
+# check verdicts that are known facts about them.
+#
+#   smtp-sink (Postfix's test server): accepts everything, checks no syntax;
+#   a private Postfix instance (scripts/postfix-private.sh): a conformant
+#   server with a known configuration (see the header of that script).
+#
+# Also: exit codes (unreachable target, bad vector file, bad usage), --list
+# without network, the JSON result's shape and its real transcripts.
+# Only 127.0.0.1 is ever contacted.  Ends with "N passed, N failed".
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+bin=$top/bin/smtpspec
+work=$(mktemp -d /tmp/smtpspec-it.XXXXXX)
+chmod 755 "$work" # the private Postfix runs as user postfix
+passed=0
+failed=0
+
+cleanup() {
+	"$top/scripts/smtp-sink.sh" stop "$work/sink" >/dev/null 2>&1
+	"$top/scripts/postfix-private.sh" stop "$work/postfix" >/dev/null 2>&1
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+ok() {
+	passed=$((passed + 1))
+	echo "ok   $1"
+}
+
+not_ok() {
+	failed=$((failed + 1))
+	echo "FAIL $1"
+	[ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/     /'
+}
+
+# check NAME COMMAND...: the command must succeed.
+check() {
+	name=$1
+	shift
+	if out=$("$@" 2>&1); then ok "$name"; else not_ok "$name" "$out"; fi
+}
+
+# free_port: a loopback TCP port nobody listens on.
+free_port() {
+	for _ in $(seq 1 50); do
+		p=$((20000 + RANDOM % 20000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# verdict FILE ID: the verdict of one vector in a JSON result.
+verdict() {
+	jq -r --arg id "$2" '.results[] | select(.id == $id) | .verdict' "$1"
+}
+
+# expect_verdict NAME FILE ID VERDICT
+expect_verdict() {
+	got=$(verdict "$2" "$3")
+	if [ "$got" = "$4" ]; then
+		ok "$1: $3 is $4"
+	else
+		not_ok "$1: $3 is $4" "got '${got:-<missing>}': $(jq -r --arg id "$3" '.results[] | select(.id == $id) | .reason' "$2")"
+	fi
+}
+
+echo "# smtpspec integration tests (work dir $work)"
+
+# ---- no network: usage, listing, bad input files ------------------------
+"$bin" run --list >"$work/list.txt" 2>&1
+rc=$?
+if [ $rc -eq 0 ] && grep -q '^MUST   rfc5321/' "$work/list.txt"; then
+	ok "--list prints the catalogue ($(wc -l <"$work/list.txt") vectors) and exits 0"
+else
+	not_ok "--list" "exit $rc: $(head -5 "$work/list.txt")"
+fi
+
+"$bin" run --target 127.0.0.1:1 --jobs 0 >"$work/usage.txt" 2>&1
+rc=$?
+[ $rc -eq 2 ] && ok "--jobs 0 is bad usage (exit 2)" || not_ok "--jobs 0 exit 2" "exit $rc: $(cat "$work/usage.txt")"
+
+"$bin" run --target '::1:25' >"$work/usage.txt" 2>&1
+rc=$?
+[ $rc -eq 2 ] && grep -q 'brackets' "$work/usage.txt" && ok "an IPv6 target without brackets is bad usage (exit 2)" ||
+	not_ok "IPv6 without brackets" "exit $rc: $(cat "$work/usage.txt")"
+
+"$bin" run >"$work/usage.txt" 2>&1
+rc=$?
+[ $rc -eq 2 ] && ok "run without --target is bad usage (exit 2)" || not_ok "run without --target" "exit $rc"
+
+# a catalogue with a syntax error: exit 2 with file:line:column, nothing run
+mkdir -p "$work/badcat/vectors/x" "$work/badcat/suites"
+cp "$top/vectors/rfc5321/4.1.1.5-rset.json" "$work/badcat/vectors/x/good.json"
+printf '{\n  "id": "rfc5321/4.1.1.9/noop",\n  "title": "x",,\n}\n' >"$work/badcat/vectors/x/bad.json"
+port=$(free_port)
+"$bin" run --catalogue "$work/badcat" --target "127.0.0.1:$port" >"$work/bad.txt" 2>&1
+rc=$?
+if [ $rc -eq 2 ] && grep -q "badcat/vectors/x/bad.json:3:[0-9]*: error:" "$work/bad.txt"; then
+	ok "a vector file with a syntax error: exit 2 and file:line:column"
+else
+	not_ok "bad vector file" "exit $rc: $(cat "$work/bad.txt")"
+fi
+
+# a semantic error is located too
+printf '{\n  "id": "rfc5321/4.1.1.9/noop", "title": "t", "rfc": 5321, "section": "4.1.1.9",\n  "level": "MUST", "quote": "q",\n  "steps": [ { "send": "NOOP", "expect": 2500 } ]\n}\n' >"$work/badcat/vectors/x/bad.json"
+"$bin" run --catalogue "$work/badcat" --list >"$work/bad.txt" 2>&1
+rc=$?
+if [ $rc -eq 2 ] && grep -q 'bad.json:4:42: error: steps\[0\].expect: reply code 2500' "$work/bad.txt"; then
+	ok "a bad reply code is reported at its own file:line:column"
+else
+	not_ok "semantic error position" "exit $rc: $(cat "$work/bad.txt")"
+fi
+
+# ---- unreachable target -------------------------------------------------
+port=$(free_port)
+start=$(date +%s)
+"$bin" run --target "127.0.0.1:$port" --connect-timeout 2000 --no-progress >"$work/unreach.txt" 2>&1
+rc=$?
+elapsed=$(($(date +%s) - start))
+if [ $rc -eq 3 ] && grep -q 'cannot reach' "$work/unreach.txt" && [ $elapsed -le 5 ]; then
+	ok "an unreachable target: exit 3 with a clear message"
+else
+	not_ok "unreachable target" "exit $rc after ${elapsed}s: $(cat "$work/unreach.txt")"
+fi
+
+# ---- smtp-sink ------------------------------------------------------------
+sink_port=$(free_port)
+if "$top/scripts/smtp-sink.sh" start "$work/sink" "$sink_port" >"$work/sink.txt" 2>&1; then
+	"$bin" run --target "127.0.0.1:$sink_port" --no-progress --json "$work/sink.json" >"$work/sink-run.txt" 2>&1
+	rc=$?
+	[ $rc -eq 1 ] && ok "smtp-sink: the run fails (exit 1)" || not_ok "smtp-sink exit 1" "exit $rc: $(tail -20 "$work/sink-run.txt")"
+	check "smtp-sink: the JSON result has the documented shape" \
+		jq -e '.schema == "smtpspec-result/1" and (.results | length) > 0 and .summary.total == (.results | length)
+		       and ([.results[] | has("id", "title", "rfc", "section", "level", "quote", "verdict", "reason", "duration_ms", "transcript")] | all)' \
+		"$work/sink.json"
+	check "smtp-sink: the transcript shows the real greeting" \
+		jq -e '.target.greeting == "220 smtp-sink ESMTP\\r\\n"' "$work/sink.json"
+	check "smtp-sink: every transcript starts with the connection and the greeting" \
+		jq -e '[.results[] | select(.verdict != "skip") | .transcript[0:2] | (.[0].text | startswith("connected to 127.0.0.1:")) and (.[1].dir == "S") and (.[1].text | startswith("220 "))] | all' \
+		"$work/sink.json"
+	# smtp-sink checks no syntax: RSET with an argument gets 250 (RFC 5321 §4.1.1.5: 501)
+	expect_verdict "smtp-sink" "$work/sink.json" "rfc5321/4.3.2/rset-with-argument-501" warn
+	expect_verdict "smtp-sink" "$work/sink.json" "rfc5321/4.1.4/mail-bad-argument-501" fail
+	expect_verdict "smtp-sink" "$work/sink.json" "rfc5321/4.1.1.5/rset-clears-transaction" pass
+else
+	not_ok "smtp-sink starts" "$(cat "$work/sink.txt")"
+fi
+
+# ---- a private Postfix --------------------------------------------------
+pf_port=$(free_port)
+if "$top/scripts/postfix-private.sh" start "$work/postfix" "$pf_port" >"$work/pf.txt" 2>&1; then
+	"$bin" run --target "127.0.0.1:$pf_port" --no-progress --json "$work/pf.json" >"$work/pf-run.txt" 2>&1
+	rc=$?
+	[ $rc -eq 0 ] && ok "postfix: the run passes (exit 0)" || not_ok "postfix exit 0" "exit $rc: $(tail -30 "$work/pf-run.txt")"
+	check "postfix: no vector fails or errors" \
+		jq -e '.summary.fail == 0 and .summary.error == 0' "$work/pf.json"
+	check "postfix: the transcript shows the real greeting" \
+		jq -e '.target.greeting == "220 smtpspec-postfix.test ESMTP\\r\\n"' "$work/pf.json"
+	check "postfix: EHLO advertises PIPELINING" \
+		jq -e '.target.extensions | index("PIPELINING") != null' "$work/pf.json"
+	expect_verdict "postfix" "$work/pf.json" "rfc5321/4.1.1.5/rset-clears-transaction" pass
+	expect_verdict "postfix" "$work/pf.json" "rfc5321/4.3.2/rset-with-argument-501" pass
+	expect_verdict "postfix" "$work/pf.json" "rfc5321/4.1.4/mail-bad-argument-501" pass
+	check "postfix: the RSET vector's transcript holds the 503 to RCPT after RSET" \
+		jq -e '.results[] | select(.id == "rfc5321/4.1.1.5/rset-clears-transaction") | [.transcript[] | select(.dir == "S") | .text] | any(startswith("503 "))' \
+		"$work/pf.json"
+
+	# a profile is used: its mailbox appears on the wire
+	printf '{"mailbox": "smtpspec@smtpspec-postfix.test", "client": "profile.smtpspec.test"}\n' >"$work/profile.json"
+	"$bin" run --target "127.0.0.1:$pf_port" --no-progress --profile "$work/profile.json" \
+		--only rfc5321/4.1.1.5/rset-clears-transaction --json "$work/pf-profile.json" >"$work/pf-profile.txt" 2>&1
+	rc=$?
+	check "postfix with a profile: its values go on the wire" \
+		jq -e '[.results[0].transcript[] | select(.dir == "C") | .text] | (index("EHLO profile.smtpspec.test\\r\\n") != null) and (index("RCPT TO:<smtpspec@smtpspec-postfix.test>\\r\\n") != null)' \
+		"$work/pf-profile.json"
+
+	# parallel and serial runs judge alike
+	"$bin" run --target "127.0.0.1:$pf_port" --no-progress --jobs 1 --json "$work/pf-serial.json" >/dev/null 2>&1
+	check "postfix: --jobs 1 and --jobs 8 give the same verdicts" \
+		bash -c "diff <(jq -r '.results[] | .id + \" \" + .verdict' '$work/pf.json') <(jq -r '.results[] | .id + \" \" + .verdict' '$work/pf-serial.json')"
+else
+	not_ok "postfix starts" "$(cat "$work/pf.txt")"
+fi
+
+echo "integration: $passed passed, $failed failed"
+[ $failed -eq 0 ]
