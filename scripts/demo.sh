@@ -1,0 +1,27 @@
+#!/bin/sh
+# demo.sh - the main job on a default target: start a private Postfix on
+# 127.0.0.1, run the whole catalogue against it, print the summary and where
+# the results are, stop Postfix.  Called by "make demo" after the build.
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=${DEMO_OUT:-$top/out/demo}
+port=${DEMO_PORT:-2525}
+# Postfix runs as user postfix: its directory must be reachable by that user,
+# which a checkout under a private home directory is not.
+inst=$(mktemp -d /tmp/smtpspec-demo.XXXXXX)
+chmod 755 "$inst"
+
+stop() {
+	"$top/scripts/postfix-private.sh" stop "$inst/postfix" >/dev/null 2>&1
+	rm -rf "$inst"
+}
+trap stop EXIT INT TERM
+
+mkdir -p "$out"
+echo "demo: starting a private Postfix on 127.0.0.1:$port"
+"$top/scripts/postfix-private.sh" start "$inst/postfix" "$port" || exit 1
+"$top/bin/smtpspec" run --target "127.0.0.1:$port" --json "$out/result.json"
+rc=$?
+echo "demo: smtpspec exited $rc; the full result (with every transcript) is $out/result.json"
+exit 0
