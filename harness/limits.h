@@ -32,6 +32,8 @@
 
 /* Bytes one step may send once escapes, variables and repeats are expanded. */
 #define SSP_SEND_BYTES_MAX (16 * 1024 * 1024)
+/* Addresses of a target name tried in turn by the probe. */
+#define SSP_ADDRS_MAX 8
 /* Largest count allowed in %repeat[N x ...]% and in a step's "repeat". */
 #define SSP_REPEAT_MAX 1000000
 #define SSP_STEP_REPEAT_MAX 10000

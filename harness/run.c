@@ -56,9 +56,10 @@ int ssp_run_parse_target(const char *target, char *host, size_t hsize, char *por
 	return 0;
 }
 
-/* resolve - the first address of host:port, through libuv. */
+/* resolve - the addresses of host:port (at most SSP_ADDRS_MAX), through libuv. */
 static int resolve(ssp_run_t *run, uv_loop_t *loop, ssp_diag_t *diag)
 {
+	struct addrinfo *ai;
 	uv_getaddrinfo_t req;
 	struct addrinfo hints;
 	int rc;
@@ -69,16 +70,25 @@ static int resolve(ssp_run_t *run, uv_loop_t *loop, ssp_diag_t *diag)
 	rc = uv_getaddrinfo(loop, &req, NULL, run->host, run->port, &hints);
 	if (rc != 0)
 		return ssp_diag_set(diag, NULL, 0, 0, "cannot resolve \"%s\": %s", run->host, uv_strerror(rc));
-	if (req.addrinfo == NULL) {
+	if (req.addrinfo == NULL)
 		return ssp_diag_set(diag, NULL, 0, 0, "cannot resolve \"%s\": no address", run->host);
+	run->naddrs = 0;
+	for (ai = req.addrinfo; ai != NULL && run->naddrs < SSP_ADDRS_MAX; ai = ai->ai_next) {
+		if (ai->ai_addrlen > sizeof(run->addrs[0]))
+			continue;
+		memcpy(&run->addrs[run->naddrs++], ai->ai_addr, ai->ai_addrlen);
 	}
-	memcpy(&run->addr, req.addrinfo->ai_addr, req.addrinfo->ai_addrlen);
-	if (run->addr.ss_family == AF_INET6)
-		uv_ip6_name((struct sockaddr_in6 *)&run->addr, run->address, sizeof(run->address));
-	else
-		uv_ip4_name((struct sockaddr_in *)&run->addr, run->address, sizeof(run->address));
 	uv_freeaddrinfo(req.addrinfo);
 	return 0;
+}
+
+/* address_name - the numeric form of an address. */
+static void address_name(const struct sockaddr_storage *a, char *out, size_t size)
+{
+	if (a->ss_family == AF_INET6)
+		uv_ip6_name((const struct sockaddr_in6 *)a, out, size);
+	else
+		uv_ip4_name((const struct sockaddr_in *)a, out, size);
 }
 
 /* ---- the probe ---------------------------------------------------------- */
@@ -277,9 +287,15 @@ int ssp_run_execute(ssp_run_t *run, const ssp_vector_t **vectors, size_t n,
 	run->cfg.timeout_ms = opts->timeout_ms;
 	run->cfg.connect_timeout_ms = opts->connect_timeout_ms;
 	run->cfg.vars = &run->vars;
-	ssp_result_init(&run->probe, &probe_vector);
-	if (ssp_session_start(&run->cfg, &probe_vector, &run->probe, on_probe_done, run) != NULL)
-		uv_run(&loop, UV_RUN_DEFAULT);
+	/* each resolved address in turn, until one accepts the connection */
+	for (i = 0; i < run->naddrs && !run->probe.connected; i++) {
+		ssp_result_free(&run->probe);
+		ssp_result_init(&run->probe, &probe_vector);
+		run->addr = run->addrs[i];
+		address_name(&run->addr, run->address, sizeof(run->address));
+		if (ssp_session_start(&run->cfg, &probe_vector, &run->probe, on_probe_done, run) != NULL)
+			uv_run(&loop, UV_RUN_DEFAULT);
+	}
 	if (!run->probe.connected) {
 		ssp_diag_set(diag, NULL, 0, 0, "cannot reach %s (%s): %s", opts->target, run->address,
 			     run->probe.reason);

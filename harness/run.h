@@ -40,7 +40,9 @@ struct ssp_run_s {
 	/* what the run learned and produced */
 	char host[256];
 	char port[16];
-	struct sockaddr_storage addr;
+	struct sockaddr_storage addrs[SSP_ADDRS_MAX]; /* resolved, in order */
+	unsigned naddrs;
+	struct sockaddr_storage addr; /* the one the probe reached */
 	char address[64];             /* the numeric address connected to */
 	char *greeting;               /* raw bytes of the greeting reply, or NULL */
 	size_t greeting_len;
