@@ -66,6 +66,12 @@ $(BUILD)/unit-tests: $(LIB_OBJ) $(TEST_OBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CUNIT_LIBS)
 
+# The misbehaving test server (issue: prove the suite can't be fooled).
+FAKE_SRC := $(wildcard harness/tests/fake/*.c)
+$(BUILD)/fakesmtpd: $(patsubst %.c,$(BUILD)/%.o,$(FAKE_SRC))
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 # Packages first (a fresh machine has none of them), then a fresh build.
 deps:
 	@scripts/install-deps.sh
@@ -92,4 +98,4 @@ install: bin/smtpspec
 clean:
 	rm -rf build bin
 
--include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(patsubst %.c,$(BUILD)/%.d,$(FAKE_SRC))

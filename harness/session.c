@@ -24,6 +24,7 @@
 #include "escape.h"
 #include "limits.h"
 #include "reply.h"
+#include "replytable.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -162,51 +163,108 @@ static void escaped(char *out, size_t size, const char *p, size_t n, size_t max)
 	ssp_buf_free(&b);
 }
 
+/*
+ * current_command - what the current expectation answers: the greeting, the
+ * end of message content, or a command line (*line, *n: the line sent for
+ * this expectation, without CRLF).  Returns 0, or -1 when it is unknown
+ * (an expectation after a step that sent nothing).
+ */
+static int current_command(const ssp_session_t *s, ssp_answers_t *what, const char **line,
+			   size_t *n)
+{
+	const ssp_step_t *st = current_step(s);
+	const char *p = s->out.data, *end;
+	size_t len = s->out.len, at = 0, idx = 0;
+
+	*line = NULL;
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	if (st->send == SSP_SEND_NONE) {
+		if (s->phase == PHASE_PRELUDE || (s->step == 0 && s->v->prelude == SSP_PRELUDE_NONE)) {
+			*what = SSP_ANSWERS_GREETING;
+			return 0;
+		}
+		return -1;
+	}
+	if (st->send == SSP_SEND_DATA) {
+		*what = SSP_ANSWERS_DATA_END;
+		return 0;
+	}
+	if (p == NULL)
+		return -1;
+	/* the exp-th line of a pipeline; the first line of anything else */
+	if (s->exp != EXP_SEND && s->exp != EXP_SEND - 1) {
+		if (st->send == SSP_SEND_PIPELINE)
+			idx = s->exp;
+		else if (s->exp > 0)
+			return -1;
+	}
+	while (idx > 0 && at < len) {
+		const char *lf = memchr(p + at, '\n', len - at);
+		if (lf == NULL)
+			return -1;
+		at = (size_t)(lf - p) + 1;
+		idx--;
+	}
+	if (at >= len)
+		return -1;
+	end = memchr(p + at, '\n', len - at);
+	*n = end ? (size_t)(end - (p + at)) : len - at;
+	if (*n > 0 && p[at + *n - 1] == '\r')
+		(*n)--;
+	*line = p + at;
+	*what = SSP_ANSWERS_COMMAND;
+	return 0;
+}
+
 /* step_label - "step 3 (RCPT TO:<x@y>)" for the command behind expectation exp. */
 static void step_label(const ssp_session_t *s, char *out, size_t size)
 {
 	const ssp_step_t *st = current_step(s);
-	const char *p = s->out.data;
-	size_t n = s->out.len, line = 0, idx = 0;
-	char what[96];
 	unsigned number = s->phase == PHASE_PRELUDE ? 0 : s->step + 1;
+	ssp_answers_t what;
+	const char *line;
+	size_t n;
+	char text[96];
 
-	what[0] = '\0';
 	if (st == NULL) {
 		snprintf(out, size, "after the last step");
 		return;
 	}
-	if (st->send == SSP_SEND_NONE) {
-		snprintf(what, sizeof(what), "%s", s->phase == PHASE_PRELUDE || (s->step == 0 && s->v->prelude == SSP_PRELUDE_NONE) ? "greeting" : "no command sent");
-	} else if (st->send == SSP_SEND_DATA) {
-		snprintf(what, sizeof(what), "end of message content");
-	} else if (p != NULL) {
-		/* the exp-th line of what was sent (pipelines), else the first */
-		if (st->send == SSP_SEND_PIPELINE && s->exp != EXP_SEND)
-			idx = s->exp;
-		while (idx > 0 && line < n) {
-			const char *lf = memchr(p + line, '\n', n - line);
-			if (lf == NULL)
-				break;
-			line = (size_t)(lf - p) + 1;
-			idx--;
-		}
-		if (line >= n)
-			line = 0;
-		{
-			const char *end = memchr(p + line, '\n', n - line);
-			size_t len = end ? (size_t)(end - (p + line)) : n - line;
-			if (len > 0 && p[line + len - 1] == '\r')
-				len--;
-			escaped(what, sizeof(what), p + line, len, 60);
-		}
-	}
-	if (number == 0)
-		snprintf(out, size, "prelude (%s)", what);
-	else if (st->repeat > 1)
-		snprintf(out, size, "step %u, repetition %u (%s)", number, s->rep + 1, what);
+	if (current_command(s, &what, &line, &n) != 0)
+		snprintf(text, sizeof(text), "no command sent");
+	else if (what == SSP_ANSWERS_GREETING)
+		snprintf(text, sizeof(text), "greeting");
+	else if (what == SSP_ANSWERS_DATA_END)
+		snprintf(text, sizeof(text), "end of message content");
 	else
-		snprintf(out, size, "step %u (%s)", number, what);
+		escaped(text, sizeof(text), line, n, 60);
+	if (number == 0)
+		snprintf(out, size, "prelude (%s)", text);
+	else if (st->repeat > 1)
+		snprintf(out, size, "step %u, repetition %u (%s)", number, s->rep + 1, text);
+	else
+		snprintf(out, size, "step %u (%s)", number, text);
+}
+
+/* check_table - warn about a code §4.3.2 does not list for the command. */
+static void check_table(ssp_session_t *s, int code, const char *got)
+{
+	ssp_answers_t what;
+	const char *line;
+	size_t n;
+	char label[160], listed[160];
+
+	if (s->finding_warn[0] || current_command(s, &what, &line, &n) != 0 ||
+	    ssp_replytable_check(what, line, n, code) != 0)
+		return;
+	step_label(s, label, sizeof(label));
+	ssp_replytable_describe(what, line, n, listed, sizeof(listed));
+	note(s, "reply code %d is not among the replies RFC 5321 §4.3.2 lists here (%s)", code, listed);
+	snprintf(s->finding_warn, sizeof(s->finding_warn),
+		 "%s: reply code %d is not among those RFC 5321 §4.3.2 lists for it (%s): %s", label,
+		 code, listed, got);
 }
 
 /* describe_reply - "503 5.5.1 Error: need MAIL command" (+ line count). */
@@ -542,6 +600,7 @@ static int judge(ssp_session_t *s, const ssp_step_t *st, const ssp_expect_t *e,
 		mismatch(s, st, expected, got);
 		return -1;
 	}
+	check_table(s, r->code, got);
 	if (e->capture_var && capture(s, e, p, r->len) != 0) {
 		step_label(s, label, sizeof(label));
 		set_expected_observed(s, expected, got);
