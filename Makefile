@@ -84,6 +84,7 @@ unit: $(BUILD)/unit-tests
 	$(Q)$(BUILD)/unit-tests harness/tests
 
 integration: bin/smtpspec
+	$(Q)sh harness/tests/quotes.sh
 	$(Q)sh harness/tests/integration.sh
 
 demo: deps

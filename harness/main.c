@@ -1,4 +1,7 @@
-/*
+	if (ssp_profile_load(&profile, o.profile, &diag) != 0)
+		goto bad_input;
+	if (load_catalogue(catdir, &profile, &cat, &suites) != 0)
+		goto out;/*
  * main.c - the smtpspec command line.
  *
  *   smtpspec run --target HOST:PORT [options]
@@ -12,6 +15,7 @@
 #include "diag.h"
 #include "limits.h"
 #include "profile.h"
+#include "rfctext.h"
 #include "run.h"
 #include "suite.h"
 
@@ -57,6 +61,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: smtpspec run --target HOST:PORT [options]\n"
 		"       smtpspec run --list [selection options]\n"
+		"       smtpspec quotes --rfc-dir DIR   check every quote against the RFC texts\n"
 		"       smtpspec --help | --version\n"
 		"\n"
 		"Runs RFC 5321 conformance vectors against an SMTP server.\n"
@@ -279,6 +284,96 @@ static long selection(const options_t *o, const ssp_catalogue_t *cat, const ssp_
 	return (long)n;
 }
 
+/* load_catalogue - profile defaults, every vector and suite of catdir: 0 or -1 (printed). */
+static int load_catalogue(const char *catdir, ssp_profile_t *profile, ssp_catalogue_t *cat,
+			  ssp_suites_t *suites)
+{
+	ssp_diag_t diag;
+	char dir[PATH_MAX + 16];
+
+	ssp_diag_init(&diag);
+	snprintf(dir, sizeof(dir), "%s/vectors", catdir);
+	if (ssp_catalogue_load_dir(cat, dir, profile, &diag) != 0)
+		goto bad;
+	snprintf(dir, sizeof(dir), "%s/suites", catdir);
+	if (suites && (ssp_suites_load_dir(suites, dir, &diag) != 0 ||
+		       ssp_suites_check(suites, cat, &diag) != 0))
+		goto bad;
+	return 0;
+bad:
+	fprintf(stderr, "smtpspec: ");
+	ssp_diag_print(stderr, &diag);
+	return -1;
+}
+
+/*
+ * cmd_quotes - check that every vector's quote occurs in its RFC's text
+ * (page furniture removed, whitespace collapsed).  Exit 0 all found, 1 some
+ * not found, 2 bad usage, a bad catalogue or missing RFC texts.
+ */
+static int cmd_quotes(int argc, char **argv)
+{
+	const char *catalogue = NULL, *rfcdir = getenv("SMTPSPEC_RFC_DIR");
+	char catbuf[PATH_MAX];
+	ssp_profile_t profile;
+	ssp_catalogue_t cat;
+	ssp_diag_t diag;
+	struct { unsigned rfc; char *text; } texts[32];
+	size_t ntexts = 0, i, k, missing = 0;
+	int code = EXIT_USAGE, a;
+
+	for (a = 1; a < argc; a++) {
+		if (strcmp(argv[a], "--catalogue") == 0 && a + 1 < argc)
+			catalogue = argv[++a];
+		else if (strcmp(argv[a], "--rfc-dir") == 0 && a + 1 < argc)
+			rfcdir = argv[++a];
+		else {
+			fprintf(stderr, "usage: smtpspec quotes --rfc-dir DIR [--catalogue DIR]\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (rfcdir == NULL) {
+		fprintf(stderr, "smtpspec quotes: give the RFC texts with --rfc-dir DIR or $SMTPSPEC_RFC_DIR\n");
+		return EXIT_USAGE;
+	}
+	ssp_diag_init(&diag);
+	ssp_catalogue_init(&cat);
+	ssp_profile_load(&profile, NULL, &diag);
+	if (load_catalogue(find_catalogue(catalogue, catbuf, sizeof(catbuf)), &profile, &cat, NULL) != 0)
+		goto out;
+	for (i = 0; i < cat.n; i++) {
+		const ssp_vector_t *v = &cat.v[i];
+		for (k = 0; k < ntexts && texts[k].rfc != v->rfc; k++)
+			;
+		if (k == ntexts) {
+			if (ntexts == sizeof(texts) / sizeof(texts[0])) {
+				fprintf(stderr, "smtpspec quotes: vectors cite more than %zu RFCs\n", ntexts);
+				goto out;
+			}
+			texts[k].rfc = v->rfc;
+			if (ssp_rfctext_load(rfcdir, v->rfc, &texts[k].text, &diag) != 0) {
+				fprintf(stderr, "smtpspec quotes: ");
+				ssp_diag_print(stderr, &diag);
+				goto out;
+			}
+			ntexts++;
+		}
+		if (!ssp_rfctext_contains(texts[k].text, v->quote)) {
+			printf("%s:%u: %s: the quote is not in RFC %u: \"%s\"\n", v->file, v->line, v->id,
+			       v->rfc, v->quote);
+			missing++;
+		}
+	}
+	printf("quotes: %zu passed, %zu failed\n", cat.n - missing, missing);
+	code = missing ? EXIT_FAILED : EXIT_PASS;
+out:
+	for (k = 0; k < ntexts; k++)
+		free(texts[k].text);
+	ssp_catalogue_free(&cat);
+	ssp_profile_free(&profile);
+	return code;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	options_t o;
@@ -289,7 +384,7 @@ static int cmd_run(int argc, char **argv)
 	ssp_run_t run;
 	ssp_console_t con;
 	ssp_report_meta_t meta;
-	char catbuf[PATH_MAX], dir[PATH_MAX + 16];
+	char catbuf[PATH_MAX];
 	const char *catdir;
 	const ssp_vector_t **vectors = NULL;
 	size_t *sel = NULL, i;
@@ -417,6 +512,8 @@ int main(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "quotes") == 0)
+		return cmd_quotes(argc - 1, argv + 1);
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		usage(stdout);
 		return EXIT_PASS;

@@ -1,0 +1,23 @@
+/*
+ * rfctext.h - RFC texts as citations are checked against them: page
+ * footers, running headers and form feeds removed, whitespace collapsed,
+ * so that a quote reads as one line wherever the RFC broke it.
+ */
+#ifndef SSP_RFCTEXT_H
+#define SSP_RFCTEXT_H
+
+#include "diag.h"
+
+/*
+ * ssp_rfctext_load - the normalised text of DIR/rfcN.txt; *text is
+ * allocated (caller frees).  0, or -1 with diag set.
+ */
+int ssp_rfctext_load(const char *dir, unsigned rfc, char **text, ssp_diag_t *diag);
+
+/* ssp_rfctext_normalise - collapse runs of whitespace in s to one space, in place. */
+void ssp_rfctext_normalise(char *s);
+
+/* ssp_rfctext_contains - 1 if the normalised quote occurs in the normalised text. */
+int ssp_rfctext_contains(const char *text, const char *quote);
+
+#endif
