@@ -1,7 +1,4 @@
-	if (ssp_profile_load(&profile, o.profile, &diag) != 0)
-		goto bad_input;
-	if (load_catalogue(catdir, &profile, &cat, &suites) != 0)
-		goto out;/*
+/*
  * main.c - the smtpspec command line.
  *
  *   smtpspec run --target HOST:PORT [options]
@@ -414,12 +411,8 @@ static int cmd_run(int argc, char **argv)
 	/* every input file is checked before anything runs */
 	if (ssp_profile_load(&profile, o.profile, &diag) != 0)
 		goto bad_input;
-	snprintf(dir, sizeof(dir), "%s/vectors", catdir);
-	if (ssp_catalogue_load_dir(&cat, dir, &profile, &diag) != 0)
-		goto bad_input;
-	snprintf(dir, sizeof(dir), "%s/suites", catdir);
-	if (ssp_suites_load_dir(&suites, dir, &diag) != 0 || ssp_suites_check(&suites, &cat, &diag) != 0)
-		goto bad_input;
+	if (load_catalogue(catdir, &profile, &cat, &suites) != 0)
+		goto out;
 	for (i = 0; i < o.nsuites; i++) {
 		if (ssp_suites_find(&suites, o.suites[i]) == NULL) {
 			fprintf(stderr, "smtpspec: no suite named \"%s\" in %s/suites (have:", o.suites[i], catdir);
