@@ -9,6 +9,7 @@
  * suite or profile file (nothing ran); 3 the target could not be reached.
  */
 #include "catalogue.h"
+#include "coverage.h"
 #include "diag.h"
 #include "limits.h"
 #include "profile.h"
@@ -18,6 +19,7 @@
 
 #include "../reports/report.h"
 
+#include <dirent.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -59,6 +61,7 @@ static void usage(FILE *f)
 		"usage: smtpspec run --target HOST:PORT [options]\n"
 		"       smtpspec run --list [selection options]\n"
 		"       smtpspec quotes --rfc-dir DIR   check every quote against the RFC texts\n"
+		"       smtpspec coverage [--rfc N]     RFC sections with a server requirement, and their vectors\n"
 		"       smtpspec --help | --version\n"
 		"\n"
 		"Runs RFC 5321 conformance vectors against an SMTP server.\n"
@@ -371,6 +374,77 @@ out:
 	return code;
 }
 
+/*
+ * cmd_coverage - print the requirement map of each suites/coverage/rfcN.json
+ * against the catalogue.  Exit 0, or 1 when a MUST section has neither a
+ * vector nor a reason why it cannot be observed; 2 on bad input.
+ */
+static int cmd_coverage(int argc, char **argv)
+{
+	const char *catalogue = NULL, *only = NULL;
+	char catbuf[PATH_MAX], dir[PATH_MAX + 32];
+	const char *catdir;
+	ssp_profile_t profile;
+	ssp_catalogue_t cat;
+	ssp_diag_t diag;
+	DIR *d;
+	struct dirent *de;
+	size_t gaps = 0, files = 0;
+	int code = EXIT_USAGE, a;
+
+	for (a = 1; a < argc; a++) {
+		if (strcmp(argv[a], "--catalogue") == 0 && a + 1 < argc)
+			catalogue = argv[++a];
+		else if (strcmp(argv[a], "--rfc") == 0 && a + 1 < argc)
+			only = argv[++a];
+		else {
+			fprintf(stderr, "usage: smtpspec coverage [--rfc N] [--catalogue DIR]\n");
+			return EXIT_USAGE;
+		}
+	}
+	ssp_diag_init(&diag);
+	ssp_catalogue_init(&cat);
+	ssp_profile_load(&profile, NULL, &diag);
+	catdir = find_catalogue(catalogue, catbuf, sizeof(catbuf));
+	if (load_catalogue(catdir, &profile, &cat, NULL) != 0)
+		goto out;
+	snprintf(dir, sizeof(dir), "%s/suites/coverage", catdir);
+	if ((d = opendir(dir)) == NULL) {
+		fprintf(stderr, "smtpspec coverage: cannot open %s\n", dir);
+		goto out;
+	}
+	code = EXIT_PASS;
+	while ((de = readdir(d)) != NULL) {
+		char file[PATH_MAX + 300], want[32];
+		ssp_coverage_t cov;
+
+		if (strncmp(de->d_name, "rfc", 3) != 0 || strstr(de->d_name, ".json") == NULL)
+			continue;
+		snprintf(want, sizeof(want), "rfc%s.json", only ? only : "");
+		if (only && strcmp(de->d_name, want) != 0)
+			continue;
+		snprintf(file, sizeof(file), "%s/%s", dir, de->d_name);
+		if (ssp_coverage_load(&cov, file, &diag) != 0) {
+			fprintf(stderr, "smtpspec coverage: ");
+			ssp_diag_print(stderr, &diag);
+			ssp_coverage_free(&cov);
+			code = EXIT_USAGE;
+			break;
+		}
+		if (files++)
+			printf("\n");
+		gaps += ssp_coverage_print(stdout, &cov, &cat);
+		ssp_coverage_free(&cov);
+	}
+	closedir(d);
+	if (code == EXIT_PASS && gaps > 0)
+		code = EXIT_FAILED;
+out:
+	ssp_catalogue_free(&cat);
+	ssp_profile_free(&profile);
+	return code;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	options_t o;
@@ -507,6 +581,8 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "quotes") == 0)
 		return cmd_quotes(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "coverage") == 0)
+		return cmd_coverage(argc - 1, argv + 1);
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		usage(stdout);
 		return EXIT_PASS;
