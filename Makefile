@@ -43,7 +43,7 @@ TEST_SRC := $(wildcard harness/tests/*.c)
 TEST_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(TEST_SRC))
 
 .DELETE_ON_ERROR:
-.PHONY: all test unit integration demo deps install clean
+.PHONY: all test unit integration demo deps install clean fuzz fuzz-replay asan
 
 all: bin/smtpspec
 
@@ -86,6 +86,7 @@ unit: $(BUILD)/unit-tests
 integration: bin/smtpspec
 	$(Q)sh harness/tests/quotes.sh
 	$(Q)sh harness/tests/integration.sh
+	$(Q)$(MAKE) --no-print-directory fuzz-replay
 
 demo: deps
 	@$(MAKE) --no-print-directory bin/smtpspec
@@ -96,7 +97,57 @@ install: bin/smtpspec
 	install -m 755 bin/smtpspec $(DESTDIR)$(BINDIR)/smtpspec
 	cp -R vectors suites $(DESTDIR)$(DATADIR)/
 
+# Fuzzing (libFuzzer, clang): make fuzz [FUZZ_SECONDS=60].  The corpus and
+# the kept reproducers also run in make test, built with the normal compiler.
+FUZZ_TARGETS := reply escape vector profile
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer \
+	-std=c11 -D_GNU_SOURCE $(PKG_CFLAGS)
+HARNESS_LIB_SRC := $(HARNESS_SRC)
+
+$(BUILD)/fuzz/fuzz_%: harness/fuzz/fuzz_%.c $(HARNESS_LIB_SRC)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(HARNESS_LIB_SRC) $(LDLIBS)
+
+$(BUILD)/fuzz/replay_%: $(BUILD)/harness/fuzz/fuzz_%.o $(BUILD)/harness/fuzz/replay.o $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+fuzz: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+	$(Q)for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(BUILD)/fuzz/corpus-$$t harness/fuzz/regressions/$$t; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+		$(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+			-dict=harness/fuzz/smtp.dict -artifact_prefix=harness/fuzz/regressions/$$t/ \
+			$(BUILD)/fuzz/corpus-$$t harness/fuzz/corpus/$$t || exit 1; \
+	done
+
+fuzz-replay: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
+	$(Q)for t in $(FUZZ_TARGETS); do \
+		mkdir -p harness/fuzz/regressions/$$t; \
+		$(BUILD)/fuzz/replay_$$t harness/fuzz/corpus/$$t harness/fuzz/regressions/$$t || exit 1; \
+	done
+
+# The whole test suite under AddressSanitizer and UndefinedBehaviorSanitizer
+# (LeakSanitizer included: a leak fails the run).
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+asan: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=build/asan CFLAGS='$(ASAN_FLAGS)' LDFLAGS='-fsanitize=address,undefined' \
+		build/asan/smtpspec build/asan/unit-tests
+	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+		$(MAKE) --no-print-directory BUILD=build/asan CFLAGS='$(ASAN_FLAGS)' LDFLAGS='-fsanitize=address,undefined' \
+		SMTPSPEC_BIN=$(CURDIR)/build/asan/smtpspec SMTPSPEC_CATALOGUE=$(CURDIR) unit integration
+
+$(BUILD)/smtpspec: $(LIB_OBJ) $(MAIN_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 clean:
 	rm -rf build bin
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(patsubst %.c,$(BUILD)/%.d,$(FAKE_SRC))
+.SECONDARY:

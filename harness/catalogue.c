@@ -634,36 +634,31 @@ static ssp_vector_t *grow(ssp_catalogue_t *c)
 	return &c->v[c->n];
 }
 
-int ssp_catalogue_load_file(ssp_catalogue_t *c, const char *file,
-			    const ssp_profile_t *profile, ssp_diag_t *diag)
+/* load_parsed - the vectors of one parsed file; closes f. */
+static int load_parsed(ssp_catalogue_t *c, ssp_jfile_t *f, const ssp_profile_t *profile)
 {
-	ssp_jfile_t f;
 	lctx_t l;
 	json_t *root;
 	size_t i, count;
 	int rc = 0;
 
-	if (ssp_jfile_open(&f, file, diag) != 0) {
-		ssp_jfile_close(&f);
-		return -1;
-	}
 	memset(&l, 0, sizeof(l));
-	l.f = &f;
+	l.f = f;
 	l.profile = profile;
-	root = f.root;
+	root = f->root;
 	count = json_is_array(root) ? json_array_size(root) : 1;
 	if (json_is_array(root) && count == 0)
-		rc = ssp_jfile_error(&f, 0, "an empty array holds no vector");
+		rc = ssp_jfile_error(f, 0, "an empty array holds no vector");
 	for (i = 0; i < count && rc == 0; i++) {
 		ssp_vector_t *v;
 		if (c->n >= SSP_VECTORS_MAX || (v = grow(c)) == NULL) {
-			rc = ssp_jfile_error(&f, 0, "too many vectors (at most %d)", SSP_VECTORS_MAX);
+			rc = ssp_jfile_error(f, 0, "too many vectors (at most %d)", SSP_VECTORS_MAX);
 			break;
 		}
 		if (json_is_array(root)) {
-			ssp_jfile_push_index(&f, i);
+			ssp_jfile_push_index(f, i);
 			rc = vector(&l, json_array_get(root, i), v);
-			ssp_jfile_pop(&f);
+			ssp_jfile_pop(f);
 		} else {
 			rc = vector(&l, root, v);
 		}
@@ -672,8 +667,32 @@ int ssp_catalogue_load_file(ssp_catalogue_t *c, const char *file,
 		else
 			c->n++;
 	}
-	ssp_jfile_close(&f);
+	ssp_jfile_close(f);
 	return rc;
+}
+
+int ssp_catalogue_load_file(ssp_catalogue_t *c, const char *file,
+			    const ssp_profile_t *profile, ssp_diag_t *diag)
+{
+	ssp_jfile_t f;
+
+	if (ssp_jfile_open(&f, file, diag) != 0) {
+		ssp_jfile_close(&f);
+		return -1;
+	}
+	return load_parsed(c, &f, profile);
+}
+
+int ssp_catalogue_load_mem(ssp_catalogue_t *c, const char *name, const char *text,
+			   size_t len, const ssp_profile_t *profile, ssp_diag_t *diag)
+{
+	ssp_jfile_t f;
+
+	if (ssp_jfile_open_mem(&f, name, text, len, diag) != 0) {
+		ssp_jfile_close(&f);
+		return -1;
+	}
+	return load_parsed(c, &f, profile);
 }
 
 static int cmp_name(const void *a, const void *b)

@@ -28,6 +28,9 @@ int ssp_catalogue_load_dir(ssp_catalogue_t *c, const char *dir,
 /* ssp_catalogue_load_file - load the vectors of one file: 0 or -1. */
 int ssp_catalogue_load_file(ssp_catalogue_t *c, const char *file,
 			    const ssp_profile_t *profile, ssp_diag_t *diag);
+/* ssp_catalogue_load_mem - the same for text[0..len) in memory; name is for messages. */
+int ssp_catalogue_load_mem(ssp_catalogue_t *c, const char *name, const char *text,
+			   size_t len, const ssp_profile_t *profile, ssp_diag_t *diag);
 /* ssp_catalogue_sort - sort by id; a duplicate id is an error: 0 or -1. */
 int ssp_catalogue_sort(ssp_catalogue_t *c, ssp_diag_t *diag);
 /* ssp_catalogue_find - the vector with this id, or NULL. */

@@ -35,10 +35,23 @@ static int read_file(const char *name, ssp_buf_t *out, ssp_diag_t *diag)
 	return 0;
 }
 
+/* parse - parse f->text[0..f->len) into f->root: 0, or -1 with diag set. */
+static int parse(ssp_jfile_t *f)
+{
+	json_error_t je;
+	const char *name = f->name;
+	ssp_diag_t *diag = f->diag;
+
+	f->root = json_loadb(f->text, f->len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
+	if (f->root == NULL)
+		return ssp_diag_set(diag, name, je.line > 0 ? je.line : 0,
+				    je.column > 0 ? je.column : 0, "JSON: %s", je.text);
+	return 0;
+}
+
 int ssp_jfile_open(ssp_jfile_t *f, const char *name, ssp_diag_t *diag)
 {
 	ssp_buf_t b;
-	json_error_t je;
 
 	memset(f, 0, sizeof(*f));
 	f->name = name;
@@ -51,11 +64,24 @@ int ssp_jfile_open(ssp_jfile_t *f, const char *name, ssp_diag_t *diag)
 	f->text = ssp_buf_steal(&b, &f->len);
 	if (f->text == NULL)
 		return ssp_diag_set(diag, name, 0, 0, "out of memory");
-	f->root = json_loadb(f->text, f->len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
-	if (f->root == NULL)
-		return ssp_diag_set(diag, name, je.line > 0 ? je.line : 0,
-				    je.column > 0 ? je.column : 0, "JSON: %s", je.text);
-	return 0;
+	return parse(f);
+}
+
+int ssp_jfile_open_mem(ssp_jfile_t *f, const char *name, const char *text, size_t len,
+		       ssp_diag_t *diag)
+{
+	memset(f, 0, sizeof(*f));
+	f->name = name;
+	f->diag = diag;
+	if (len > SSP_FILE_BYTES_MAX)
+		return ssp_diag_set(diag, name, 0, 0, "file larger than %d bytes", SSP_FILE_BYTES_MAX);
+	f->text = malloc(len + 1);
+	if (f->text == NULL)
+		return ssp_diag_set(diag, name, 0, 0, "out of memory");
+	memcpy(f->text, text, len);
+	f->text[len] = '\0';
+	f->len = len;
+	return parse(f);
 }
 
 void ssp_jfile_close(ssp_jfile_t *f)

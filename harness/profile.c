@@ -141,6 +141,23 @@ int ssp_profile_load(ssp_profile_t *p, const char *file, ssp_diag_t *diag)
 	return rc;
 }
 
+int ssp_profile_load_mem(ssp_profile_t *p, const char *name, const char *text, size_t len,
+			 ssp_diag_t *diag)
+{
+	ssp_jfile_t f;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	ssp_vars_init(&p->values, NULL);
+	if (ssp_jfile_open_mem(&f, name, text, len, diag) != 0) {
+		ssp_jfile_close(&f);
+		return -1;
+	}
+	rc = load(p, &f);
+	ssp_jfile_close(&f);
+	return rc;
+}
+
 void ssp_profile_free(ssp_profile_t *p)
 {
 	ssp_vars_free(&p->values);

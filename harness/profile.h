@@ -13,6 +13,8 @@
 #include "diag.h"
 #include "vars.h"
 
+#include <stddef.h>
+
 typedef struct ssp_profile_s {
 	char *file;             /* NULL: built-in defaults only */
 	ssp_vars_t values;      /* fields given in the file, and custom "vars" */
@@ -20,6 +22,9 @@ typedef struct ssp_profile_s {
 
 /* ssp_profile_load - load a profile file (NULL: defaults): 0, or -1 with diag. */
 int ssp_profile_load(ssp_profile_t *p, const char *file, ssp_diag_t *diag);
+/* ssp_profile_load_mem - the same for text[0..len) in memory; name is for messages. */
+int ssp_profile_load_mem(ssp_profile_t *p, const char *name, const char *text, size_t len,
+			 ssp_diag_t *diag);
 /* ssp_profile_free - release the profile. */
 void ssp_profile_free(ssp_profile_t *p);
 

@@ -12,7 +12,7 @@
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-bin=$top/bin/smtpspec
+bin=${SMTPSPEC_BIN:-$top/bin/smtpspec}
 work=$(mktemp -d /tmp/smtpspec-it.XXXXXX)
 chmod 755 "$work" # the private Postfix runs as user postfix
 passed=0

@@ -16,4 +16,4 @@ if [ ! -f "$dir/rfc5321.txt" ]; then
 	echo "quotes: skipped: the RFC texts are not in $dir (set SMTPSPEC_RFC_DIR to run this check)"
 	exit 0
 fi
-exec "$top/bin/smtpspec" quotes --rfc-dir "$dir" --catalogue "$top"
+exec "${SMTPSPEC_BIN:-$top/bin/smtpspec}" quotes --rfc-dir "$dir" --catalogue "$top"
