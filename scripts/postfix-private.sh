@@ -251,11 +251,11 @@ do_stop() {
 	# the master; wait until the port is really closed (only if we stopped a
 	# running master: the port may legitimately be reused by someone else now).
 	if [ -n "$pid" ] && [ -r "$DIR/port" ]; then
-		port=$(tr -dc 0-9 <"$DIR/port")
-		if [ -n "$port" ]; then
-			while listening "$port"; do
+		oldport=$(tr -dc 0-9 <"$DIR/port")
+		if [ -n "$oldport" ]; then
+			while listening "$oldport"; do
 				i=$((i + 1))
-				[ "$i" -le $((STOP_TIMEOUT * 5)) ] || die "127.0.0.1:$port still accepting connections after ${STOP_TIMEOUT}s"
+				[ "$i" -le $((STOP_TIMEOUT * 5)) ] || die "127.0.0.1:$oldport still accepting connections after ${STOP_TIMEOUT}s"
 				sleep 0.2
 			done
 		fi
