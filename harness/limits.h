@@ -56,6 +56,13 @@
 /* Length of a reason sentence in a result. */
 #define SSP_REASON_MAX 512
 
+/* Reports: suites with a certification statement in one result. */
+#define SSP_CERT_SUITES_MAX 256
+/* Reports: result documents in one comparison matrix. */
+#define SSP_COMPARE_MAX 64
+/* Reports: a result document read back (report --compare, --diff, --baseline). */
+#define SSP_RESULT_FILE_BYTES_MAX (512 * 1024 * 1024)
+
 /* Defaults of the command-line options (milliseconds unless noted). */
 #define SSP_DEFAULT_TIMEOUT_MS 10000
 #define SSP_DEFAULT_CONNECT_TIMEOUT_MS 5000

@@ -22,6 +22,7 @@
 #include <dirent.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -577,6 +578,8 @@ out:
 
 int main(int argc, char **argv)
 {
+	/* a server that closes while we write must give EPIPE, not kill the run */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc >= 2 && strcmp(argv[1], "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "quotes") == 0)

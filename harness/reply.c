@@ -71,6 +71,8 @@ static int check_line(ssp_reply_t *r, const char *p, size_t n)
 		return 0;
 	if (p[3] != ' ')
 		deviate(r, SSP_REPLY_DEV_SEPARATOR);
+	else if (end == 4)
+		deviate(r, SSP_REPLY_DEV_EMPTY_TEXT); /* textstring is 1*(...) */
 	return 1;
 }
 
@@ -194,6 +196,7 @@ const char *ssp_reply_dev_name(unsigned flag)
 	case SSP_REPLY_DEV_CONTROL: return "NUL or control byte in reply text";
 	case SSP_REPLY_DEV_8BIT: return "8-bit byte in reply text";
 	case SSP_REPLY_DEV_LONG_LINE: return "reply line longer than 512 octets";
+	case SSP_REPLY_DEV_EMPTY_TEXT: return "SP after the code with no text";
 	}
 	return "unknown deviation";
 }

@@ -27,8 +27,9 @@ enum {
 	SSP_REPLY_DEV_CONTROL = 1 << 5,       /* NUL or control byte in the text */
 	SSP_REPLY_DEV_8BIT = 1 << 6,          /* byte >= 0x80 in the text */
 	SSP_REPLY_DEV_LONG_LINE = 1 << 7,     /* line over 512 octets */
+	SSP_REPLY_DEV_EMPTY_TEXT = 1 << 8,    /* "250 " CRLF: SP and no text */
 };
-#define SSP_REPLY_DEV_COUNT 8
+#define SSP_REPLY_DEV_COUNT 9
 
 /* Return values of ssp_reply_parse besides a byte count. */
 #define SSP_REPLY_PARTIAL (-2)

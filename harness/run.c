@@ -322,6 +322,13 @@ int ssp_run_execute(ssp_run_t *run, const ssp_vector_t **vectors, size_t n,
 	uv_unref((uv_handle_t *)&deadline); /* the sessions keep the loop alive */
 	start_next(run);
 	uv_run(&loop, UV_RUN_DEFAULT);
+	/* a session with nothing left to wait on would be a harness bug: end it
+	 * visibly rather than lose its result */
+	for (i = 0; i < run->n && run->nactive > 0; i++) {
+		if (run->active[i] != NULL)
+			ssp_session_abort(run->active[i], "internal error: the session stalled with nothing to wait for");
+	}
+	uv_run(&loop, UV_RUN_DEFAULT);
 	uv_close((uv_handle_t *)&deadline, NULL);
 	uv_run(&loop, UV_RUN_DEFAULT);
 	run->elapsed_ms = (unsigned long)((uv_hrtime() - run->t0_ns) / 1000000);

@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 typedef enum {
 	WAIT_NONE = 0,
@@ -68,6 +69,7 @@ struct ssp_session_s {
 	int concluded;
 	int timer_open;
 	int expected_reply_before;    /* the previous step expected replies */
+	int quit_sent;                /* a step sent QUIT: no courtesy QUIT */
 	char finding_fail[SSP_REASON_MAX];
 	char finding_warn[SSP_REASON_MAX];
 	char warned[SSP_REASON_MAX];  /* a "warn" code was met */
@@ -282,6 +284,15 @@ static void describe_reply(const char *p, size_t len, unsigned nlines, char *out
 	}
 }
 
+/* describe_pending - the first line of what is waiting in s->in, for a message. */
+static void describe_pending(const ssp_session_t *s, char *out, size_t size)
+{
+	if (s->in.len > 0 && memchr(s->in.data, '\n', s->in.len))
+		describe_reply(s->in.data, s->in.len, 1, out, size);
+	else
+		escaped(out, size, s->in.data ? s->in.data : "", s->in.len, 120);
+}
+
 static void describe_expect(const ssp_expect_t *e, char *out, size_t size)
 {
 	char codes[128];
@@ -322,6 +333,12 @@ static void describe_expect(const ssp_expect_t *e, char *out, size_t size)
 	}
 	if (e->text_src && used < size)
 		snprintf(out + used, size - used, " with text matching /%s/", e->text_src);
+	used = strlen(out);
+	if (e->not_text_src && used < size)
+		snprintf(out + used, size - used, " with no line matching /%s/", e->not_text_src);
+	used = strlen(out);
+	if (e->max_lines && used < size)
+		snprintf(out + used, size - used, " in at most %u line%s", e->max_lines, e->max_lines == 1 ? "" : "s");
 }
 
 static void set_expected_observed(ssp_session_t *s, const char *expected, const char *observed)
@@ -418,6 +435,12 @@ static void finish(ssp_session_t *s)
 	static const char quit[] = "QUIT\r\n";
 
 	uv_timer_stop(&s->timer);
+	if (s->quit_sent && s->conn.connected && !s->eof && !s->conn.closing) {
+		/* the vector said QUIT already: give the server a moment to close */
+		s->wait = WAIT_QUIT;
+		uv_timer_start(&s->timer, on_quit_timeout, SSP_QUIT_GRACE_MS, 0);
+		return;
+	}
 	if (s->conn.connected && !s->eof && !s->conn.writing && !s->conn.closing) {
 		ssp_transcript_lines(&s->res->transcript, SSP_TR_CLIENT, now_ms(s), quit, sizeof(quit) - 1);
 		if (ssp_conn_write(&s->conn, quit, sizeof(quit) - 1, on_quit_written) == 0) {
@@ -480,16 +503,18 @@ static void record_findings(ssp_session_t *s, const ssp_reply_t *r, const char *
 	step_label(s, label, sizeof(label));
 	describe_reply(p, r->len, r->nlines, got, sizeof(got));
 	for (bit = 1; bit < (1u << SSP_REPLY_DEV_COUNT); bit <<= 1) {
-		int soft = bit == SSP_REPLY_DEV_LONG_LINE || bit == SSP_REPLY_DEV_8BIT;
+		int soft = bit == SSP_REPLY_DEV_LONG_LINE || bit == SSP_REPLY_DEV_8BIT ||
+			   bit == SSP_REPLY_DEV_EMPTY_TEXT;
 		char *slot = soft ? s->finding_warn : s->finding_fail;
+		const char *where = bit == SSP_REPLY_DEV_LONG_LINE ? "§4.5.3.1.5" : "§4.2";
 
 		if (!(r->dev & bit))
 			continue;
-		note(s, "reply syntax (RFC 5321 %s): %s, line %u", soft ? "§4.5.3.1.5/§4.2" : "§4.2",
+		note(s, "reply syntax (RFC 5321 %s): %s, line %u", where,
 		     ssp_reply_dev_name(bit), r->dev_line);
 		if (slot[0] == '\0')
 			snprintf(slot, SSP_REASON_MAX, "%s: reply violates the reply syntax of RFC 5321 %s (%s): %s",
-				 label, soft ? "§4.5.3.1.5/§4.2" : "§4.2", ssp_reply_dev_name(bit), got);
+				 label, where, ssp_reply_dev_name(bit), got);
 	}
 }
 
@@ -510,8 +535,8 @@ static int enhanced_ok(const ssp_expect_t *e, int code, const char *p, size_t le
 	       (e->enh_detail < 0 || e->enh_detail == d);
 }
 
-/* text_ok - some line of the reply matches the expectation's regex. */
-static int text_ok(const ssp_expect_t *e, const char *p, size_t len)
+/* line_matches - some line of the reply p[0..len) matches re. */
+static int line_matches(const regex_t *re, const char *p, size_t len)
 {
 	size_t pos = 0, tl;
 	const char *text;
@@ -522,7 +547,7 @@ static int text_ok(const ssp_expect_t *e, const char *p, size_t len)
 		for (i = 0; i < tl; i++)
 			line[i] = text[i] == '\0' ? '?' : text[i];
 		line[tl] = '\0';
-		if (regexec(&e->text_re, line, 0, NULL, 0) == 0)
+		if (regexec(re, line, 0, NULL, 0) == 0)
 			return 1;
 	}
 	return 0;
@@ -596,7 +621,9 @@ static int judge(ssp_session_t *s, const ssp_step_t *st, const ssp_expect_t *e,
 		code_ok = 2;
 	}
 	if (!code_ok || (code_ok == 1 && e->enhanced && !enhanced_ok(e, r->code, p, r->len)) ||
-	    (code_ok == 1 && e->text_src && !text_ok(e, p, r->len))) {
+	    (code_ok == 1 && e->text_src && !line_matches(&e->text_re, p, r->len)) ||
+	    (code_ok == 1 && e->not_text_src && line_matches(&e->not_text_re, p, r->len)) ||
+	    (code_ok == 1 && e->max_lines && r->nlines > e->max_lines)) {
 		mismatch(s, st, expected, got);
 		return -1;
 	}
@@ -745,7 +772,7 @@ static int begin_expect(ssp_session_t *s, const ssp_step_t *st, const ssp_expect
 	case SSP_EXPECT_SILENCE:
 		if (s->in.len > 0) {
 			describe_expect(e, expected, sizeof(expected));
-			escaped(got, sizeof(got), s->in.data, s->in.len, 120);
+			describe_pending(s, got, sizeof(got));
 			mismatch(s, st, expected, got);
 			return 1;
 		}
@@ -827,6 +854,23 @@ static void on_written(ssp_conn_t *c, int status)
 	advance(s);
 }
 
+/* sends_quit - 1 if a line of p[0..n) is a QUIT command. */
+static int sends_quit(const char *p, size_t n)
+{
+	size_t at = 0;
+
+	while (at + 4 <= n) {
+		const char *lf = memchr(p + at, '\n', n - at);
+		if (strncasecmp(p + at, "QUIT", 4) == 0 &&
+		    (at + 4 == n || p[at + 4] == '\r' || p[at + 4] == '\n' || p[at + 4] == ' '))
+			return 1;
+		if (lf == NULL)
+			break;
+		at = (size_t)(lf - p) + 1;
+	}
+	return 0;
+}
+
 /* send_step - build and write the current step; 0 if a write is pending. */
 static int send_step(ssp_session_t *s, const ssp_step_t *st)
 {
@@ -837,7 +881,7 @@ static int send_step(ssp_session_t *s, const ssp_step_t *st)
 	    s->finding_fail[0] == '\0') {
 		char label[160], got[200];
 		step_label(s, label, sizeof(label));
-		escaped(got, sizeof(got), s->in.data, s->in.len, 120);
+		describe_pending(s, got, sizeof(got));
 		snprintf(s->finding_fail, sizeof(s->finding_fail),
 			 "before %s: the server sent a reply that no command asked for: %s", label, got);
 	}
@@ -846,6 +890,8 @@ static int send_step(ssp_session_t *s, const ssp_step_t *st)
 		return 1;
 	if (build(s, st) != 0)
 		return 1;
+	if (sends_quit(s->out.data, s->out.len))
+		s->quit_sent = 1;
 	ssp_transcript_lines(&s->res->transcript, SSP_TR_CLIENT, now_ms(s), s->out.data, s->out.len);
 	if (s->eof) {
 		char expected[256];
@@ -959,6 +1005,8 @@ static void on_read(ssp_conn_t *c, const char *p, ssize_t n)
 			return; /* a partial line: wait for the rest, or the timer */
 		/* the timer keeps running: a trickling server cannot extend the wait */
 		if (try_reply(s, st, &st->expect[s->exp])) {
+			if (s->concluded)
+				return; /* finish() owns the timer and the wait now */
 			uv_timer_stop(&s->timer);
 			if (s->wait == WAIT_CLOSE && !s->concluded && n < 0)
 				s->exp++;
@@ -974,7 +1022,7 @@ static void on_read(ssp_conn_t *c, const char *p, ssize_t n)
 		} else {
 			char expected[256], got[200];
 			describe_expect(&st->expect[s->exp], expected, sizeof(expected));
-			escaped(got, sizeof(got), s->in.data, s->in.len, 120);
+			describe_pending(s, got, sizeof(got));
 			mismatch(s, st, expected, got);
 			return;
 		}

@@ -91,6 +91,10 @@ static void free_expect(ssp_expect_t *e)
 		regfree(&e->text_re);
 		free(e->text_src);
 	}
+	if (e->not_text_src) {
+		regfree(&e->not_text_re);
+		free(e->not_text_src);
+	}
 	if (e->capture_src) {
 		regfree(&e->capture_re);
 		free(e->capture_src);

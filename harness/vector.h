@@ -46,6 +46,9 @@ typedef struct ssp_expect_s {
 	int enh_class, enh_subject, enh_detail;
 	char *text_src;       /* regex source, for messages; NULL = none */
 	regex_t text_re;
+	char *not_text_src;   /* regex no line may match; NULL = none */
+	regex_t not_text_re;
+	unsigned max_lines;   /* 0 = any number of lines */
 	char *capture_var;    /* NULL = no capture */
 	char *capture_src;
 	regex_t capture_re;
