@@ -14,7 +14,7 @@ DATADIR ?= $(PREFIX)/share/smtpspec
 BINDIR ?= $(PREFIX)/bin
 
 CC ?= cc
-PKGS := libuv jansson
+PKGS := libuv jansson libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CUNIT_CFLAGS := $(shell pkg-config --cflags cunit 2>/dev/null)
@@ -38,12 +38,14 @@ HARNESS_SRC := $(filter-out harness/main.c,$(wildcard harness/*.c))
 REPORT_SRC := $(wildcard reports/*.c)
 BUILD ?= build
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(HARNESS_SRC) $(REPORT_SRC))
+# The HTML template, embedded into the binary (below).
+LIB_OBJ += $(BUILD)/reports/template_html.o
 MAIN_OBJ := $(BUILD)/harness/main.o
 TEST_SRC := $(wildcard harness/tests/*.c)
 TEST_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(TEST_SRC))
 
 .DELETE_ON_ERROR:
-.PHONY: all test unit integration demo deps install clean fuzz fuzz-replay asan
+.PHONY: all test unit integration demo deps install clean fuzz fuzz-replay asan bench
 
 all: bin/smtpspec
 
@@ -56,6 +58,22 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# reports/template.html as a C array, made with od and sed only (as jq embeds its
+# builtins): the page is part of the binary, so a report never looks for files.
+$(BUILD)/reports/template_html.c: reports/template.html
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q){ echo '/* generated from reports/template.html by the Makefile: do not edit */'; \
+	  echo '#include "reports/markup.h"'; \
+	  echo 'const char ssp_template_html[] = {'; \
+	  od -An -v -tx1 $< | sed -e 's/[0-9a-f][0-9a-f]/0x&,/g'; \
+	  echo '0x00 };'; \
+	  echo 'const size_t ssp_template_html_len = sizeof(ssp_template_html) - 1;'; } >$@
+
+$(BUILD)/reports/template_html.o: $(BUILD)/reports/template_html.c
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -I. -c -o $@ $<
 
 $(BUILD)/harness/tests/%.o: harness/tests/%.c
 	@mkdir -p $(dir $@)
@@ -151,3 +169,13 @@ clean:
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(patsubst %.c,$(BUILD)/%.d,$(FAKE_SRC))
 .SECONDARY:
+
+# Speed and memory, printed as figures (never asserted).
+$(BUILD)/bench/bench_reply: $(BUILD)/harness/bench/bench_reply.o $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory bin/smtpspec $(BUILD)/bench/bench_reply
+	$(Q)BUILD=$(BUILD) bash harness/bench/bench.sh

@@ -6,7 +6,7 @@
 set -eu
 
 PKGS="build-essential pkg-config libuv1-dev libjansson-dev libcunit1-dev libssl-dev \
-postfix jq libxml2-utils"
+postfix jq libxml2-utils time bc netcat-openbsd chromium node-ajv"
 
 missing=""
 for p in $PKGS; do
