@@ -70,6 +70,7 @@ struct ssp_session_s {
 	int timer_open;
 	int expected_reply_before;    /* the previous step expected replies */
 	int quit_sent;                /* a step sent QUIT: no courtesy QUIT */
+	int greeting_refused;         /* 554 or 521 greeting: §3.1 allows 503 to all */
 	char finding_fail[SSP_REASON_MAX];
 	char finding_warn[SSP_REASON_MAX];
 	char warned[SSP_REASON_MAX];  /* a "warn" code was met */
@@ -258,7 +259,12 @@ static void check_table(ssp_session_t *s, int code, const char *got)
 	size_t n;
 	char label[160], listed[160];
 
-	if (s->finding_warn[0] || current_command(s, &what, &line, &n) != 0 ||
+	if (current_command(s, &what, &line, &n) != 0)
+		return;
+	if (what == SSP_ANSWERS_GREETING && (code == 554 || code == 521))
+		s->greeting_refused = 1;
+	/* §3.1: after a 554 greeting every command but QUIT gets 503 */
+	if (s->finding_warn[0] || (s->greeting_refused && code == 503) ||
 	    ssp_replytable_check(what, line, n, code) != 0)
 		return;
 	step_label(s, label, sizeof(label));
