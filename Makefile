@@ -45,7 +45,7 @@ TEST_SRC := $(wildcard harness/tests/*.c)
 TEST_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(TEST_SRC))
 
 .DELETE_ON_ERROR:
-.PHONY: all test unit integration demo deps install clean fuzz fuzz-replay asan bench
+.PHONY: all test unit integration demo deps install clean fuzz fuzz-replay asan bench interop
 
 all: bin/smtpspec
 
@@ -102,9 +102,16 @@ unit: $(BUILD)/unit-tests
 	$(Q)$(BUILD)/unit-tests harness/tests
 
 integration: bin/smtpspec
-	$(Q)sh harness/tests/quotes.sh
-	$(Q)sh harness/tests/integration.sh
+	$(Q)bash harness/tests/quotes.sh
+	$(Q)bash harness/tests/integration.sh
+	$(Q)bash harness/tests/reports.sh
 	$(Q)$(MAKE) --no-print-directory fuzz-replay
+
+# Every real server the project can start on loopback (Postfix, Exim, smtp-sink),
+# the whole catalogue against each, and the comparison matrix: out/interop/matrix.html.
+interop: deps
+	@$(MAKE) --no-print-directory bin/smtpspec
+	$(Q)bash scripts/interop.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory bin/smtpspec

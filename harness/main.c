@@ -3,6 +3,7 @@
  *
  *   smtpspec run --target HOST:PORT [options]
  *   smtpspec run --list [--suite NAME] [--only GLOB] [--skip GLOB]
+ *   smtpspec report RESULT.json | --compare A.json B.json ... | --diff OLD NEW
  *
  * Exit codes: 0 no vector failed; 1 a vector failed (or, with --strict,
  * warned) or could not be judged (error); 2 bad usage or a bad vector,
@@ -17,6 +18,7 @@
 #include "run.h"
 #include "suite.h"
 
+#include "../reports/digest.h"
 #include "../reports/report.h"
 
 #include <dirent.h>
@@ -45,7 +47,7 @@ typedef struct {
 	const char *target;
 	const char *catalogue;
 	const char *profile;
-	const char *json;
+	const char *json, *html, *junit, *baseline;
 	const char *suites[LIST_MAX];
 	size_t nsuites;
 	char *only[LIST_MAX];
@@ -61,6 +63,9 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: smtpspec run --target HOST:PORT [options]\n"
 		"       smtpspec run --list [selection options]\n"
+		"       smtpspec report RESULT.json [--html FILE] [--junit FILE] [--strict]\n"
+		"       smtpspec report --compare A.json B.json ... --html MATRIX.html\n"
+		"       smtpspec report --diff OLD.json NEW.json [--strict]\n"
 		"       smtpspec quotes --rfc-dir DIR   check every quote against the RFC texts\n"
 		"       smtpspec coverage [--rfc N]     RFC sections with a server requirement, and their vectors\n"
 		"       smtpspec --help | --version\n"
@@ -82,6 +87,10 @@ static void usage(FILE *f)
 		"  --deadline S       the whole run (default %d)\n"
 		"  --strict           SHOULD-level warnings fail the run\n"
 		"  --json FILE        write the result document\n"
+		"  --html FILE        write the HTML report (one self-contained page)\n"
+		"  --junit FILE       write JUnit XML for the test reports of CI systems\n"
+		"  --baseline FILE    compare with an earlier --json result: list new failures,\n"
+		"                     fixed and changed vectors; exit 1 only on new failures\n"
 		"  -v, --verbose      print the transcript of every non-passing vector\n"
 		"  --no-progress      no progress output, only the summary\n"
 		"  --catalogue DIR    where vectors/ and suites/ are (default: next to\n"
@@ -150,7 +159,8 @@ static const char *find_catalogue(const char *given, char *buf, size_t size)
 static int parse(int argc, char **argv, options_t *o)
 {
 	enum { O_SUITE = 256, O_ONLY, O_SKIP, O_LIST, O_JOBS, O_TIMEOUT, O_CTIMEOUT, O_DEADLINE,
-	       O_PROFILE, O_JSON, O_STRICT, O_NOPROGRESS, O_CATALOGUE, O_TARGET, O_HELP, O_VERSION };
+	       O_PROFILE, O_JSON, O_HTML, O_JUNIT, O_BASELINE, O_STRICT, O_NOPROGRESS, O_CATALOGUE,
+	       O_TARGET, O_HELP, O_VERSION };
 	static const struct option longopts[] = {
 		{ "target", required_argument, NULL, O_TARGET },
 		{ "suite", required_argument, NULL, O_SUITE },
@@ -163,6 +173,9 @@ static int parse(int argc, char **argv, options_t *o)
 		{ "deadline", required_argument, NULL, O_DEADLINE },
 		{ "profile", required_argument, NULL, O_PROFILE },
 		{ "json", required_argument, NULL, O_JSON },
+		{ "html", required_argument, NULL, O_HTML },
+		{ "junit", required_argument, NULL, O_JUNIT },
+		{ "baseline", required_argument, NULL, O_BASELINE },
 		{ "strict", no_argument, NULL, O_STRICT },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "no-progress", no_argument, NULL, O_NOPROGRESS },
@@ -219,6 +232,9 @@ static int parse(int argc, char **argv, options_t *o)
 			break;
 		case O_PROFILE: o->profile = optarg; break;
 		case O_JSON: o->json = optarg; break;
+		case O_HTML: o->html = optarg; break;
+		case O_JUNIT: o->junit = optarg; break;
+		case O_BASELINE: o->baseline = optarg; break;
 		case O_STRICT: o->strict = 1; break;
 		case 'v': o->verbose = 1; break;
 		case O_NOPROGRESS: o->no_progress = 1; break;
@@ -446,6 +462,147 @@ out:
 	return code;
 }
 
+/* digests - the SHA-256 of the catalogue and the profile into meta (left NULL, with a warning, if unreadable). */
+static void digests(const options_t *o, const char *catdir, ssp_report_meta_t *meta,
+		    char cathex[SSP_DIGEST_HEX], char profhex[SSP_DIGEST_HEX])
+{
+	ssp_diag_t diag;
+
+	ssp_diag_init(&diag);
+	if (ssp_digest_catalogue(catdir, cathex, &diag) == 0)
+		meta->catalogue_sha256 = cathex;
+	if (o->profile && ssp_digest_file(o->profile, profhex, &diag) == 0)
+		meta->profile_sha256 = profhex;
+	if (diag.set) {
+		fprintf(stderr, "smtpspec: warning: no digest for the certification: ");
+		ssp_diag_print(stderr, &diag);
+	}
+}
+
+/*
+ * write_reports - build the result document once, compare it with the
+ * baseline (if any), and write every format asked for.  Returns the exit
+ * code: with a baseline a failing run exits 0 unless something new fails;
+ * a report that cannot be written makes it 1.
+ */
+static int write_reports(const options_t *o, const ssp_run_t *run, const ssp_report_meta_t *meta,
+			 const json_t *base, int code)
+{
+	const char *files[3] = { o->json, o->html, o->junit };
+	static const char *const labels[3] = { "results", "html", "junit" };
+	ssp_diag_t diag;
+	json_t *doc, *diff;
+	int k, rc;
+
+	if (!o->json && !o->html && !o->junit && base == NULL)
+		return code;
+	if ((doc = ssp_json_build(run, meta)) == NULL) {
+		fprintf(stderr, "smtpspec: cannot build the result document (out of memory)\n");
+		return EXIT_FAILED;
+	}
+	if (base != NULL && (diff = ssp_compare_diff(base, doc, o->strict)) != NULL) {
+		size_t nf = ssp_compare_print(stderr, diff);
+		json_object_set_new(diff, "file", json_string(o->baseline));
+		json_object_set_new(doc, "baseline", diff);
+		if (code == EXIT_FAILED)
+			code = nf ? EXIT_FAILED : EXIT_PASS;
+		json_object_set_new(doc, "exit_code", json_integer(code));
+	}
+	for (k = 0; k < 3; k++) {
+		if (files[k] == NULL)
+			continue;
+		ssp_diag_init(&diag);
+		rc = k == 0 ? ssp_json_save(files[k], doc, &diag)
+		     : k == 1 ? ssp_html_write(files[k], doc, &diag)
+			      : ssp_junit_write(files[k], doc, o->strict, &diag);
+		if (rc != 0) {
+			fprintf(stderr, "smtpspec: ");
+			ssp_diag_print(stderr, &diag);
+			code = EXIT_FAILED;
+		} else {
+			fprintf(stderr, "  %s: %s\n", labels[k], files[k]);
+		}
+	}
+	json_decref(doc);
+	return code;
+}
+
+/*
+ * cmd_report - reports from saved result documents:
+ *   report RESULT.json [--html FILE] [--junit FILE] [--strict]
+ *   report --compare A.json B.json ... --html MATRIX.html
+ *   report --diff OLD.json NEW.json [--strict]
+ * Exit 0; 1 when --diff finds a new failure or a file cannot be written;
+ * 2 bad usage or a bad result document.
+ */
+static int cmd_report(int argc, char **argv)
+{
+	const char *html = NULL, *junit = NULL, *files[SSP_COMPARE_MAX];
+	size_t nfiles = 0;
+	int compare = 0, diff = 0, strict = 0, a, code = EXIT_PASS;
+	json_t *doc = NULL, *old = NULL, *d;
+	ssp_diag_t diag;
+
+	ssp_diag_init(&diag);
+	for (a = 1; a < argc; a++) {
+		if (strcmp(argv[a], "--compare") == 0)
+			compare = 1;
+		else if (strcmp(argv[a], "--diff") == 0)
+			diff = 1;
+		else if (strcmp(argv[a], "--strict") == 0)
+			strict = 1;
+		else if (strcmp(argv[a], "--html") == 0 && a + 1 < argc)
+			html = argv[++a];
+		else if (strcmp(argv[a], "--junit") == 0 && a + 1 < argc)
+			junit = argv[++a];
+		else if (argv[a][0] != '-' && nfiles < SSP_COMPARE_MAX)
+			files[nfiles++] = argv[a];
+		else
+			goto usage;
+	}
+	if (compare + diff > 1 || (compare && (html == NULL || junit || nfiles == 0)) ||
+	    (diff && (nfiles != 2 || html || junit)) || (!compare && !diff && (nfiles != 1 || (!html && !junit))))
+		goto usage;
+	if (compare) {
+		if (ssp_compare_html(html, files, nfiles, &diag) != 0)
+			goto bad;
+		fprintf(stderr, "  matrix: %s (%zu implementation%s)\n", html, nfiles, nfiles == 1 ? "" : "s");
+		return EXIT_PASS;
+	}
+	if ((doc = ssp_result_load(files[diff ? 1 : 0], &diag)) == NULL)
+		goto bad;
+	if (diff) {
+		if ((old = ssp_result_load(files[0], &diag)) == NULL)
+			goto bad;
+		d = ssp_compare_diff(old, doc, strict);
+		code = d && ssp_compare_print(stdout, d) == 0 ? EXIT_PASS : EXIT_FAILED;
+		json_decref(d);
+		goto out;
+	}
+	strict = strict || json_is_true(json_object_get(json_object_get(doc, "options"), "strict"));
+	if ((html && ssp_html_write(html, doc, &diag) != 0) ||
+	    (junit && ssp_junit_write(junit, doc, strict, &diag) != 0)) {
+		fprintf(stderr, "smtpspec: ");
+		ssp_diag_print(stderr, &diag);
+		code = EXIT_FAILED;
+	}
+	goto out;
+usage:
+	fprintf(stderr, "usage: smtpspec report RESULT.json [--html FILE] [--junit FILE] [--strict]\n"
+			"       smtpspec report --compare A.json B.json ... --html MATRIX.html  (at most %d)\n"
+			"       smtpspec report --diff OLD.json NEW.json [--strict]\n",
+		SSP_COMPARE_MAX);
+	return EXIT_USAGE;
+bad:
+	fprintf(stderr, "smtpspec: ");
+	ssp_diag_print(stderr, &diag);
+	code = EXIT_USAGE;
+out:
+	json_decref(doc);
+	json_decref(old);
+	return code;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	options_t o;
@@ -462,6 +619,8 @@ static int cmd_run(int argc, char **argv)
 	size_t *sel = NULL, i;
 	long n;
 	int code = EXIT_USAGE, rc;
+	char cathex[SSP_DIGEST_HEX], profhex[SSP_DIGEST_HEX];
+	json_t *base = NULL;
 
 	memset(&o, 0, sizeof(o));
 	memset(&run, 0, sizeof(run));
@@ -514,6 +673,8 @@ static int cmd_run(int argc, char **argv)
 		code = EXIT_PASS;
 		goto out;
 	}
+	if (o.baseline && (base = ssp_result_load(o.baseline, &diag)) == NULL)
+		goto bad_input;
 	vectors = malloc((size_t)n * sizeof(*vectors));
 	if (vectors == NULL)
 		goto out;
@@ -549,17 +710,11 @@ static int cmd_run(int argc, char **argv)
 	meta.nsuites = o.nsuites;
 	meta.strict = o.strict;
 	meta.exit_code = code;
+	meta.suite_defs = &suites;
+	meta.cat = &cat;
+	digests(&o, catdir, &meta, cathex, profhex);
 	ssp_console_summary(&con, &run, &meta);
-	if (o.json) {
-		ssp_diag_init(&diag);
-		if (ssp_json_write(o.json, &run, &meta, &diag) != 0) {
-			fprintf(stderr, "smtpspec: ");
-			ssp_diag_print(stderr, &diag);
-			code = EXIT_FAILED;
-		} else {
-			fprintf(stderr, "  results: %s\n", o.json);
-		}
-	}
+	code = write_reports(&o, &run, &meta, base, code);
 	goto out;
 
 bad_input:
@@ -569,6 +724,7 @@ bad_input:
 out:
 	ssp_run_free(&run);
 	free(vectors);
+	json_decref(base);
 	free(sel);
 	ssp_suites_free(&suites);
 	ssp_catalogue_free(&cat);
@@ -582,6 +738,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (argc >= 2 && strcmp(argv[1], "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "report") == 0)
+		return cmd_report(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "quotes") == 0)
 		return cmd_quotes(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "coverage") == 0)

@@ -6,10 +6,13 @@
  */
 #include "report.h"
 
+#include "certify.h"
+
 #include "../harness/buf.h"
 #include "../harness/escape.h"
 
 #include <string.h>
+#include <sys/ioctl.h>
 
 static const char *colour(const ssp_console_t *c, ssp_verdict_t v)
 {
@@ -31,10 +34,17 @@ void ssp_console_progress(ssp_console_t *c, const ssp_run_t *run, size_t idx)
 	if (!c->progress)
 		return;
 	if (c->tty) {
-		fprintf(c->f, "\r\033[K[%zu/%zu] pass %u  fail %u  warn %u  skip %u  error %u  %s",
-			run->finished, run->n, run->counts[SSP_PASS], run->counts[SSP_FAIL],
-			run->counts[SSP_WARN], run->counts[SSP_SKIP], run->counts[SSP_ERROR],
-			r->vector->id);
+		struct winsize ws;
+		char head[128];
+		int cols = ioctl(fileno(c->f), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 ? ws.ws_col : 80;
+		int room;
+
+		/* one line that never wraps, or "\r" could not rewrite it */
+		snprintf(head, sizeof(head), "[%zu/%zu] pass %u  fail %u  warn %u  skip %u  error %u  ",
+			 run->finished, run->n, run->counts[SSP_PASS], run->counts[SSP_FAIL],
+			 run->counts[SSP_WARN], run->counts[SSP_SKIP], run->counts[SSP_ERROR]);
+		room = cols - 1 - (int)strlen(head);
+		fprintf(c->f, "\r\033[K%.*s%.*s", cols - 1, head, room > 0 ? room : 0, r->vector->id);
 	} else {
 		fprintf(c->f, "%-5s %s (%u ms)\n", ssp_verdict_name(r->verdict), r->vector->id,
 			r->duration_ms);
@@ -61,6 +71,25 @@ void ssp_console_transcript(FILE *f, const ssp_transcript_t *t, const char *inde
 			b.data ? b.data : "", e->partial ? " [partial]" : "");
 	}
 	ssp_buf_free(&b);
+}
+
+/* print_suites - one verdict line per suite the run covered, marked by its certification. */
+static void print_suites(ssp_console_t *c, const ssp_run_t *run, const ssp_report_meta_t *m)
+{
+	static const char *const marks[] = { "conforms (MUST, SHOULD)", "conforms (MUST)", "does not conform",
+					     "partial: no statement", "all skipped" };
+	const ssp_suite_t *suites[SSP_CERT_SUITES_MAX];
+	size_t i, n = ssp_certify_suites(run, m, suites, SSP_CERT_SUITES_MAX);
+	ssp_cert_suite_t cs;
+	char line[1024];
+
+	for (i = 0; i < n; i++) {
+		ssp_certify_suite(run, m, suites[i], &cs);
+		ssp_certify_line(&cs, line, sizeof(line));
+		fprintf(c->f, "  %s%s%s: %s\n", colour(c, cs.level <= SSP_CERT_MUST ? SSP_PASS
+						       : cs.level == SSP_CERT_NONE ? SSP_FAIL : SSP_SKIP),
+			marks[cs.level], reset(c), line);
+	}
 }
 
 void ssp_console_summary(ssp_console_t *c, const ssp_run_t *run, const ssp_report_meta_t *m)
@@ -91,5 +120,6 @@ void ssp_console_summary(ssp_console_t *c, const ssp_run_t *run, const ssp_repor
 		fprintf(c->f, " %s%s %u%s", run->counts[v] ? colour(c, (ssp_verdict_t)v) : "",
 			ssp_verdict_name((ssp_verdict_t)v), run->counts[v], reset(c));
 	fprintf(c->f, "\n");
+	print_suites(c, run, m);
 	fflush(c->f);
 }

@@ -6,6 +6,8 @@
  */
 #include "report.h"
 
+#include "certify.h"
+
 #include "../harness/buf.h"
 #include "../harness/escape.h"
 #include "../harness/reply.h"
@@ -65,9 +67,11 @@ static json_t *extensions(const ssp_run_t *run)
 	return a;
 }
 
-static json_t *result(const ssp_result_t *r)
+/* result - one entry of "results"; "suites" names the suites of the catalogue that hold it. */
+static json_t *result(const ssp_result_t *r, const ssp_report_meta_t *m)
 {
 	const ssp_vector_t *v = r->vector;
+	size_t i;
 	json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I}",
 			      "id", v->id, "title", v->title, "rfc", (json_int_t)v->rfc,
 			      "section", v->section, "level", ssp_level_name(v->level),
@@ -79,17 +83,21 @@ static json_t *result(const ssp_result_t *r)
 		return NULL;
 	json_object_set_new(o, "file", json_sprintf("%s:%u", v->file ? v->file : "", v->line));
 	json_object_set_new(o, "transcript", transcript(&r->transcript));
+	json_object_set_new(o, "suites", json_array());
+	for (i = 0; m->suite_defs && i < m->suite_defs->n; i++) {
+		if (ssp_suite_has(&m->suite_defs->s[i], v->id))
+			json_array_append_new(json_object_get(o, "suites"), json_string(m->suite_defs->s[i].name));
+	}
 	return o;
 }
 
-int ssp_json_write(const char *file, const ssp_run_t *run, const ssp_report_meta_t *m,
-		   ssp_diag_t *diag)
+json_t *ssp_json_build(const ssp_run_t *run, const ssp_report_meta_t *m)
 {
 	json_t *doc, *results, *summary, *suites, *target;
 	char started[32];
 	struct tm tm;
 	size_t i;
-	int v, rc;
+	int v;
 
 	gmtime_r(&run->started, &tm);
 	strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -110,7 +118,7 @@ int ssp_json_write(const char *file, const ssp_run_t *run, const ssp_report_meta
 	json_object_set_new(target, "probe", transcript(&run->probe.transcript));
 	results = json_array();
 	for (i = 0; i < run->n; i++)
-		json_array_append_new(results, result(&run->results[i]));
+		json_array_append_new(results, result(&run->results[i], m));
 	doc = json_pack("{s:s, s:{s:s, s:s}, s:o, s:s, s:I, s:{s:s, s:I, s:I}, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:b}, s:o, s:i, s:o}",
 			"schema", SSP_RESULT_SCHEMA,
 			"tool", "name", "smtpspec", "version", m->version,
@@ -127,11 +135,27 @@ int ssp_json_write(const char *file, const ssp_run_t *run, const ssp_report_meta
 			"summary", summary,
 			"exit_code", m->exit_code,
 			"results", results);
-	if (doc == NULL)
-		return ssp_diag_set(diag, file, 0, 0, "cannot build the JSON result (out of memory)");
-	rc = json_dump_file(doc, file, JSON_INDENT(1) | JSON_ENSURE_ASCII);
-	json_decref(doc);
-	if (rc != 0)
+	if (doc != NULL)
+		json_object_set_new(doc, "certification", ssp_certify_json(run, m));
+	return doc;
+}
+
+int ssp_json_save(const char *file, const json_t *doc, ssp_diag_t *diag)
+{
+	if (json_dump_file(doc, file, JSON_INDENT(1) | JSON_ENSURE_ASCII) != 0)
 		return ssp_diag_set(diag, file, 0, 0, "cannot write the JSON result");
 	return 0;
+}
+
+int ssp_json_write(const char *file, const ssp_run_t *run, const ssp_report_meta_t *m,
+		   ssp_diag_t *diag)
+{
+	json_t *doc = ssp_json_build(run, m);
+	int rc;
+
+	if (doc == NULL)
+		return ssp_diag_set(diag, file, 0, 0, "cannot build the JSON result (out of memory)");
+	rc = ssp_json_save(file, doc, diag);
+	json_decref(doc);
+	return rc;
 }
