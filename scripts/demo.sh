@@ -21,7 +21,9 @@ trap stop EXIT INT TERM
 mkdir -p "$out"
 echo "demo: starting a private Postfix on 127.0.0.1:$port"
 "$top/scripts/postfix-private.sh" start "$inst/postfix" "$port" || exit 1
-"$top/bin/smtpspec" run --target "127.0.0.1:$port" --json "$out/result.json"
+"$top/bin/smtpspec" run --target "127.0.0.1:$port" --json "$out/result.json" \
+	--html "$out/report.html" --junit "$out/junit.xml"
 rc=$?
-echo "demo: smtpspec exited $rc; the full result (with every transcript) is $out/result.json"
+echo "demo: smtpspec exited $rc (1: the server failed at least one vector)"
+echo "demo: the report is $out/report.html (JSON: $out/result.json, JUnit: $out/junit.xml)"
 exit 0
