@@ -460,6 +460,8 @@ static int section_ok(const char *s)
 		char c = s[i];
 		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c == '.'))
 			return 0;
+		if (c == '.' && i > 0 && s[i - 1] == '.')
+			return 0;
 	}
 	return s[0] != '.' && s[i - 1] != '.';
 }

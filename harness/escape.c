@@ -42,6 +42,10 @@ static size_t repeat_end(const char *in, size_t n, size_t i)
 	int depth = 1;
 
 	for (; i + 1 < n; i++) {
+		if (in[i] == '%' && in[i + 1] == '%') {
+			i++; /* "%%" is a literal '%', never part of a macro */
+			continue;
+		}
 		if (in[i] == '%' && n - i > 8 && memcmp(in + i, "%repeat[", 8) == 0) {
 			depth++;
 			i += 7;

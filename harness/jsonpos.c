@@ -141,6 +141,8 @@ static int descend(scan_t *s, const ssp_jpath_t *step, size_t *key_at)
 	s->i++;
 	for (;;) {
 		ws(s);
+		if (s->i >= s->n || s->p[s->i] == ']')
+			return -1; /* past the last element */
 		if (idx == step->index) {
 			*key_at = s->i;
 			return 0;

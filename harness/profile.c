@@ -25,6 +25,10 @@ static const char *const builtin[] = {
 	NULL,
 };
 
+/* The variable table holds the built-in variables and the custom ones. */
+#define BUILTIN_COUNT (sizeof(builtin) / sizeof(builtin[0]) - 1)
+#define CUSTOM_VARS_MAX ((int)(SSP_VARS_MAX - BUILTIN_COUNT))
+
 static const char *const profile_keys[] = {
 	"client", "domain", "mailbox", "rejected_mailbox", "sender",
 	"foreign_domain", "auth", "vars", "comment", NULL,
@@ -86,6 +90,11 @@ static int load(ssp_profile_t *p, ssp_jfile_t *f)
 		ssp_jfile_push_key(f, "vars");
 		if (!json_is_object(vars)) {
 			ssp_jfile_error(f, 0, "must be an object of name: string");
+			ssp_jfile_pop(f);
+			return -1;
+		}
+		if (json_object_size(vars) > CUSTOM_VARS_MAX) {
+			ssp_jfile_error(f, 0, "at most %d custom variables", CUSTOM_VARS_MAX);
 			ssp_jfile_pop(f);
 			return -1;
 		}

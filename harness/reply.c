@@ -227,6 +227,8 @@ int ssp_reply_has_keyword(const char *buf, size_t len, const char *keyword)
 			char a = text[i], b = keyword[i];
 			if (a >= 'a' && a <= 'z')
 				a = (char)(a - 'a' + 'A');
+			if (b >= 'a' && b <= 'z')
+				b = (char)(b - 'a' + 'A');
 			if (a != b)
 				break;
 		}

@@ -195,7 +195,9 @@ int ssp_vars_expand(const ssp_vars_t *v, const char *in, size_t n,
 			x = strtoll(val, &end, 10);
 			if (errno || end == val || *end != '\0')
 				return refail(err, i, "variable ${%s} is not a number", r.name);
-			snprintf(num, sizeof(num), "%lld", x + r.offset);
+			if (__builtin_add_overflow(x, (long long)r.offset, &x))
+				return refail(err, i, "variable ${%s} plus its offset overflows", r.name);
+			snprintf(num, sizeof(num), "%lld", x);
 			if (ssp_buf_append_str(out, num) != 0)
 				return refail(err, i, "expanded text too long", NULL);
 		} else if (ssp_buf_append_str(out, val) != 0) {

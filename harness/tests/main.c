@@ -198,7 +198,6 @@ int main(int argc, char **argv)
 	} else {
 		rc = CU_basic_run_tests();
 	}
-	printf("\n");
 	/* the counts must be read before the registry is cleaned up */
 	failed_tests = CU_get_number_of_tests_failed();
 	failed_asserts = CU_get_number_of_failures();

@@ -52,7 +52,7 @@ run_against() {
 	shift
 	start_fake "$@" || return 1
 	"$bin" run --target "127.0.0.1:$port" --profile "$work/profile.json" --no-progress \
-		--timeout "${MUTATION_TIMEOUT_MS:-1500}" --jobs 8 --deadline 300 --json "$out" >/dev/null 2>&1
+		--timeout "${MUTATION_TIMEOUT_MS:-1500}" --jobs 64 --deadline 300 --json "$out" >/dev/null 2>&1
 	stop_fake
 	[ -s "$out" ]
 }

@@ -62,6 +62,7 @@ static void test_decode_ok(void)
 		{ "%repeat[2 x a]%%CR%", "aa\r", 3 },
 		{ "%repeat[1 x %repeat[1 x %repeat[1 x %repeat[2 x z]%]%]%]%", "zz", 2 },
 		{ "%repeat[3 x ]%", "", 0 },
+		{ "%repeat[2 x %%repeat[]%", "%repeat[%repeat[", 16 }, /* "%%" inside a repeat is a literal too */
 	};
 	ssp_buf_t out;
 	ssp_escape_err_t err;

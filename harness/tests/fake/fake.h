@@ -1,0 +1,270 @@
+/*
+ * fake.h - fakesmtpd, the misbehaving test server of smtpspec's own tests.
+ *
+ * By default fakesmtpd is a small RFC 5321 server that is conformant in
+ * everything it does (with PIPELINING, SIZE, 8BITMIME, ENHANCEDSTATUSCODES,
+ * DSN, SMTPUTF8 and CHUNKING); each --mode switch breaks one rule, so that
+ * every vector can be shown to fail, or makes it hostile, so that the
+ * harness can be shown to end every session in bounded time and memory.
+ *
+ * Three parts: fake_modes.c (the table of switches), fake_smtp.c (the
+ * protocol: bytes in, replies out, no I/O) and fakesmtpd.c (libuv: the
+ * listener, the connections, the hostile byte streams, the command line).
+ */
+#ifndef FAKE_H
+#define FAKE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- limits ------------------------------------------------------------- */
+
+/* The name in the greeting and in the EHLO reply. */
+#define FAKE_DOMAIN "fake.test"
+/* RFC 1870: the fixed maximum message size advertised with SIZE. */
+#define FAKE_SIZE_MAX 1000000
+/* RFC 5321 §4.5.3.1.8 asks for at least 100; more get 452 4.5.3. */
+#define FAKE_RCPT_MAX 1000
+/* The recipient limit of mode few-recipients. */
+#define FAKE_RCPT_FEW 50
+/* RFC 5321 §4.5.3.1.4: a command line, verb and CRLF included. */
+#define FAKE_CMD_LINE_MAX 512
+/* MAIL may be longer by its extension parameters: SIZE 26 (RFC 1870),
+ * BODY=8BITMIME 14 (RFC 6152), SMTPUTF8 10 (RFC 6531), RET and a
+ * 100-character ENVID 116 (RFC 3461 §5.4). */
+#define FAKE_MAIL_LINE_MAX (FAKE_CMD_LINE_MAX + 26 + 14 + 10 + 116)
+/* RCPT may be longer by NOTIFY and ORCPT: 530 (RFC 3461 §5.4). */
+#define FAKE_RCPT_LINE_MAX (FAKE_CMD_LINE_MAX + 530)
+/* The limit of mode line-limit-256 (below RFC 5321's minimum). */
+#define FAKE_SHORT_LINE_MAX 256
+/* RFC 5321 §4.5.3.1.6: a text line of mail data, CRLF included.  Longer
+ * lines are accepted; mode short-text-lines rejects over this: */
+#define FAKE_SHORT_TEXT_LINE 256
+/* A partial command line longer than this is discarded up to its CRLF. */
+#define FAKE_LINE_BUF_MAX 2048
+/* Unprocessed input of one connection (read straight into it). */
+#define FAKE_IN_MAX 16384
+/* Replies waiting to be written: past this, input is left unprocessed and
+ * reading stops until the client reads (backpressure). */
+#define FAKE_OUT_HIGH 65536
+/* Hard caps of the reply buffers (reaching one resets the connection). */
+#define FAKE_OUT_MAX (1024 * 1024)
+#define FAKE_GROUP_MAX (256 * 1024)
+/* The client name echoed in the EHLO reply is cut to this (RFC 5321
+ * §4.5.3.1.2: a domain is at most 255 octets), so the line stays short. */
+#define FAKE_ECHO_MAX 255
+/* The VRFY reply repeats the mailbox up to this length (keeping its line
+ * under 512 octets), else says it is too long. */
+#define FAKE_VRFY_ECHO_MAX 400
+/* Octets of an unquoted local part kept for comparing with mailbox names. */
+#define FAKE_LOCAL_KEEP 64
+/* Replies remembered in one pipelined group (for the reordering modes). */
+#define FAKE_GROUP_REPLIES_MAX 128
+/* Length of the reply line of mode long-reply-line, CRLF included. */
+#define FAKE_LONG_REPLY_LINE 600
+/* Hostile streams: total bytes, lines, junk bytes, bytes per write. */
+#define FAKE_HOSTILE_BYTES (10 * 1024 * 1024)
+#define FAKE_HOSTILE_LINES 100000
+#define FAKE_JUNK_BYTES 65536
+#define FAKE_STREAM_CHUNK 65536
+/* Connections served at once; more get 421 and are closed. */
+#define FAKE_CONNS_MAX 1024
+/* Times (ms): RFC 5321 §4.5.3.2.7 asks for at least 5 minutes of idle
+ * time; after a 421 or a FIN, how long to wait for the client. */
+#define FAKE_IDLE_TIMEOUT_MS (300 * 1000)
+#define FAKE_LINGER_MS 2000
+#define FAKE_SHUTDOWN_GRACE_MS 500
+#define FAKE_TRICKLE_MS 1000
+/* Receive buffer of mode hostile-no-read. */
+#define FAKE_TINY_RCVBUF 4096
+
+/* ---- modes -------------------------------------------------------------- */
+
+/* X(identifier, name, description): every switch, in --list-modes order. */
+#define FAKE_MODE_MAP(X) \
+	X(NO_503, "no-503", "commands out of sequence (MAIL before EHLO, nested MAIL, RCPT before MAIL, DATA before RCPT) get 250 instead of 503") \
+	X(RSET_KEEPS_RCPT, "rset-keeps-rcpt", "RSET answers 250 but keeps the sender and the recipients") \
+	X(RSET_FORGETS_EHLO, "rset-forgets-ehlo", "RSET also forgets EHLO: a following MAIL gets 503") \
+	X(RSET_CLOSES, "rset-closes", "RSET is answered 250, then the connection is closed") \
+	X(QUIT_NO_221, "quit-no-221", "QUIT is answered 250 instead of 221 (then the connection is closed)") \
+	X(NO_CLOSE_AFTER_QUIT, "no-close-after-quit", "QUIT gets 221 but the connection stays open (input is ignored)") \
+	X(ANSWER_AFTER_QUIT, "answer-after-quit", "commands pipelined after QUIT are answered before the close") \
+	X(CLOSE_BEFORE_QUIT, "close-before-quit", "the connection is closed without a reply after the 2nd command") \
+	X(CLOSE_WITH_421, "close-with-421", "conformant variant: the 2nd command gets 421 and the connection is closed") \
+	X(UNKNOWN_COMMAND_CLOSES, "unknown-command-closes", "an unknown command gets 500, then the connection is closed") \
+	X(BARE_LF_ENDS_DATA, "bare-lf-ends-data", "<LF>.<LF> ends the mail data") \
+	X(BARE_CR_ENDS_DATA, "bare-cr-ends-data", "<CR>.<CR> ends the mail data") \
+	X(LF_CRLF_ENDS_DATA, "lf-crlf-ends-data", "<LF>.<CR><LF> ends the mail data") \
+	X(BARE_LF_COMMANDS, "bare-lf-commands", "a bare LF ends a command line") \
+	X(NO_DOT_UNSTUFF, "no-dot-unstuff", "leading dots are not removed from the data (they count towards SIZE)") \
+	X(SHORT_TEXT_LINES, "short-text-lines", "a message with a text line over 256 octets is rejected (554) after the dot") \
+	X(DATA_KEEPS_TRANSACTION, "data-keeps-transaction", "the sender and recipients remain after the end of data (or BDAT LAST)") \
+	X(DATA_SIZE_NOT_ENFORCED, "data-size-not-enforced", "a message over the SIZE limit gets 250 after the dot") \
+	X(BDAT_EATS_CRLF, "bdat-eats-crlf", "BDAT reads 2 octets more than its chunk size") \
+	X(BDAT_DATA_MIXED, "bdat-data-mixed", "DATA after BDAT in the same transaction gets 354 instead of 503") \
+	X(PIPELINING_OUT_OF_ORDER, "pipelining-out-of-order", "the replies to a pipelined group come in reverse order") \
+	X(PIPELINING_MERGED, "pipelining-merged", "the replies to a pipelined group are merged into one multiline reply") \
+	X(PIPELINING_DROPS_INPUT, "pipelining-drops-input", "input after a command in the same read is discarded") \
+	X(CODE_MISMATCH_MULTILINE, "code-mismatch-multiline", "the second line of the EHLO reply carries 251 instead of 250") \
+	X(BAD_CONTINUATION, "bad-continuation", "EHLO continuation lines use '=' instead of '-' after the code") \
+	X(BARE_LF_REPLIES, "bare-lf-replies", "reply lines end with LF only") \
+	X(NULL_REPLY_TEXT_SPACE, "null-reply-text-space", "the last EHLO line is \"250 \" with nothing after the space") \
+	X(LONG_REPLY_LINE, "long-reply-line", "the first EHLO line is 600 octets long") \
+	X(EIGHT_BIT_REPLY_TEXT, "eight-bit-reply-text", "the greeting text carries the octet 0xE9") \
+	X(ENHANCED_CLASS_MISMATCH, "enhanced-class-mismatch", "enhanced status codes have another class than the reply (\"250 5.0.0\")") \
+	X(NO_ENHANCED, "no-enhanced", "no enhanced status codes, though ENHANCEDSTATUSCODES is advertised") \
+	X(ADVERTISE_VRFY, "advertise-vrfy", "conformant variant: VRFY is listed in the EHLO reply (RFC 5321 §3.5.2 allows it)") \
+	X(GREETING_MULTILINE, "greeting-multiline", "conformant variant: a three-line 220 greeting") \
+	X(GREETING_554, "greeting-554", "conformant variant: 554 greeting, then 503 to everything but QUIT") \
+	X(GREETING_554_CLOSES, "greeting-554-closes", "a 554 greeting, then the connection is closed without waiting for QUIT") \
+	X(NO_GREETING, "no-greeting", "no greeting is sent (commands are answered)") \
+	X(NO_EHLO, "no-ehlo", "conformant variant of an old server: EHLO gets 500, HELO works") \
+	X(HELO_NOT_SUPPORTED, "helo-not-supported", "HELO gets 502") \
+	X(BAD_EHLO_RESETS, "bad-ehlo-resets", "an EHLO answered 501 still clears the transaction") \
+	X(SECOND_EHLO_KEEPS_TRANSACTION, "second-ehlo-keeps-transaction", "a second EHLO does not clear the transaction") \
+	X(VERBS_CASE_SENSITIVE, "verbs-case-sensitive", "verbs are recognised in capitals only (others get 500)") \
+	X(NOOP_NEEDS_EHLO, "noop-needs-ehlo", "NOOP, RSET, VRFY, EXPN and HELP before EHLO get 503") \
+	X(ARGS_ACCEPTED, "args-accepted", "RSET, DATA and QUIT with an argument are accepted instead of 501") \
+	X(TRAILING_SPACE_REJECTED, "trailing-space-rejected", "a command line ending in white space gets 501") \
+	X(ACCEPT_UNKNOWN_COMMANDS, "accept-unknown-commands", "unknown commands and empty lines get 250") \
+	X(LINE_LIMIT_256, "line-limit-256", "command lines over 256 octets get 500 line too long") \
+	X(CRASH_ON_LONG_LINE, "crash-on-long-line", "a command line over the limit resets the connection") \
+	X(MAIL_SYNTAX_ACCEPTED, "mail-syntax-accepted", "MAIL with a bad or missing reverse-path gets 250") \
+	X(MAIL_501_OPENS_TRANSACTION, "mail-501-opens-transaction", "MAIL with a bad reverse-path gets 501 but opens a transaction") \
+	X(REJECT_NULL_SENDER, "reject-null-sender", "MAIL FROM:<> gets 550") \
+	X(NO_555, "no-555", "unknown MAIL and RCPT parameters are ignored (250)") \
+	X(SIZE_NOT_ENFORCED, "size-not-enforced", "MAIL with SIZE= over the limit gets 250") \
+	X(BODY_8BITMIME_REJECTED, "body-8bitmime-rejected", "BODY=8BITMIME gets 555 though 8BITMIME is advertised") \
+	X(SMTPUTF8_REJECTED, "smtputf8-rejected", "the SMTPUTF8 parameter gets 555 though SMTPUTF8 is advertised") \
+	X(DSN_PARAMS_REJECTED, "dsn-params-rejected", "RET, ENVID, NOTIFY and ORCPT get 555 though DSN is advertised") \
+	X(REJECT_POSTMASTER, "reject-postmaster", "RCPT to postmaster gets 550") \
+	X(POSTMASTER_NEEDS_DOMAIN, "postmaster-needs-domain", "RCPT TO:<Postmaster> without a domain gets 550") \
+	X(POSTMASTER_CASE_SENSITIVE, "postmaster-case-sensitive", "only a lower-case postmaster is accepted") \
+	X(QUOTED_NOT_EQUIVALENT, "quoted-not-equivalent", "a quoted local part (\"smtpspec\"@...) is not the same mailbox as smtpspec@...") \
+	X(SOURCE_ROUTE_REJECTED, "source-route-rejected", "paths with a source route (<@a,@b:user@domain>) get 501") \
+	X(RCPT_UNKNOWN_ACCEPTED, "rcpt-unknown-accepted", "unknown local users get 250") \
+	X(RELAY_OPEN, "relay-open", "recipients in foreign domains get 250") \
+	X(FEW_RECIPIENTS, "few-recipients", "452 after 50 recipients (RFC 5321 asks for at least 100)") \
+	X(RCPT_LIMIT_552, "rcpt-limit-552", "too many recipients get 552 instead of 452") \
+	X(VRFY_WRONG_CODE, "vrfy-wrong-code", "VRFY is answered 200") \
+	X(VRFY_250, "vrfy-250", "VRFY is answered 250 for any address, unverified") \
+	X(VRFY_NOT_IMPLEMENTED, "vrfy-not-implemented", "VRFY gets 502") \
+	X(EXPN_IMPLEMENTED, "expn-implemented", "conformant variant: EXPN works (250 for a known mailbox) and is listed in the EHLO reply") \
+	X(EHLO_OMITS_EXPN, "ehlo-omits-expn", "with expn-implemented: EXPN is not listed in the EHLO reply") \
+	X(EXPN_WRONG_CODE, "expn-wrong-code", "EXPN is answered 200 (instead of 502, or of 250 with expn-implemented)") \
+	X(HELP_WRONG_CODE, "help-wrong-code", "HELP is answered 200") \
+	X(HELP_NOT_IMPLEMENTED, "help-not-implemented", "HELP gets 502 though the EHLO reply lists it") \
+	X(EHLO_OMITS_HELP, "ehlo-omits-help", "HELP is implemented but not listed in the EHLO reply") \
+	X(HOSTILE_SILENT, "hostile-silent", "hostile: accepts, never sends anything, never reads") \
+	X(HOSTILE_NO_EOL, "hostile-no-eol", "hostile: \"220 \" and then 10 MiB without a line end") \
+	X(HOSTILE_10MB_REPLY, "hostile-10mb-reply", "hostile: EHLO gets 10 MiB of \"250-\" lines and never a last line") \
+	X(HOSTILE_100K_LINES, "hostile-100k-lines", "hostile: EHLO gets a 100000-line reply") \
+	X(HOSTILE_NUL_UTF8, "hostile-nul-utf8", "hostile: the greeting carries NUL, invalid UTF-8, markup and quotes") \
+	X(HOSTILE_CLOSE_MID_REPLY, "hostile-close-mid-reply", "hostile: the first command gets \"250-first line\\r\\n250-sec\" and a close") \
+	X(HOSTILE_RESET, "hostile-reset", "hostile: the first command resets the connection") \
+	X(HOSTILE_EARLY_ANSWER, "hostile-early-answer", "hostile: 250 on the first octet of every line, before its CRLF") \
+	X(HOSTILE_TRICKLE, "hostile-trickle", "hostile: every reply is sent one octet a second") \
+	X(HOSTILE_NO_READ, "hostile-no-read", "hostile: greets, then never reads (small receive buffer)") \
+	X(HOSTILE_JUNK_TLS, "hostile-junk-tls", "hostile: advertises STARTTLS, answers it 220, then sends binary junk")
+
+typedef enum {
+#define FAKE_MODE_ENUM(id, name, desc) FAKE_MODE_##id,
+	FAKE_MODE_MAP(FAKE_MODE_ENUM)
+#undef FAKE_MODE_ENUM
+	FAKE_MODE_COUNT
+} fake_mode_t;
+
+/* The switches of a server: one flag per mode. */
+typedef struct fake_modes_s {
+	unsigned char on[FAKE_MODE_COUNT];
+} fake_modes_t;
+
+/* fake_modes_set - turn on the modes named in a comma-separated list:
+ * 0, or -1 with the first unknown name in bad (NUL-terminated). */
+int fake_modes_set(fake_modes_t *m, const char *list, char *bad, size_t badsize);
+/* fake_modes_list - print every mode with its description. */
+void fake_modes_list(void);
+
+/* ---- a byte buffer with a hard cap -------------------------------------- */
+
+typedef struct fake_buf_s {
+	char *data;
+	size_t len;
+	size_t cap;     /* allocated */
+	size_t max;     /* hard cap on len */
+} fake_buf_t;
+
+/* fake_buf_init - an empty buffer that may grow to max bytes (no allocation). */
+void fake_buf_init(fake_buf_t *b, size_t max);
+/* fake_buf_append - append n bytes: 0, or -1 past the cap or out of memory. */
+int fake_buf_append(fake_buf_t *b, const void *p, size_t n);
+/* fake_buf_free - release the storage; the buffer is empty and reusable. */
+void fake_buf_free(fake_buf_t *b);
+
+/* ---- the protocol engine (fake_smtp.c) ---------------------------------- */
+
+/* What the connection must do once the replies in out are written. */
+typedef enum {
+	FAKE_END_NONE = 0,
+	FAKE_END_HANG,          /* keep the connection, ignore all input */
+	FAKE_END_CLOSE,         /* write out, then close (FIN) */
+	FAKE_END_RESET,         /* reset now (RST), out is dropped */
+} fake_end_t;
+
+/* A generated byte stream the connection sends after out (hostile modes);
+ * input processing waits until it is done. */
+typedef enum {
+	FAKE_STREAM_NONE = 0,
+	FAKE_STREAM_NO_EOL,     /* "220 " and FAKE_HOSTILE_BYTES without LF */
+	FAKE_STREAM_BIG_REPLY,  /* FAKE_HOSTILE_BYTES of "250-xxx" lines */
+	FAKE_STREAM_MANY_LINES, /* a FAKE_HOSTILE_LINES-line 250 reply */
+	FAKE_STREAM_JUNK,       /* FAKE_JUNK_BYTES of binary junk */
+} fake_stream_t;
+
+typedef struct fake_smtp_s {
+	const fake_modes_t *modes;
+	char in[FAKE_IN_MAX];         /* received, not yet processed */
+	size_t inlen;
+	size_t pos;                   /* processing offset into in */
+	fake_buf_t out;               /* replies to write, in order */
+	fake_buf_t group;             /* replies of the current pipelined group */
+	size_t group_at[FAKE_GROUP_REPLIES_MAX];
+	unsigned ngroup;
+	fake_end_t end;
+	fake_stream_t stream;
+	int state;                    /* commands, mail data, BDAT chunk */
+	unsigned skipping : 1;        /* discarding an over-long line */
+	unsigned early_done : 1;      /* hostile-early-answer: line answered */
+	unsigned quit_seen : 1;
+	unsigned long commands;       /* complete command lines so far */
+	unsigned long messages;       /* messages accepted */
+	/* session and transaction */
+	int hello;                    /* 0, 'H' (HELO) or 'E' (EHLO) */
+	int mail;                     /* a MAIL was accepted */
+	int smtputf8;                 /* ... with SMTPUTF8 */
+	unsigned nrcpt;               /* accepted recipients */
+	int rcpt_tried;               /* some RCPT was given (maybe rejected) */
+	int bdat;                     /* BDAT chunks in this transaction */
+	int bdat_failed;              /* a BDAT chunk failed: only RSET helps */
+	int bdat_last;
+	uint64_t bdat_left;           /* octets of the chunk still to read */
+	uint64_t hist;                /* last octets of mail data, newest lowest */
+	uint64_t msg_size;            /* octets of the message so far */
+	size_t text_line;             /* octets of the current text line */
+	int long_text_line;           /* a text line over FAKE_SHORT_TEXT_LINE */
+} fake_smtp_t;
+
+/* fake_smtp_init - a new session with these modes (kept by pointer). */
+void fake_smtp_init(fake_smtp_t *s, const fake_modes_t *modes);
+/* fake_smtp_free - release the reply buffers. */
+void fake_smtp_free(fake_smtp_t *s);
+/* fake_smtp_start - the greeting (or none, by mode). */
+void fake_smtp_start(fake_smtp_t *s);
+/* fake_smtp_process - process in[] as far as possible: replies go to out,
+ * end and stream say what the connection must do next. */
+void fake_smtp_process(fake_smtp_t *s);
+/* fake_smtp_goodbye - the server closes: 421 with reason (a "4.x.x" code
+ * and text), then end = CLOSE; nothing if the session is already ending. */
+void fake_smtp_goodbye(fake_smtp_t *s, const char *enh, const char *text);
+
+#endif /* FAKE_H */

@@ -1,0 +1,96 @@
+#!/bin/bash
+# hostile.sh - the harness against servers that misbehave on purpose.
+#
+# For each hostile mode of fakesmtpd, a run of a small catalogue
+# (harness/tests/hostile-catalogue) must end every vector with a verdict
+# and a reason, exit 1, finish well before its deadline, and stay within a
+# bounded peak memory (measured with GNU time).  Only 127.0.0.1 is used.
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+bin=${SMTPSPEC_BIN:-$top/bin/smtpspec}
+fake=${FAKESMTPD:-$top/build/fakesmtpd}
+work=$(mktemp -d /tmp/smtpspec-hostile.XXXXXX)
+passed=0
+failed=0
+fake_pid=
+# Limits the harness must stay within against every hostile server.
+deadline_s=30        # --deadline given to the run
+wall_max_s=25        # the run must end before this
+rss_max_kb=65536     # peak resident memory
+
+cleanup() {
+	[ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null && wait "$fake_pid" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+ok() { passed=$((passed + 1)); echo "ok   $1"; }
+not_ok() { failed=$((failed + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/     /'; }
+
+start_fake() {
+	coproc FAKE { exec "$fake" --port 0 --mode "$1"; }
+	fake_pid=$FAKE_PID
+	port=
+	read -r -t 10 ready port <&"${FAKE[0]}" && [ "$ready" = READY ]
+}
+
+stop_fake() {
+	kill "$fake_pid" 2>/dev/null
+	wait "$fake_pid" 2>/dev/null
+	fake_pid=
+}
+
+# verdicts: which verdicts each mode may give ("any": the mode is legal
+# enough that any verdict is right; the run must still end in bounds).
+declare -A allowed=(
+	[hostile-silent]="error"
+	[hostile-no-eol]="fail error"
+	[hostile-10mb-reply]="fail error"
+	[hostile-100k-lines]="fail error"
+	[hostile-nul-utf8]="fail error"
+	[hostile-close-mid-reply]="fail error"
+	[hostile-reset]="fail error"
+	[hostile-early-answer]="any"
+	[hostile-trickle]="fail error"
+	[hostile-no-read]="fail error"
+)
+
+available=$("$fake" --list-modes | awk '{print $1}')
+for mode in "${!allowed[@]}"; do
+	if ! printf '%s\n' "$available" | grep -qx "$mode"; then
+		not_ok "$mode: fakesmtpd has no such mode"
+		continue
+	fi
+	if ! start_fake "$mode"; then
+		not_ok "$mode: fakesmtpd did not start"
+		continue
+	fi
+	start=$(date +%s)
+	/usr/bin/time -f '%M' -o "$work/$mode.rss" "$bin" run --catalogue "$top/harness/tests/hostile-catalogue" \
+		--target "127.0.0.1:$port" --timeout 2000 --connect-timeout 2000 --deadline "$deadline_s" \
+		--no-progress --json "$work/$mode.json" >"$work/$mode.out" 2>&1
+	rc=$?
+	elapsed=$(($(date +%s) - start))
+	stop_fake
+	rss=$(tail -n 1 "$work/$mode.rss")
+	problems=
+	[ $rc -eq 1 ] || [ $rc -eq 3 ] || problems="exit $rc (expected 1, or 3 if the probe could not connect). "
+	[ $elapsed -lt $wall_max_s ] || problems="${problems}took ${elapsed}s. "
+	[ "$rss" -lt $rss_max_kb ] || problems="${problems}peak RSS ${rss} KiB. "
+	if [ $rc -eq 1 ]; then
+		if ! jq -e '[.results[] | (.reason | length > 0)] | all' "$work/$mode.json" >/dev/null 2>&1; then
+			problems="${problems}a result without a reason or no JSON. "
+		elif [ "${allowed[$mode]}" != any ]; then
+			bad=$(jq -r --arg ok "${allowed[$mode]}" '.results[] | select(.verdict as $v | ($ok | split(" ") | index($v)) == null) | "\(.id): \(.verdict): \(.reason)"' "$work/$mode.json")
+			[ -z "$bad" ] || problems="${problems}unexpected verdicts: $bad. "
+		fi
+	fi
+	if [ -z "$problems" ]; then
+		ok "$mode: ends in ${elapsed}s, peak ${rss} KiB, $(jq -r '[.results[].verdict] | join(",")' "$work/$mode.json" 2>/dev/null)"
+	else
+		not_ok "$mode" "$problems$(tail -5 "$work/$mode.out")"
+	fi
+done
+echo "hostile: $passed passed, $failed failed"
+[ $failed -eq 0 ]
