@@ -27,6 +27,8 @@
 
 /* Transcript of one session: bytes kept; beyond this only counts are kept. */
 #define SSP_TRANSCRIPT_BYTES_MAX (256 * 1024)
+/* ... of which client bytes may take this much: the rest is for the server. */
+#define SSP_TRANSCRIPT_CLIENT_BYTES_MAX (192 * 1024)
 /* Transcript of one session: entries kept. */
 #define SSP_TRANSCRIPT_ENTRIES_MAX 4096
 

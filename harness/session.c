@@ -259,6 +259,10 @@ static void check_table(ssp_session_t *s, int code, const char *got)
 	size_t n;
 	char label[160], listed[160];
 
+	/* raw bytes may be message content or anything else: what they are
+	 * answering is not known, so the table cannot be applied */
+	if (current_step(s) != NULL && current_step(s)->send == SSP_SEND_RAW)
+		return;
 	if (current_command(s, &what, &line, &n) != 0)
 		return;
 	if (what == SSP_ANSWERS_GREETING && (code == 554 || code == 521))
@@ -615,6 +619,15 @@ static int judge(ssp_session_t *s, const ssp_step_t *st, const ssp_expect_t *e,
 		step_label(s, label, sizeof(label));
 		set_expected_observed(s, expected, got);
 		conclude(s, SSP_SKIP, "%s: got %s, which means a precondition of this vector is missing", label, got);
+		return -1;
+	}
+	/* 421 may answer any command (§3.8, §4.3.2): the server is closing, and
+	 * the vector, unless it asked for 421, cannot be judged */
+	if (!code_ok && r->code == 421 && !ssp_codes_has(&e->warn, 421)) {
+		step_label(s, label, sizeof(label));
+		set_expected_observed(s, expected, got);
+		conclude(s, SSP_ERROR, "%s: got %s: the server is closing the session, which RFC 5321 allows at any time; the vector could not be judged",
+			 label, got);
 		return -1;
 	}
 	if (!code_ok && ssp_codes_has(&e->warn, r->code)) {

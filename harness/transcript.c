@@ -48,10 +48,17 @@ static void add(ssp_transcript_t *t, ssp_tr_dir_t dir, uint32_t ms, const char *
 	ssp_buf_append(&t->entries, &e, sizeof(e));
 }
 
+/* cap_for - client bytes stop short of the cap, so that what the server
+ * says after a large send (its verdict-deciding reply) is still recorded. */
+static size_t cap_for(ssp_tr_dir_t dir)
+{
+	return dir == SSP_TR_CLIENT ? SSP_TRANSCRIPT_CLIENT_BYTES_MAX : SSP_TRANSCRIPT_BYTES_MAX;
+}
+
 void ssp_transcript_add(ssp_transcript_t *t, ssp_tr_dir_t dir, uint32_t ms,
 			const char *p, size_t n, int partial)
 {
-	add(t, dir, ms, p, n, partial, SSP_TRANSCRIPT_BYTES_MAX);
+	add(t, dir, ms, p, n, partial, cap_for(dir));
 }
 
 void ssp_transcript_lines(ssp_transcript_t *t, ssp_tr_dir_t dir, uint32_t ms,
@@ -61,7 +68,7 @@ void ssp_transcript_lines(ssp_transcript_t *t, ssp_tr_dir_t dir, uint32_t ms,
 		const char *lf = memchr(p, '\n', n);
 		size_t len = lf ? (size_t)(lf - p) + 1 : n;
 
-		add(t, dir, ms, p, len, 0, SSP_TRANSCRIPT_BYTES_MAX);
+		add(t, dir, ms, p, len, 0, cap_for(dir));
 		p += len;
 		n -= len;
 	}
