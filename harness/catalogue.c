@@ -37,7 +37,7 @@ static const char *const step_keys[] = {
 	"pause_ms", "setup", "comment", NULL,
 };
 static const char *const expect_keys[] = {
-	"code", "warn", "skip", "enhanced", "text", "not_text", "max_lines", "capture", "timeout_ms",
+	"code", "warn", "skip", "enhanced", "text", "not_text", "every_text", "max_lines", "capture", "timeout_ms",
 	"close", "silence_ms", "comment", NULL,
 };
 
@@ -240,6 +240,8 @@ static int expect_one(lctx_t *l, json_t *v, ssp_expect_t *e)
 	if (json_object_get(v, "text") && regex(l, v, "text", &e->text_src, &e->text_re))
 		return -1;
 	if (json_object_get(v, "not_text") && regex(l, v, "not_text", &e->not_text_src, &e->not_text_re))
+		return -1;
+	if (json_object_get(v, "every_text") && regex(l, v, "every_text", &e->every_text_src, &e->every_text_re))
 		return -1;
 	n = 0;
 	if (ssp_jfile_uint(l->f, v, "max_lines", 0, 1, 1000, &n))

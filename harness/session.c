@@ -170,10 +170,12 @@ static void escaped(char *out, size_t size, const char *p, size_t n, size_t max)
  * current_command - what the current expectation answers: the greeting, the
  * end of message content, or a command line (*line, *n: the line sent for
  * this expectation, without CRLF).  Returns 0, or -1 when it is unknown
- * (an expectation after a step that sent nothing).
+ * (an expectation after a step that sent nothing).  With strict, a later
+ * expectation of a one-command step, or one past a pipeline's commands, is
+ * unknown too; otherwise it is taken to follow the last line sent.
  */
-static int current_command(const ssp_session_t *s, ssp_answers_t *what, const char **line,
-			   size_t *n)
+static int current_command(const ssp_session_t *s, int strict, ssp_answers_t *what,
+			   const char **line, size_t *n)
 {
 	const ssp_step_t *st = current_step(s);
 	const char *p = s->out.data, *end;
@@ -200,13 +202,16 @@ static int current_command(const ssp_session_t *s, ssp_answers_t *what, const ch
 	if (s->exp != EXP_SEND && s->exp != EXP_SEND - 1) {
 		if (st->send == SSP_SEND_PIPELINE)
 			idx = s->exp;
-		else if (s->exp > 0)
+		else if (s->exp > 0 && strict)
 			return -1;
 	}
 	while (idx > 0 && at < len) {
 		const char *lf = memchr(p + at, '\n', len - at);
-		if (lf == NULL)
-			return -1;
+		if (lf == NULL || (size_t)(lf - p) + 1 >= len) {
+			if (strict)
+				return -1;
+			break; /* past the last command: the last line */
+		}
 		at = (size_t)(lf - p) + 1;
 		idx--;
 	}
@@ -235,7 +240,7 @@ static void step_label(const ssp_session_t *s, char *out, size_t size)
 		snprintf(out, size, "after the last step");
 		return;
 	}
-	if (current_command(s, &what, &line, &n) != 0)
+	if (current_command(s, 0, &what, &line, &n) != 0)
 		snprintf(text, sizeof(text), "no command sent");
 	else if (what == SSP_ANSWERS_GREETING)
 		snprintf(text, sizeof(text), "greeting");
@@ -263,7 +268,7 @@ static void check_table(ssp_session_t *s, int code, const char *got)
 	 * answering is not known, so the table cannot be applied */
 	if (current_step(s) != NULL && current_step(s)->send == SSP_SEND_RAW)
 		return;
-	if (current_command(s, &what, &line, &n) != 0)
+	if (current_command(s, 1, &what, &line, &n) != 0)
 		return;
 	if (what == SSP_ANSWERS_GREETING && (code == 554 || code == 521))
 		s->greeting_refused = 1;
@@ -335,7 +340,7 @@ static void describe_expect(const ssp_expect_t *e, char *out, size_t size)
 				snprintf(part[i], sizeof(part[i]), "%d", val[i]);
 		}
 		if (val[0] < 0 && val[1] < 0 && val[2] < 0)
-			snprintf(out + used, size - used, " with an enhanced status code of the same class");
+			snprintf(out + used, size - used, " with an enhanced status code of the same class on every line");
 		else
 			snprintf(out + used, size - used, " with an enhanced status code %s.%s.%s",
 				 part[0], part[1], part[2]);
@@ -343,6 +348,9 @@ static void describe_expect(const ssp_expect_t *e, char *out, size_t size)
 	}
 	if (e->text_src && used < size)
 		snprintf(out + used, size - used, " with text matching /%s/", e->text_src);
+	used = strlen(out);
+	if (e->every_text_src && used < size)
+		snprintf(out + used, size - used, " with every line matching /%s/", e->every_text_src);
 	used = strlen(out);
 	if (e->not_text_src && used < size)
 		snprintf(out + used, size - used, " with no line matching /%s/", e->not_text_src);
@@ -528,12 +536,15 @@ static void record_findings(ssp_session_t *s, const ssp_reply_t *r, const char *
 	}
 }
 
-/* enhanced_ok - the reply's first line carries the expected enhanced code. */
+/*
+ * enhanced_ok - the reply carries the expected enhanced code: on the first
+ * line, of the reply's class, and the same on every line (RFC 2034 §4).
+ */
 static int enhanced_ok(const ssp_expect_t *e, int code, const char *p, size_t len)
 {
 	size_t pos = 0, tl;
 	const char *text;
-	int c, sj, d;
+	int c, sj, d, c2, sj2, d2;
 
 	if (!ssp_reply_next_line(p, len, &pos, &text, &tl))
 		return 0;
@@ -541,8 +552,29 @@ static int enhanced_ok(const ssp_expect_t *e, int code, const char *p, size_t le
 		return 0;
 	if (c != code / 100)
 		return 0;
+	while (ssp_reply_next_line(p, len, &pos, &text, &tl)) {
+		if (ssp_reply_enhanced(text, tl, &c2, &sj2, &d2) == 0 || c2 != c || sj2 != sj || d2 != d)
+			return 0;
+	}
 	return (e->enh_class < 0 || e->enh_class == c) && (e->enh_subject < 0 || e->enh_subject == sj) &&
 	       (e->enh_detail < 0 || e->enh_detail == d);
+}
+
+/* lines_all_match - every line of the reply p[0..len) matches re. */
+static int lines_all_match(const regex_t *re, const char *p, size_t len)
+{
+	size_t pos = 0, tl, i;
+	const char *text;
+	char line[SSP_REPLY_LINE_HARD_MAX + 1];
+
+	while (ssp_reply_next_line(p, len, &pos, &text, &tl)) {
+		for (i = 0; i < tl; i++)
+			line[i] = text[i] == '\0' ? '?' : text[i];
+		line[tl] = '\0';
+		if (regexec(re, line, 0, NULL, 0) != 0)
+			return 0;
+	}
+	return 1;
 }
 
 /* line_matches - some line of the reply p[0..len) matches re. */
@@ -614,7 +646,7 @@ static int judge(ssp_session_t *s, const ssp_step_t *st, const ssp_expect_t *e,
 		mismatch(s, st, expected, got);
 		return -1;
 	}
-	code_ok = e->any_code || ssp_codes_has(&e->pass, r->code);
+	code_ok = (e->any_code && r->code != 421) || ssp_codes_has(&e->pass, r->code);
 	if (!code_ok && ssp_codes_has(&e->skip, r->code)) {
 		step_label(s, label, sizeof(label));
 		set_expected_observed(s, expected, got);
@@ -642,6 +674,7 @@ static int judge(ssp_session_t *s, const ssp_step_t *st, const ssp_expect_t *e,
 	if (!code_ok || (code_ok == 1 && e->enhanced && !enhanced_ok(e, r->code, p, r->len)) ||
 	    (code_ok == 1 && e->text_src && !line_matches(&e->text_re, p, r->len)) ||
 	    (code_ok == 1 && e->not_text_src && line_matches(&e->not_text_re, p, r->len)) ||
+	    (code_ok == 1 && e->every_text_src && !lines_all_match(&e->every_text_re, p, r->len)) ||
 	    (code_ok == 1 && e->max_lines && r->nlines > e->max_lines)) {
 		mismatch(s, st, expected, got);
 		return -1;

@@ -95,6 +95,10 @@ static void free_expect(ssp_expect_t *e)
 		regfree(&e->not_text_re);
 		free(e->not_text_src);
 	}
+	if (e->every_text_src) {
+		regfree(&e->every_text_re);
+		free(e->every_text_src);
+	}
 	if (e->capture_src) {
 		regfree(&e->capture_re);
 		free(e->capture_src);

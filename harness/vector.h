@@ -48,6 +48,8 @@ typedef struct ssp_expect_s {
 	regex_t text_re;
 	char *not_text_src;   /* regex no line may match; NULL = none */
 	regex_t not_text_re;
+	char *every_text_src; /* regex every line must match; NULL = none */
+	regex_t every_text_re;
 	unsigned max_lines;   /* 0 = any number of lines */
 	char *capture_var;    /* NULL = no capture */
 	char *capture_src;

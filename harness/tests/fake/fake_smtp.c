@@ -646,7 +646,7 @@ static void too_long(fake_smtp_t *s)
 static void ehlo_cmd(fake_smtp_t *s, const char *arg, size_t n)
 {
 	static const char *const keywords[] = {
-		"PIPELINING", "SIZE " XSTR(FAKE_SIZE_MAX), "8BITMIME", "ENHANCEDSTATUSCODES",
+		"PIPELINING", ("SIZE " XSTR(FAKE_SIZE_MAX)), "8BITMIME", "ENHANCEDSTATUSCODES",
 		"DSN", "SMTPUTF8", "CHUNKING", "HELP",
 	};
 	const char *lines[16];
