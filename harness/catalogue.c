@@ -37,7 +37,7 @@ static const char *const step_keys[] = {
 	"pause_ms", "setup", "comment", NULL,
 };
 static const char *const expect_keys[] = {
-	"code", "warn", "skip", "enhanced", "text", "not_text", "every_text", "max_lines", "capture", "timeout_ms",
+	"code", "warn", "skip", "enhanced", "text", "not_text", "every_text", "first_line", "keyword_lines", "max_lines", "capture", "timeout_ms",
 	"close", "silence_ms", "comment", NULL,
 };
 
@@ -242,6 +242,10 @@ static int expect_one(lctx_t *l, json_t *v, ssp_expect_t *e)
 	if (json_object_get(v, "not_text") && regex(l, v, "not_text", &e->not_text_src, &e->not_text_re))
 		return -1;
 	if (json_object_get(v, "every_text") && regex(l, v, "every_text", &e->every_text_src, &e->every_text_re))
+		return -1;
+	if (json_object_get(v, "first_line") && regex(l, v, "first_line", &e->first_line_src, &e->first_line_re))
+		return -1;
+	if (json_object_get(v, "keyword_lines") && regex(l, v, "keyword_lines", &e->keyword_lines_src, &e->keyword_lines_re))
 		return -1;
 	n = 0;
 	if (ssp_jfile_uint(l->f, v, "max_lines", 0, 1, 1000, &n))

@@ -4,6 +4,7 @@
 #include "coverage.h"
 
 #include "jsonfile.h"
+#include "suite.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,7 @@
 static int load(ssp_coverage_t *c, ssp_jfile_t *f)
 {
 	static const char *const top[] = { "rfc", "sections", "comment", NULL };
-	static const char *const keys[] = { "section", "title", "level", "unobservable", "comment", NULL };
+	static const char *const keys[] = { "section", "title", "level", "unobservable", "vectors", "comment", NULL };
 	json_t *arr, *e;
 	long long rfc = 0;
 	size_t i;
@@ -57,6 +58,25 @@ static int load(ssp_coverage_t *c, ssp_jfile_t *f)
 		s->unobservable = why ? strdup(why) : NULL;
 		if (s->section == NULL || s->title == NULL || (why && s->unobservable == NULL))
 			return ssp_jfile_error(f, 0, "out of memory");
+		if (json_object_get(e, "vectors") != NULL) {
+			json_t *list = json_object_get(e, "vectors"), *g;
+			size_t k;
+
+			ssp_jfile_push_key(f, "vectors");
+			if (!json_is_array(list) || json_array_size(list) == 0)
+				return ssp_jfile_error(f, 0, "must be a non-empty array of vector ids or globs");
+			s->also = calloc(json_array_size(list), sizeof(char *));
+			if (s->also == NULL)
+				return ssp_jfile_error(f, 0, "out of memory");
+			json_array_foreach(list, k, g) {
+				ssp_jfile_push_index(f, k);
+				if (!json_is_string(g) || (s->also[k] = strdup(json_string_value(g))) == NULL)
+					return ssp_jfile_error(f, 0, "must be a vector id or glob");
+				s->nalso++;
+				ssp_jfile_pop(f);
+			}
+			ssp_jfile_pop(f);
+		}
 		ssp_jfile_pop(f);
 	}
 	return 0;
@@ -79,15 +99,32 @@ int ssp_coverage_load(ssp_coverage_t *c, const char *file, ssp_diag_t *diag)
 
 void ssp_coverage_free(ssp_coverage_t *c)
 {
-	size_t i;
+	size_t i, k;
 
 	for (i = 0; i < c->n; i++) {
 		free(c->s[i].section);
 		free(c->s[i].title);
 		free(c->s[i].unobservable);
+		for (k = 0; k < c->s[i].nalso; k++)
+			free(c->s[i].also[k]);
+		free(c->s[i].also);
 	}
 	free(c->s);
 	memset(c, 0, sizeof(*c));
+}
+
+/* checks - vector v checks a requirement of section s. */
+static int checks(const ssp_cov_section_t *s, unsigned rfc, const ssp_vector_t *v)
+{
+	size_t k;
+
+	if (v->rfc == rfc && strcmp(v->section, s->section) == 0)
+		return 1;
+	for (k = 0; k < s->nalso; k++) {
+		if (ssp_id_matches(s->also[k], v->id))
+			return 1;
+	}
+	return 0;
 }
 
 size_t ssp_coverage_print(FILE *f, const ssp_coverage_t *c, const ssp_catalogue_t *cat)
@@ -100,7 +137,7 @@ size_t ssp_coverage_print(FILE *f, const ssp_coverage_t *c, const ssp_catalogue_
 		size_t count = 0;
 
 		for (k = 0; k < cat->n; k++) {
-			if (cat->v[k].rfc == c->rfc && strcmp(cat->v[k].section, s->section) == 0)
+			if (checks(s, c->rfc, &cat->v[k]))
 				count++;
 		}
 		vectors += count;
@@ -109,7 +146,7 @@ size_t ssp_coverage_print(FILE *f, const ssp_coverage_t *c, const ssp_catalogue_
 			covered++;
 			fprintf(f, "%zu vector%s\n", count, count == 1 ? "" : "s");
 			for (k = 0; k < cat->n; k++) {
-				if (cat->v[k].rfc == c->rfc && strcmp(cat->v[k].section, s->section) == 0)
+				if (checks(s, c->rfc, &cat->v[k]))
 					fprintf(f, "              %-6s %s\n", ssp_level_name(cat->v[k].level), cat->v[k].id);
 			}
 		} else if (s->unobservable) {

@@ -2,7 +2,8 @@
  * coverage.h - which sections of an RFC state requirements on the server,
  * and which vectors check each (suites/coverage/rfcN.json).
  *
- * A section is covered by the vectors whose rfc and section are its own.
+ * A section is covered by the vectors whose rfc and section are its own,
+ * and by those its "vectors" list names (filed where their quote is).
  * A section whose requirements cannot be seen on the wire says why
  * ("unobservable"); any other section without a vector is a gap.
  */
@@ -20,6 +21,9 @@ typedef struct ssp_cov_section_s {
 	char *title;
 	ssp_level_t level;      /* strongest server-side keyword in the section */
 	char *unobservable;     /* why no vector can check it, or NULL */
+	char **also;            /* ids or globs of vectors filed under other
+	                         * sections that check this one's requirements */
+	size_t nalso;
 } ssp_cov_section_t;
 
 typedef struct ssp_coverage_s {

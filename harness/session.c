@@ -352,6 +352,12 @@ static void describe_expect(const ssp_expect_t *e, char *out, size_t size)
 	if (e->every_text_src && used < size)
 		snprintf(out + used, size - used, " with every line matching /%s/", e->every_text_src);
 	used = strlen(out);
+	if (e->first_line_src && used < size)
+		snprintf(out + used, size - used, " with a first line matching /%s/", e->first_line_src);
+	used = strlen(out);
+	if (e->keyword_lines_src && used < size)
+		snprintf(out + used, size - used, " with every line after the first matching /%s/", e->keyword_lines_src);
+	used = strlen(out);
 	if (e->not_text_src && used < size)
 		snprintf(out + used, size - used, " with no line matching /%s/", e->not_text_src);
 	used = strlen(out);
@@ -560,14 +566,20 @@ static int enhanced_ok(const ssp_expect_t *e, int code, const char *p, size_t le
 	       (e->enh_detail < 0 || e->enh_detail == d);
 }
 
-/* lines_all_match - every line of the reply p[0..len) matches re. */
-static int lines_all_match(const regex_t *re, const char *p, size_t len)
+/*
+ * lines_match - lines first..last (0-based; last -1: to the end) of the
+ * reply p[0..len) all match re.
+ */
+static int lines_match(const regex_t *re, const char *p, size_t len, int first, int last)
 {
 	size_t pos = 0, tl, i;
 	const char *text;
 	char line[SSP_REPLY_LINE_HARD_MAX + 1];
+	int k = -1;
 
 	while (ssp_reply_next_line(p, len, &pos, &text, &tl)) {
+		if (++k < first || (last >= 0 && k > last))
+			continue;
 		for (i = 0; i < tl; i++)
 			line[i] = text[i] == '\0' ? '?' : text[i];
 		line[tl] = '\0';
@@ -674,7 +686,9 @@ static int judge(ssp_session_t *s, const ssp_step_t *st, const ssp_expect_t *e,
 	if (!code_ok || (code_ok == 1 && e->enhanced && !enhanced_ok(e, r->code, p, r->len)) ||
 	    (code_ok == 1 && e->text_src && !line_matches(&e->text_re, p, r->len)) ||
 	    (code_ok == 1 && e->not_text_src && line_matches(&e->not_text_re, p, r->len)) ||
-	    (code_ok == 1 && e->every_text_src && !lines_all_match(&e->every_text_re, p, r->len)) ||
+	    (code_ok == 1 && e->every_text_src && !lines_match(&e->every_text_re, p, r->len, 0, -1)) ||
+	    (code_ok == 1 && e->first_line_src && !lines_match(&e->first_line_re, p, r->len, 0, 0)) ||
+	    (code_ok == 1 && e->keyword_lines_src && !lines_match(&e->keyword_lines_re, p, r->len, 1, -1)) ||
 	    (code_ok == 1 && e->max_lines && r->nlines > e->max_lines)) {
 		mismatch(s, st, expected, got);
 		return -1;

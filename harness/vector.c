@@ -99,6 +99,14 @@ static void free_expect(ssp_expect_t *e)
 		regfree(&e->every_text_re);
 		free(e->every_text_src);
 	}
+	if (e->first_line_src) {
+		regfree(&e->first_line_re);
+		free(e->first_line_src);
+	}
+	if (e->keyword_lines_src) {
+		regfree(&e->keyword_lines_re);
+		free(e->keyword_lines_src);
+	}
 	if (e->capture_src) {
 		regfree(&e->capture_re);
 		free(e->capture_src);

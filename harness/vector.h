@@ -50,6 +50,10 @@ typedef struct ssp_expect_s {
 	regex_t not_text_re;
 	char *every_text_src; /* regex every line must match; NULL = none */
 	regex_t every_text_re;
+	char *first_line_src; /* regex the first line must match; NULL = none */
+	regex_t first_line_re;
+	char *keyword_lines_src; /* regex every line after the first must match */
+	regex_t keyword_lines_re;
 	unsigned max_lines;   /* 0 = any number of lines */
 	char *capture_var;    /* NULL = no capture */
 	char *capture_src;
