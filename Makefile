@@ -45,7 +45,7 @@ TEST_SRC := $(wildcard harness/tests/*.c)
 TEST_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(TEST_SRC))
 
 .DELETE_ON_ERROR:
-.PHONY: all test unit integration demo deps install clean fuzz fuzz-replay asan bench interop
+.PHONY: all test unit integration hostile mutation demo deps install clean fuzz fuzz-replay asan bench interop
 
 all: bin/smtpspec
 
@@ -94,18 +94,31 @@ $(BUILD)/fakesmtpd: $(patsubst %.c,$(BUILD)/%.o,$(FAKE_SRC))
 deps:
 	@scripts/install-deps.sh
 
+# The binary the tests run (make asan points it at a sanitizer build), and
+# what every test script is told.
+BIN ?= bin/smtpspec
+TEST_ENV = SMTPSPEC_BIN=$(abspath $(BIN)) FAKESMTPD=$(abspath $(BUILD)/fakesmtpd) SMTPSPEC_CATALOGUE=$(CURDIR)
+
 test: deps
-	@$(MAKE) --no-print-directory bin/smtpspec $(BUILD)/unit-tests
-	@$(MAKE) --no-print-directory unit integration
+	@$(MAKE) --no-print-directory $(BIN) $(BUILD)/unit-tests $(BUILD)/fakesmtpd
+	@$(MAKE) --no-print-directory unit integration hostile mutation fuzz-replay
 
 unit: $(BUILD)/unit-tests
 	$(Q)$(BUILD)/unit-tests harness/tests
 
-integration: bin/smtpspec
-	$(Q)bash harness/tests/quotes.sh
-	$(Q)bash harness/tests/integration.sh
-	$(Q)bash harness/tests/reports.sh
-	$(Q)$(MAKE) --no-print-directory fuzz-replay
+# Real servers on loopback (Postfix, Exim, smtp-sink), citations, coverage, reports.
+integration: $(BIN)
+	$(Q)$(TEST_ENV) bash harness/tests/quotes.sh
+	$(Q)$(TEST_ENV) bash harness/tests/integration.sh
+	$(Q)$(TEST_ENV) bash harness/tests/reports.sh
+
+# Servers that misbehave on purpose: every run ends, bounded in time and memory.
+hostile: $(BIN) $(BUILD)/fakesmtpd
+	$(Q)$(TEST_ENV) bash harness/tests/hostile.sh
+
+# Every vector passes a conformant server and fails against a mutant.
+mutation: $(BIN) $(BUILD)/fakesmtpd
+	$(Q)$(TEST_ENV) bash harness/tests/mutation.sh
 
 # Every real server the project can start on loopback (Postfix, Exim, smtp-sink),
 # the whole catalogue against each, and the comparison matrix: out/interop/matrix.html.
@@ -161,10 +174,10 @@ fuzz-replay: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 asan: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan CFLAGS='$(ASAN_FLAGS)' LDFLAGS='-fsanitize=address,undefined' \
-		build/asan/smtpspec build/asan/unit-tests
+		build/asan/smtpspec build/asan/unit-tests build/asan/fakesmtpd
 	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
-		$(MAKE) --no-print-directory BUILD=build/asan CFLAGS='$(ASAN_FLAGS)' LDFLAGS='-fsanitize=address,undefined' \
-		SMTPSPEC_BIN=$(CURDIR)/build/asan/smtpspec SMTPSPEC_CATALOGUE=$(CURDIR) unit integration
+		$(MAKE) --no-print-directory BUILD=build/asan BIN=build/asan/smtpspec CFLAGS='$(ASAN_FLAGS)' \
+		LDFLAGS='-fsanitize=address,undefined' unit integration hostile mutation fuzz-replay
 
 $(BUILD)/smtpspec: $(LIB_OBJ) $(MAIN_OBJ)
 	@mkdir -p $(dir $@)
