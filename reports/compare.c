@@ -23,19 +23,6 @@
 
 #define RESULT_SCHEMA "smtpspec-result/1"
 
-/* str - the string at key of o, or "". */
-static const char *str(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? s : "";
-}
-
-static long long num(const json_t *o, const char *key)
-{
-	return (long long)json_integer_value(json_object_get(o, key));
-}
-
 /* known_verdict - 1 if name is one of ssp_verdict_name's. */
 static int known_verdict(const char *name)
 {
@@ -68,7 +55,7 @@ json_t *ssp_result_load(const char *file, ssp_diag_t *diag)
 		ssp_diag_set(diag, file, err.line, err.column, "%s", err.text);
 		return NULL;
 	}
-	if (!json_is_object(doc) || strcmp(str(doc, "schema"), RESULT_SCHEMA) != 0) {
+	if (!json_is_object(doc) || strcmp(ssp_doc_str(doc, "schema"), RESULT_SCHEMA) != 0) {
 		ssp_diag_set(diag, file, 0, 0, "not a result document of schema \"%s\"", RESULT_SCHEMA);
 		goto bad;
 	}
@@ -79,7 +66,7 @@ json_t *ssp_result_load(const char *file, ssp_diag_t *diag)
 		goto bad;
 	}
 	json_array_foreach(results, i, r) {
-		if (!json_is_string(json_object_get(r, "id")) || !known_verdict(str(r, "verdict")) ||
+		if (!json_is_string(json_object_get(r, "id")) || !known_verdict(ssp_doc_str(r, "verdict")) ||
 		    !json_is_integer(json_object_get(r, "rfc")) || !json_is_string(json_object_get(r, "section"))) {
 			ssp_diag_set(diag, file, 0, 0, "results[%zu]: needs an id, rfc, section and a known verdict", i);
 			goto bad;
@@ -117,11 +104,11 @@ static int result_cmp(const json_t *a, const json_t *b)
 {
 	int c;
 
-	if (num(a, "rfc") != num(b, "rfc"))
-		return num(a, "rfc") < num(b, "rfc") ? -1 : 1;
-	if ((c = section_cmp(str(a, "section"), str(b, "section"))) != 0)
+	if (ssp_doc_num(a, "rfc") != ssp_doc_num(b, "rfc"))
+		return ssp_doc_num(a, "rfc") < ssp_doc_num(b, "rfc") ? -1 : 1;
+	if ((c = section_cmp(ssp_doc_str(a, "section"), ssp_doc_str(b, "section"))) != 0)
 		return c;
-	return strcmp(str(a, "id"), str(b, "id"));
+	return strcmp(ssp_doc_str(a, "id"), ssp_doc_str(b, "id"));
 }
 
 static int order_cmp(const void *pa, const void *pb, void *arg)
@@ -156,7 +143,7 @@ static int failing(const char *v, int strict)
 static json_t *change(const char *id, const char *old, const char *new_, const json_t *r)
 {
 	return json_pack("{s:s, s:s, s:s, s:s}", "id", id, "old", old, "new", new_, "reason",
-			 r ? str(r, "reason") : "");
+			 r ? ssp_doc_str(r, "reason") : "");
 }
 
 json_t *ssp_compare_diff(const json_t *old, const json_t *new_, int strict)
@@ -166,11 +153,11 @@ json_t *ssp_compare_diff(const json_t *old, const json_t *new_, int strict)
 	size_t i, same = 0;
 
 	json_array_foreach(json_object_get(old, "results"), i, r)
-		json_object_set(byid, str(r, "id"), r);
+		json_object_set(byid, ssp_doc_str(r, "id"), r);
 	json_array_foreach(json_object_get(new_, "results"), i, r) {
-		const char *id = str(r, "id"), *nv = str(r, "verdict");
+		const char *id = ssp_doc_str(r, "id"), *nv = ssp_doc_str(r, "verdict");
 		const json_t *o = json_object_get(byid, id);
-		const char *ov = o ? str(o, "verdict") : "absent";
+		const char *ov = o ? ssp_doc_str(o, "verdict") : "absent";
 
 		json_object_set_new(seen, id, json_true());
 		if (failing(nv, strict) && !(o && failing(ov, strict)))
@@ -183,12 +170,12 @@ json_t *ssp_compare_diff(const json_t *old, const json_t *new_, int strict)
 			same++;
 	}
 	json_array_foreach(json_object_get(old, "results"), i, r) {
-		if (json_object_get(seen, str(r, "id")) == NULL)
-			json_array_append_new(changed, change(str(r, "id"), str(r, "verdict"), "absent", NULL));
+		if (json_object_get(seen, ssp_doc_str(r, "id")) == NULL)
+			json_array_append_new(changed, change(ssp_doc_str(r, "id"), ssp_doc_str(r, "verdict"), "absent", NULL));
 	}
 	json_decref(byid);
 	json_decref(seen);
-	return json_pack("{s:s, s:b, s:o, s:o, s:o, s:I}", "old_started", str(old, "started"), "strict", strict,
+	return json_pack("{s:s, s:b, s:o, s:o, s:o, s:I}", "old_started", ssp_doc_str(old, "started"), "strict", strict,
 			 "new_failures", nf, "fixed", fixed, "changed", changed, "unchanged", (json_int_t)same);
 }
 
@@ -201,12 +188,12 @@ size_t ssp_compare_print(FILE *f, const json_t *diff)
 
 	fprintf(f, "baseline: %zu new failure%s, %zu fixed, %zu changed, %lld unchanged\n", nf, nf == 1 ? "" : "s",
 		json_array_size(json_object_get(diff, "fixed")), json_array_size(json_object_get(diff, "changed")),
-		num(diff, "unchanged"));
+		ssp_doc_num(diff, "unchanged"));
 	for (k = 0; k < 3; k++) {
 		json_array_foreach(json_object_get(diff, parts[k]), i, e) {
-			fprintf(f, "  %-12s %s: %s -> %s", labels[k], str(e, "id"), str(e, "old"), str(e, "new"));
-			if (k != 1 && str(e, "reason")[0])
-				fprintf(f, ": %s", str(e, "reason"));
+			fprintf(f, "  %-12s %s: %s -> %s", labels[k], ssp_doc_str(e, "id"), ssp_doc_str(e, "old"), ssp_doc_str(e, "new"));
+			if (k != 1 && ssp_doc_str(e, "reason")[0])
+				fprintf(f, ": %s", ssp_doc_str(e, "reason"));
 			fputc('\n', f);
 		}
 	}
@@ -347,9 +334,9 @@ static int matrix_load(matrix_t *m, const char *file, const char *const *results
 		im->link = html_link(results[i], file);
 		im->byid = json_object();
 		json_array_foreach(json_object_get(im->doc, "results"), k, r) {
-			json_object_set(im->byid, str(r, "id"), r);
-			if (json_object_get(ids, str(r, "id")) == NULL)
-				json_object_set(ids, str(r, "id"), r);
+			json_object_set(im->byid, ssp_doc_str(r, "id"), r);
+			if (json_object_get(ids, ssp_doc_str(r, "id")) == NULL)
+				json_object_set(ids, ssp_doc_str(r, "id"), r);
 		}
 	}
 	nrows = json_object_size(ids);
@@ -401,11 +388,11 @@ static void matrix_head(FILE *f, const matrix_t *m)
 		for (v = 0; v < SSP_VERDICT_COUNT; v++) {
 			const char *name = ssp_verdict_name((ssp_verdict_t)v);
 			fprintf(f, "<li class=\"b-%s\"><span class=\"n\" id=\"count-%zu-%s\">%lld</span>%s</li>\n",
-				num(sum, name) ? name : "none", i, name, num(sum, name), name);
+				ssp_doc_num(sum, name) ? name : "none", i, name, ssp_doc_num(sum, name), name);
 		}
 		fputs("</ul>\n<ul class=\"verdicts\">\n", f);
 		json_array_foreach(json_object_get(json_object_get(im->doc, "certification"), "suites"), k, s) {
-			const char *c = str(s, "conforms");
+			const char *c = ssp_doc_str(s, "conforms");
 			fprintf(f, "<li class=\"%s\">", strcmp(c, "should") == 0 ? "ok" : strcmp(c, "must") == 0 ? "meh"
 							: strcmp(c, "none") == 0 ? "bad" : "na");
 			ssp_markup_json(f, json_object_get(s, "line"));
@@ -447,15 +434,15 @@ static void matrix_rows(FILE *f, const matrix_t *m)
 	}
 	fputs("</tr></thead>\n", f);
 	json_array_foreach(m->rows, i, row) {
-		const char *id = str(row, "id");
+		const char *id = ssp_doc_str(row, "id");
 
-		if (first == NULL || num(first, "rfc") != num(row, "rfc") ||
-		    strcmp(str(first, "section"), str(row, "section")) != 0) {
+		if (first == NULL || ssp_doc_num(first, "rfc") != ssp_doc_num(row, "rfc") ||
+		    strcmp(ssp_doc_str(first, "section"), ssp_doc_str(row, "section")) != 0) {
 			if (first != NULL)
 				fputs("</tbody>\n", f);
 			first = row;
 			fprintf(f, "<tbody class=\"group\"><tr><th class=\"l\" colspan=\"%zu\">RFC %lld &sect;", m->n + 2,
-				num(row, "rfc"));
+				ssp_doc_num(row, "rfc"));
 			ssp_markup_json(f, json_object_get(row, "section"));
 			fputs("</th></tr>\n", f);
 		}
@@ -464,7 +451,7 @@ static void matrix_rows(FILE *f, const matrix_t *m)
 		fputs("\" data-verdicts=\"", f);
 		for (k = 0; k < m->n; k++) {
 			const json_t *r = json_object_get(m->impl[k].byid, id);
-			fprintf(f, "%s%s", k ? " " : "", r ? str(r, "verdict") : "absent");
+			fprintf(f, "%s%s", k ? " " : "", r ? ssp_doc_str(r, "verdict") : "absent");
 		}
 		fputs("\"><td class=\"l\"><code>", f);
 		ssp_markup_str(f, id);
@@ -476,7 +463,7 @@ static void matrix_rows(FILE *f, const matrix_t *m)
 		for (k = 0; k < m->n; k++) {
 			const impl_t *im = &m->impl[k];
 			const json_t *r = json_object_get(im->byid, id);
-			const char *v = r ? str(r, "verdict") : "";
+			const char *v = r ? ssp_doc_str(r, "verdict") : "";
 
 			if (r == NULL) {
 				fputs("<td class=\"z\">&ndash;</td>", f);

@@ -26,26 +26,6 @@ typedef struct {
 	size_t n;
 } page_t;
 
-/* str - the string at key of o, or "" (never NULL). */
-static const char *str(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? s : "";
-}
-
-/* num - the integer at key of o, or 0. */
-static long long num(const json_t *o, const char *key)
-{
-	return (long long)json_integer_value(json_object_get(o, key));
-}
-
-/* text - the escaped string at key of o. */
-static void text(FILE *f, const json_t *o, const char *key)
-{
-	ssp_markup_json(f, json_object_get(o, key));
-}
-
 /* verdict_index - the ssp_verdict_t of a verdict name, or -1. */
 static int verdict_index(const char *name)
 {
@@ -61,7 +41,7 @@ static int verdict_index(const char *name)
 /* safe_verdict - the verdict name of a result, or "error" for anything unknown. */
 static const char *safe_verdict(const json_t *r)
 {
-	int v = verdict_index(str(r, "verdict"));
+	int v = verdict_index(ssp_doc_str(r, "verdict"));
 
 	return ssp_verdict_name(v < 0 ? SSP_ERROR : (ssp_verdict_t)v);
 }
@@ -141,7 +121,7 @@ static void escaped_json(FILE *f, const json_t *s)
 /* same_section - 1 if results a and b are in the same RFC section. */
 static int same_section(const json_t *a, const json_t *b)
 {
-	return num(a, "rfc") == num(b, "rfc") && strcmp(str(a, "section"), str(b, "section")) == 0;
+	return ssp_doc_num(a, "rfc") == ssp_doc_num(b, "rfc") && strcmp(ssp_doc_str(a, "section"), ssp_doc_str(b, "section")) == 0;
 }
 
 /* section_anchor - the id of the group of a result's section. */
@@ -149,8 +129,8 @@ static void section_anchor(FILE *f, const json_t *r)
 {
 	char rfc[32];
 
-	snprintf(rfc, sizeof(rfc), "s-%lld-", num(r, "rfc"));
-	ssp_markup_id(f, rfc, str(r, "section"));
+	snprintf(rfc, sizeof(rfc), "s-%lld-", ssp_doc_num(r, "rfc"));
+	ssp_markup_id(f, rfc, ssp_doc_str(r, "section"));
 }
 
 /* conform_class - the CSS class of a certification outcome. */
@@ -176,41 +156,41 @@ static void header(FILE *f, const page_t *pg)
 	int v;
 
 	fputs("<header>\n<h1>SMTP conformance: <span class=\"mono\">", f);
-	text(f, target, "spec");
+	ssp_doc_text(f, target, "spec");
 	fputs("</span></h1>\n<p class=\"sub\">smtpspec ", f);
-	text(f, json_object_get(doc, "tool"), "version");
+	ssp_doc_text(f, json_object_get(doc, "tool"), "version");
 	fputs(" &middot; ", f);
-	text(f, doc, "started");
+	ssp_doc_text(f, doc, "started");
 	fputs("</p>\n<ul class=\"verdicts\" id=\"verdict\">\n", f);
 	json_array_foreach(suites, i, s) {
-		fprintf(f, "<li class=\"%s\">", conform_class(str(s, "conforms")));
-		text(f, s, "line");
+		fprintf(f, "<li class=\"%s\">", conform_class(ssp_doc_str(s, "conforms")));
+		ssp_doc_text(f, s, "line");
 		fputs("</li>\n", f);
 	}
 	if (json_array_size(suites) == 0) {
 		s = json_object_get(cert, "selection");
-		fprintf(f, "<li class=\"%s\">", num(summary, "fail") || num(summary, "error") ? "bad" : "ok");
+		fprintf(f, "<li class=\"%s\">", ssp_doc_num(summary, "fail") || ssp_doc_num(summary, "error") ? "bad" : "ok");
 		if (s != NULL)
-			text(f, s, "line");
+			ssp_doc_text(f, s, "line");
 		else
-			fprintf(f, "%lld vectors: %lld fail, %lld error", num(summary, "total"),
-				num(summary, "fail"), num(summary, "error"));
+			fprintf(f, "%lld vectors: %lld fail, %lld error", ssp_doc_num(summary, "total"),
+				ssp_doc_num(summary, "fail"), ssp_doc_num(summary, "error"));
 		fputs("</li>\n", f);
 	}
 	fputs("</ul>\n<ul class=\"counts\" id=\"counts\">\n", f);
 	for (v = 0; v < SSP_VERDICT_COUNT; v++) {
 		const char *name = ssp_verdict_name((ssp_verdict_t)v);
-		long long c = num(summary, name);
+		long long c = ssp_doc_num(summary, name);
 		fprintf(f, "<li class=\"b-%s\"><span class=\"n\" id=\"count-%s\">%lld</span>%s</li>\n",
 			c ? name : "none", name, c, name);
 	}
 	fprintf(f, "</ul>\n<dl class=\"meta\">\n<dt>Target</dt><dd><span class=\"mono\">");
-	text(f, target, "spec");
+	ssp_doc_text(f, target, "spec");
 	fputs("</span>", f);
-	if (str(target, "address")[0]) {
+	if (ssp_doc_str(target, "address")[0]) {
 		fputs(" (", f);
-		text(f, target, "address");
-		fprintf(f, " port %lld)", num(target, "port"));
+		ssp_doc_text(f, target, "address");
+		fprintf(f, " port %lld)", ssp_doc_num(target, "port"));
 	}
 	fputs("</dd>\n<dt>Greeting</dt><dd><code>", f);
 	if (json_is_string(json_object_get(target, "greeting")))
@@ -230,22 +210,22 @@ static void header(FILE *f, const page_t *pg)
 	if (json_array_size(json_object_get(target, "extensions")) == 0)
 		fputs("<li>(no extension advertised)</li>", f);
 	fputs("</ul></dd>\n<dt>Tool</dt><dd>", f);
-	text(f, json_object_get(doc, "tool"), "name");
+	ssp_doc_text(f, json_object_get(doc, "tool"), "name");
 	fputc(' ', f);
-	text(f, json_object_get(doc, "tool"), "version");
-	fprintf(f, "</dd>\n<dt>Catalogue</dt><dd>%lld vectors, %lld selected", num(cat, "vectors"),
-		num(cat, "selected"));
+	ssp_doc_text(f, json_object_get(doc, "tool"), "version");
+	fprintf(f, "</dd>\n<dt>Catalogue</dt><dd>%lld vectors, %lld selected", ssp_doc_num(cat, "vectors"),
+		ssp_doc_num(cat, "selected"));
 	if (json_is_string(json_object_get(cert, "catalogue_sha256"))) {
 		fputs("; <span class=\"mono\" title=\"SHA-256 of the catalogue's files\">sha256:", f);
-		text(f, cert, "catalogue_sha256");
+		ssp_doc_text(f, cert, "catalogue_sha256");
 		fputs("</span>", f);
 	}
 	fputs("</dd>\n<dt>Profile</dt><dd>", f);
 	if (json_is_string(json_object_get(doc, "profile"))) {
-		text(f, doc, "profile");
+		ssp_doc_text(f, doc, "profile");
 		if (json_is_string(json_object_get(cert, "profile_sha256"))) {
 			fputs(" <span class=\"mono\">sha256:", f);
-			text(f, cert, "profile_sha256");
+			ssp_doc_text(f, cert, "profile_sha256");
 			fputs("</span>", f);
 		}
 	} else {
@@ -260,12 +240,12 @@ static void header(FILE *f, const page_t *pg)
 	if (json_array_size(json_object_get(doc, "suites")) == 0)
 		fputs("the whole catalogue", f);
 	fputs("</dd>\n<dt>Date</dt><dd>", f);
-	text(f, doc, "started");
+	ssp_doc_text(f, doc, "started");
 	fprintf(f, ", %.1f s</dd>\n<dt>Options</dt><dd>--jobs %lld --timeout %lld --connect-timeout %lld "
 		"--deadline %lld%s</dd>\n<dt>Exit code</dt><dd>%lld</dd>\n</dl>\n</header>\n",
-		num(doc, "duration_ms") / 1000.0, num(opt, "jobs"), num(opt, "timeout_ms"),
-		num(opt, "connect_timeout_ms"), num(opt, "deadline_s"),
-		json_is_true(json_object_get(opt, "strict")) ? " --strict" : "", num(doc, "exit_code"));
+		ssp_doc_num(doc, "duration_ms") / 1000.0, ssp_doc_num(opt, "jobs"), ssp_doc_num(opt, "timeout_ms"),
+		ssp_doc_num(opt, "connect_timeout_ms"), ssp_doc_num(opt, "deadline_s"),
+		json_is_true(json_object_get(opt, "strict")) ? " --strict" : "", ssp_doc_num(doc, "exit_code"));
 }
 
 static void certification(FILE *f, const page_t *pg)
@@ -278,9 +258,9 @@ static void certification(FILE *f, const page_t *pg)
 	if (json_array_size(json_object_get(cert, "suites")) == 0)
 		fputs("<p>No suite of the catalogue was run: no statement.</p>\n", f);
 	json_array_foreach(json_object_get(cert, "suites"), i, s) {
-		const char *c = str(s, "conforms");
+		const char *c = ssp_doc_str(s, "conforms");
 		fprintf(f, "<div class=\"cert %s\" data-suite=\"", conform_class(c));
-		text(f, s, "name");
+		ssp_doc_text(f, s, "name");
 		fputs("\"><b>", f);
 		if (strcmp(c, "should") == 0)
 			fputs("&#10004; Conforms at MUST and SHOULD level", f);
@@ -291,16 +271,16 @@ static void certification(FILE *f, const page_t *pg)
 		else
 			fputs("&ndash; No statement", f);
 		fputs(": ", f);
-		text(f, s, "title");
+		ssp_doc_text(f, s, "title");
 		fputs("</b>", f);
-		text(f, s, "statement");
+		ssp_doc_text(f, s, "statement");
 		fputs("</div>\n", f);
 	}
 	fputs("<p class=\"digest\">Tool ", f);
-	text(f, cert, "tool");
+	ssp_doc_text(f, cert, "tool");
 	fputs(" &middot; digest <span class=\"mono\">", f);
 	if (json_is_string(json_object_get(cert, "digest")))
-		text(f, cert, "digest");
+		ssp_doc_text(f, cert, "digest");
 	else
 		fputs("unknown", f);
 	fputs("</span> (SHA-256 of the tool version, the catalogue's files and the profile: the same "
@@ -317,19 +297,19 @@ static void baseline(FILE *f, const page_t *pg)
 	if (!json_is_object(b))
 		return;
 	fputs("<section id=\"baseline\">\n<h2>Against the baseline</h2>\n<p class=\"sub\">", f);
-	text(f, b, "file");
+	ssp_doc_text(f, b, "file");
 	fputs("</p>\n", f);
 	for (k = 0; k < 3; k++) {
 		fprintf(f, "<h3>%s: %zu</h3>\n<ul>\n", heads[k], json_array_size(json_object_get(b, parts[k])));
 		json_array_foreach(json_object_get(b, parts[k]), i, e) {
 			fputs("<li><a href=\"#", f);
-			ssp_markup_id(f, "v-", str(e, "id"));
+			ssp_markup_id(f, "v-", ssp_doc_str(e, "id"));
 			fputs("\"><code>", f);
-			text(f, e, "id");
+			ssp_doc_text(f, e, "id");
 			fputs("</code></a>: ", f);
-			text(f, e, "old");
+			ssp_doc_text(f, e, "old");
 			fputs(" &rarr; ", f);
-			text(f, e, "new");
+			ssp_doc_text(f, e, "new");
 			fputs("</li>\n", f);
 		}
 		fputs("</ul>\n", f);
@@ -359,8 +339,8 @@ static void section_table(FILE *f, const page_t *pg)
 		}
 		fprintf(f, "<tr><td><a href=\"#");
 		section_anchor(f, first);
-		fprintf(f, "\">RFC %lld &sect;", num(first, "rfc"));
-		text(f, first, "section");
+		fprintf(f, "\">RFC %lld &sect;", ssp_doc_num(first, "rfc"));
+		ssp_doc_text(f, first, "section");
 		fprintf(f, "</a></td><td>%zu</td>", i - start);
 		for (v = 0; v < SSP_VERDICT_COUNT; v++) {
 			const char *name = ssp_verdict_name((ssp_verdict_t)v);
@@ -385,14 +365,14 @@ static void transcript(FILE *f, const json_t *tr)
 
 	fputs("<div class=\"tr\">\n", f);
 	json_array_foreach(tr, i, e) {
-		const char *dir = str(e, "dir");
+		const char *dir = ssp_doc_str(e, "dir");
 		const char *cls = dir[0] == 'C' ? "C" : dir[0] == 'S' ? "S" : "N";
 		const char *mark = dir[0] == 'C' ? "C&gt;" : dir[0] == 'S' ? "S&lt;" : "#";
 		const char *who = dir[0] == 'C' ? "sent by smtpspec" : dir[0] == 'S' ? "from the server" : "note";
 
 		fprintf(f, "<div class=\"r r-%s\"><span class=\"ts\">%lld ms</span><span class=\"d\" title=\"%s\">%s</span>"
 			   "<span class=\"tx\">",
-			cls, num(e, "t_ms"), who, mark);
+			cls, ssp_doc_num(e, "t_ms"), who, mark);
 		if (cls[0] == 'N')
 			note_text(f, json_object_get(e, "text"));
 		else
@@ -455,7 +435,7 @@ static void printf_format(ssp_buf_t *b, const char *s, size_t n)
 static void reproducer(FILE *f, const json_t *doc, const json_t *r)
 {
 	const json_t *target = json_object_get(doc, "target"), *tr = json_object_get(r, "transcript"), *e;
-	const char *host = str(target, "address")[0] ? str(target, "address") : str(target, "host");
+	const char *host = ssp_doc_str(target, "address")[0] ? ssp_doc_str(target, "address") : ssp_doc_str(target, "host");
 	ssp_buf_t cmd;
 	size_t i, writes = 0, bytes = 0;
 	int in_write = 0;
@@ -467,10 +447,10 @@ static void reproducer(FILE *f, const json_t *doc, const json_t *r)
 	ssp_buf_append_str(&cmd, "{ sleep 1; ");
 	fputs("<pre class=\"bytes\">", f);
 	json_array_foreach(tr, i, e) {
-		const char *t = str(e, "text");
+		const char *t = ssp_doc_str(e, "text");
 		size_t tl = json_string_length(json_object_get(e, "text")), k;
 
-		if (str(e, "dir")[0] != 'C') {
+		if (ssp_doc_str(e, "dir")[0] != 'C') {
 			if (in_write)
 				ssp_buf_append_str(&cmd, "'; sleep 1; ");
 			in_write = 0;
@@ -494,7 +474,7 @@ static void reproducer(FILE *f, const json_t *doc, const json_t *r)
 	fputs("</pre>\n", f);
 	ssp_buf_append_str(&cmd, "sleep 2; } | nc -w 10 ");
 	shell_quote(&cmd, host);
-	ssp_buf_appendf(&cmd, " %lld", num(target, "port"));
+	ssp_buf_appendf(&cmd, " %lld", ssp_doc_num(target, "port"));
 	if (writes == 0) {
 		fputs("<p class=\"legend\">smtpspec sent nothing on this connection.</p>\n", f);
 	} else {
@@ -514,9 +494,9 @@ static void vector_entry(FILE *f, const page_t *pg, const json_t *r)
 	size_t i;
 
 	fputs("<details class=\"vec\" id=\"", f);
-	ssp_markup_id(f, "v-", str(r, "id"));
+	ssp_markup_id(f, "v-", ssp_doc_str(r, "id"));
 	fprintf(f, "\" data-verdicts=\"%s\" data-id=\"", verdict);
-	text(f, r, "id");
+	ssp_doc_text(f, r, "id");
 	fputs("\" data-suites=\"", f);
 	json_array_foreach(json_object_get(r, "suites"), i, s) {
 		if (i > 0)
@@ -525,33 +505,33 @@ static void vector_entry(FILE *f, const page_t *pg, const json_t *r)
 	}
 	fprintf(f, "\"%s>\n<summary><span class=\"badge b-%s\">%s</span><span class=\"title\">",
 		strcmp(verdict, "pass") != 0 && strcmp(verdict, "skip") != 0 ? " open" : "", verdict, verdict);
-	text(f, r, "title");
+	ssp_doc_text(f, r, "title");
 	fputs("</span><code class=\"id\">", f);
-	text(f, r, "id");
+	ssp_doc_text(f, r, "id");
 	fprintf(f, "</code><span class=\"dur\">%lld ms</span></summary>\n<div class=\"vbody\">\n",
-		num(r, "duration_ms"));
-	fprintf(f, "<p><a href=\"https://www.rfc-editor.org/rfc/rfc%lld#section-", num(r, "rfc"));
-	ssp_markup_id(f, "", str(r, "section"));
-	fprintf(f, "\">RFC %lld &sect;", num(r, "rfc"));
-	text(f, r, "section");
+		ssp_doc_num(r, "duration_ms"));
+	fprintf(f, "<p><a href=\"https://www.rfc-editor.org/rfc/rfc%lld#section-", ssp_doc_num(r, "rfc"));
+	ssp_markup_id(f, "", ssp_doc_str(r, "section"));
+	fprintf(f, "\">RFC %lld &sect;", ssp_doc_num(r, "rfc"));
+	ssp_doc_text(f, r, "section");
 	fputs("</a> &middot; <b>", f);
-	text(f, r, "level");
+	ssp_doc_text(f, r, "level");
 	fputs("</b></p>\n<blockquote>", f);
-	text(f, r, "quote");
+	ssp_doc_text(f, r, "quote");
 	fputs("</blockquote>\n<dl class=\"judge\">\n<dt>Expected</dt><dd><code>", f);
-	text(f, r, "expected");
-	if (str(r, "expected")[0] == '\0')
+	ssp_doc_text(f, r, "expected");
+	if (ssp_doc_str(r, "expected")[0] == '\0')
 		fputs("&ndash;", f);
 	fputs("</code></dd>\n<dt>Observed</dt><dd><code>", f);
 	escaped_json(f, json_object_get(r, "observed"));
-	if (str(r, "observed")[0] == '\0')
+	if (ssp_doc_str(r, "observed")[0] == '\0')
 		fputs("&ndash;", f);
 	fprintf(f, "</code></dd>\n<dt>Verdict</dt><dd><span class=\"badge b-%s\">%s</span> ", verdict, verdict);
 	escaped_json(f, json_object_get(r, "reason"));
-	if (num(r, "step") > 0)
-		fprintf(f, " (step %lld)", num(r, "step"));
-	fprintf(f, "</dd>\n<dt>Duration</dt><dd>%lld ms</dd>\n<dt>Vector</dt><dd><code>", num(r, "duration_ms"));
-	text(f, r, "file");
+	if (ssp_doc_num(r, "step") > 0)
+		fprintf(f, " (step %lld)", ssp_doc_num(r, "step"));
+	fprintf(f, "</dd>\n<dt>Duration</dt><dd>%lld ms</dd>\n<dt>Vector</dt><dd><code>", ssp_doc_num(r, "duration_ms"));
+	ssp_doc_text(f, r, "file");
 	fputs("</code></dd>\n</dl>\n<h4>Transcript</h4>\n", f);
 	transcript(f, json_object_get(r, "transcript"));
 	if (strcmp(verdict, "pass") != 0)
@@ -571,7 +551,7 @@ static void filters(FILE *f, const page_t *pg)
 		const char *name = ssp_verdict_name((ssp_verdict_t)v);
 		fprintf(f, "<label class=\"b-%s badge\"><input type=\"checkbox\" name=\"verdict\" value=\"%s\" checked> "
 			   "%s %lld</label>\n",
-			name, name, name, num(summary, name));
+			name, name, name, ssp_doc_num(summary, name));
 	}
 	json_array_foreach(pg->results, i, r) {
 		json_array_foreach(json_object_get(r, "suites"), k, s) {
@@ -611,8 +591,8 @@ static void vectors(FILE *f, const page_t *pg)
 
 		fputs("<div class=\"group\" id=\"", f);
 		section_anchor(f, first);
-		fprintf(f, "\">\n<h3>RFC %lld &sect;", num(first, "rfc"));
-		text(f, first, "section");
+		fprintf(f, "\">\n<h3>RFC %lld &sect;", ssp_doc_num(first, "rfc"));
+		ssp_doc_text(f, first, "section");
 		fputs("</h3>\n", f);
 		for (; i < pg->n && same_section(first, json_array_get(pg->results, pg->order[i])); i++)
 			vector_entry(f, pg, json_array_get(pg->results, pg->order[i]));
@@ -627,7 +607,7 @@ static void part(FILE *f, const char *name, void *arg)
 
 	if (strcmp(name, "title") == 0) {
 		fputs("smtpspec: ", f);
-		text(f, json_object_get(pg->doc, "target"), "spec");
+		ssp_doc_text(f, json_object_get(pg->doc, "target"), "spec");
 		return;
 	}
 	if (strcmp(name, "body") != 0)
@@ -638,9 +618,9 @@ static void part(FILE *f, const char *name, void *arg)
 	section_table(f, pg);
 	vectors(f, pg);
 	fputs("<footer>Generated by smtpspec ", f);
-	text(f, json_object_get(pg->doc, "tool"), "version");
+	ssp_doc_text(f, json_object_get(pg->doc, "tool"), "version");
 	fputs(" from the result document (schema ", f);
-	text(f, pg->doc, "schema");
+	ssp_doc_text(f, pg->doc, "schema");
 	fputs("). Every byte from the server is shown escaped.</footer>\n", f);
 }
 

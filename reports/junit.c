@@ -21,27 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *str(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? s : "";
-}
-
-static long long num(const json_t *o, const char *key)
-{
-	return (long long)json_integer_value(json_object_get(o, key));
-}
-
-static void text(FILE *f, const json_t *o, const char *key)
-{
-	ssp_markup_json(f, json_object_get(o, key));
-}
-
 /* same_section - 1 if results a and b are in the same RFC section. */
 static int same_section(const json_t *a, const json_t *b)
 {
-	return num(a, "rfc") == num(b, "rfc") && strcmp(str(a, "section"), str(b, "section")) == 0;
+	return ssp_doc_num(a, "rfc") == ssp_doc_num(b, "rfc") && strcmp(ssp_doc_str(a, "section"), ssp_doc_str(b, "section")) == 0;
 }
 
 /* classname - "rfc5321.4_1_1_5": the id up to its last '/', '/' as '.', '.' as '_'. */
@@ -75,26 +58,26 @@ static void transcript_text(FILE *f, const json_t *r)
 	size_t i;
 
 	fputs("id: ", f);
-	text(f, r, "id");
+	ssp_doc_text(f, r, "id");
 	fputs("\nRFC ", f);
-	fprintf(f, "%lld section ", num(r, "rfc"));
-	text(f, r, "section");
+	fprintf(f, "%lld section ", ssp_doc_num(r, "rfc"));
+	ssp_doc_text(f, r, "section");
 	fputs(" (", f);
-	text(f, r, "level");
+	ssp_doc_text(f, r, "level");
 	fputs("): ", f);
-	text(f, r, "quote");
+	ssp_doc_text(f, r, "quote");
 	fputs("\nverdict: ", f);
-	text(f, r, "verdict");
+	ssp_doc_text(f, r, "verdict");
 	fputs(": ", f);
-	text(f, r, "reason");
+	ssp_doc_text(f, r, "reason");
 	fputs("\nexpected: ", f);
-	text(f, r, "expected");
+	ssp_doc_text(f, r, "expected");
 	fputs("\nobserved: ", f);
-	text(f, r, "observed");
+	ssp_doc_text(f, r, "observed");
 	fputs("\ntranscript (C sent by smtpspec, S from the server, # note):\n", f);
 	json_array_foreach(json_object_get(r, "transcript"), i, e) {
-		fprintf(f, "%6lld ms %c ", num(e, "t_ms"), str(e, "dir")[0] == 'C' ? 'C' : str(e, "dir")[0] == 'S' ? 'S' : '#');
-		text(f, e, "text");
+		fprintf(f, "%6lld ms %c ", ssp_doc_num(e, "t_ms"), ssp_doc_str(e, "dir")[0] == 'C' ? 'C' : ssp_doc_str(e, "dir")[0] == 'S' ? 'S' : '#');
+		ssp_doc_text(f, e, "text");
 		if (json_is_true(json_object_get(e, "partial")))
 			fputs(" [no line end]", f);
 		fputc('\n', f);
@@ -103,25 +86,25 @@ static void transcript_text(FILE *f, const json_t *r)
 
 static void testcase(FILE *f, const json_t *r, int strict)
 {
-	const char *v = str(r, "verdict"), *id = str(r, "id");
+	const char *v = ssp_doc_str(r, "verdict"), *id = ssp_doc_str(r, "id");
 	int is_fail = strcmp(v, "fail") == 0 || (strict && strcmp(v, "warn") == 0);
 
 	fputs("    <testcase classname=\"", f);
 	classname(f, id);
 	fputs("\" name=\"", f);
 	ssp_markup_str(f, casename(id));
-	fprintf(f, "\" time=\"%.3f\">\n", num(r, "duration_ms") / 1000.0);
+	fprintf(f, "\" time=\"%.3f\">\n", ssp_doc_num(r, "duration_ms") / 1000.0);
 	if (strcmp(v, "skip") == 0) {
 		fputs("      <skipped message=\"", f);
-		text(f, r, "reason");
+		ssp_doc_text(f, r, "reason");
 		fputs("\"/>\n", f);
 	} else if (strcmp(v, "error") == 0 || is_fail) {
 		const char *el = is_fail ? "failure" : "error";
 		fprintf(f, "      <%s message=\"", el);
-		text(f, r, "reason");
+		ssp_doc_text(f, r, "reason");
 		fputs("\" type=\"", f);
 		if (is_fail)
-			text(f, r, "level");
+			ssp_doc_text(f, r, "level");
 		else
 			fputs("not judged", f);
 		fputs("\">", f);
@@ -134,7 +117,7 @@ static void testcase(FILE *f, const json_t *r, int strict)
 	if (!is_fail && (strcmp(v, "warn") == 0 || strcmp(v, "info") == 0)) {
 		fprintf(f, "      <system-err>%s (%s, does not fail the build): ", strcmp(v, "warn") == 0 ? "WARNING" : "INFO",
 			strcmp(v, "warn") == 0 ? "SHOULD" : "MAY");
-		text(f, r, "reason");
+		ssp_doc_text(f, r, "reason");
 		fputs("</system-err>\n", f);
 	}
 	fputs("    </testcase>\n", f);
@@ -148,10 +131,10 @@ typedef struct {
 
 static void tally(tally_t *t, const json_t *r, int strict)
 {
-	const char *v = str(r, "verdict");
+	const char *v = ssp_doc_str(r, "verdict");
 
 	t->tests++;
-	t->ms += num(r, "duration_ms");
+	t->ms += ssp_doc_num(r, "duration_ms");
 	if (strcmp(v, "fail") == 0 || (strict && strcmp(v, "warn") == 0))
 		t->failures++;
 	else if (strcmp(v, "error") == 0)
@@ -176,35 +159,35 @@ int ssp_junit_write(const char *file, const json_t *doc, int strict, ssp_diag_t 
 		return ssp_diag_set(diag, file, 0, 0, "cannot write the JUnit report");
 	}
 	/* xs:dateTime without the zone letter, as the Ant schema has it */
-	snprintf(stamp, sizeof(stamp), "%.19s", str(doc, "started"));
+	snprintf(stamp, sizeof(stamp), "%.19s", ssp_doc_str(doc, "started"));
 	for (k = 0; k < n; k++)
 		tally(&all, json_array_get(results, k), strict);
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"smtpspec ", f);
-	text(f, target, "spec");
+	ssp_doc_text(f, target, "spec");
 	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n", all.tests,
-		all.failures, all.errors, all.skipped, num(doc, "duration_ms") / 1000.0);
+		all.failures, all.errors, all.skipped, ssp_doc_num(doc, "duration_ms") / 1000.0);
 	while (i < n) {
 		const json_t *first = json_array_get(results, order[i]);
 		tally_t t = { 0, 0, 0, 0, 0 };
 
 		for (k = i; k < n && same_section(first, json_array_get(results, order[k])); k++)
 			tally(&t, json_array_get(results, order[k]), strict);
-		fprintf(f, "  <testsuite id=\"%zu\" name=\"RFC %lld section ", suite++, num(first, "rfc"));
-		text(f, first, "section");
+		fprintf(f, "  <testsuite id=\"%zu\" name=\"RFC %lld section ", suite++, ssp_doc_num(first, "rfc"));
+		ssp_doc_text(f, first, "section");
 		fprintf(f, "\" package=\"rfc%lld\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
 			   "time=\"%.3f\" timestamp=\"",
-			num(first, "rfc"), t.tests, t.failures, t.errors, t.skipped, t.ms / 1000.0);
+			ssp_doc_num(first, "rfc"), t.tests, t.failures, t.errors, t.skipped, t.ms / 1000.0);
 		ssp_markup_str(f, stamp);
 		fputs("\" hostname=\"", f);
-		text(f, target, "spec");
+		ssp_doc_text(f, target, "spec");
 		fputs("\">\n    <properties>\n      <property name=\"target\" value=\"", f);
-		text(f, target, "spec");
+		ssp_doc_text(f, target, "spec");
 		fputs("\"/>\n      <property name=\"greeting\" value=\"", f);
-		text(f, target, "greeting");
+		ssp_doc_text(f, target, "greeting");
 		fputs("\"/>\n      <property name=\"tool\" value=\"smtpspec ", f);
-		text(f, json_object_get(doc, "tool"), "version");
+		ssp_doc_text(f, json_object_get(doc, "tool"), "version");
 		fputs("\"/>\n      <property name=\"digest\" value=\"", f);
-		text(f, cert, "digest");
+		ssp_doc_text(f, cert, "digest");
 		fprintf(f, "\"/>\n      <property name=\"strict\" value=\"%s\"/>\n    </properties>\n",
 			strict ? "true" : "false");
 		for (; i < k; i++)

@@ -150,3 +150,20 @@ int ssp_markup_close(FILE *f)
 		bad = 1;
 	return bad ? -1 : 0;
 }
+
+const char *ssp_doc_str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
+
+long long ssp_doc_num(const json_t *o, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(o, key));
+}
+
+void ssp_doc_text(FILE *f, const json_t *o, const char *key)
+{
+	ssp_markup_json(f, json_object_get(o, key));
+}

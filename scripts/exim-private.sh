@@ -48,32 +48,14 @@
 set -eu
 
 PROG=exim-private.sh
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 HOSTNAME_TEST=smtpspec-exim.test
 EXIM_USER=Debian-exim            # compiled into Debian's binary (EXIM_USER=ref:Debian-exim)
 DEBS="exim4-daemon-light exim4-base"
 CACHE=${SMTPSPEC_EXIM_CACHE:-/var/cache/smtpspec/exim}
 START_TIMEOUT=15        # seconds to wait for the 220 greeting
 STOP_TIMEOUT=15         # seconds to wait for the daemon (and its sessions) to exit
-
-usage() {
-	echo "usage: $PROG start DIR PORT | stop DIR | status DIR" >&2
-	exit 2
-}
-
-die() {
-	echo "$PROG: $*" >&2
-	exit 1
-}
-
-# alive PID: the process exists and is not a zombie (an orphan that exited may stay
-# a zombie for a while until init reaps it; it no longer holds any socket).
-alive() {
-	state=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
-	case $state in
-	"" | Z*) return 1 ;;
-	esac
-	return 0
-}
 
 # Make DIR absolute, strip trailing slashes, refuse anything dangerous or anything
 # Exim would mangle in its configuration (whitespace, '$', ':', quotes...).
@@ -95,30 +77,6 @@ absdir() {
 		die "refusing to use $d as a private instance directory" ;;
 	esac
 	printf '%s\n' "$d"
-}
-
-check_port() {
-	case $1 in
-	'' | *[!0-9]*) die "PORT must be a number: $1" ;;
-	esac
-	if [ "$1" -lt 1 ] || [ "$1" -gt 65535 ]; then
-		die "PORT out of range: $1"
-	fi
-}
-
-# probe PORT: succeed if 127.0.0.1:PORT accepts a connection and sends "220".
-# bash is used only for its /dev/tcp; the connection is closed right after.
-probe() {
-	# shellcheck disable=SC2016 # $1 is expanded by the inner bash
-	reply=$(timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" && head -c 3 <&3' \
-		probe "$1" 2>/dev/null) || return 1
-	[ "$reply" = 220 ]
-}
-
-# listening PORT: succeed if anything accepts a TCP connection on 127.0.0.1:PORT.
-listening() {
-	# shellcheck disable=SC2016 # $1 is expanded by the inner bash
-	timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' probe "$1" 2>/dev/null
 }
 
 # ours PID: the process runs the private binary of this DIR (guards against a

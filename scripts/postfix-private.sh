@@ -27,29 +27,11 @@
 set -eu
 
 PROG=postfix-private.sh
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 HOSTNAME_TEST=smtpspec-postfix.test
 START_TIMEOUT=15        # seconds to wait for the 220 greeting
 STOP_TIMEOUT=15         # seconds to wait for the master (and listeners) to go away
-
-usage() {
-	echo "usage: $PROG start DIR PORT | stop DIR | status DIR" >&2
-	exit 2
-}
-
-die() {
-	echo "$PROG: $*" >&2
-	exit 1
-}
-
-# alive PID: the process exists and is not a zombie (an orphan that exited may stay
-# a zombie for a while until init reaps it; it no longer holds any socket).
-alive() {
-	state=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
-	case $state in
-	"" | Z*) return 1 ;;
-	esac
-	return 0
-}
 
 # Make DIR absolute, strip trailing slashes, refuse anything dangerous or anything
 # Postfix would mangle in main.cf (whitespace, '$', ',', quotes...).
@@ -71,30 +53,6 @@ absdir() {
 		die "refusing to use $d as a private instance directory" ;;
 	esac
 	printf '%s\n' "$d"
-}
-
-check_port() {
-	case $1 in
-	'' | *[!0-9]*) die "PORT must be a number: $1" ;;
-	esac
-	if [ "$1" -lt 1 ] || [ "$1" -gt 65535 ]; then
-		die "PORT out of range: $1"
-	fi
-}
-
-# probe PORT: succeed if 127.0.0.1:PORT accepts a connection and sends "220".
-# bash is used only for its /dev/tcp; the connection is closed right after.
-probe() {
-	# shellcheck disable=SC2016 # $1 is expanded by the inner bash
-	reply=$(timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" && head -c 3 <&3' \
-		probe "$1" 2>/dev/null) || return 1
-	[ "$reply" = 220 ]
-}
-
-# listening PORT: succeed if anything accepts a TCP connection on 127.0.0.1:PORT.
-listening() {
-	# shellcheck disable=SC2016 # $1 is expanded by the inner bash
-	timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' probe "$1" 2>/dev/null
 }
 
 master_pid() {

@@ -21,30 +21,12 @@
 set -eu
 
 PROG=smtp-sink.sh
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 SINK=/usr/sbin/smtp-sink
 BACKLOG=128
 START_TIMEOUT=15        # seconds to wait for the 220 greeting
 STOP_TIMEOUT=10         # seconds to wait for the process to exit before SIGKILL
-
-usage() {
-	echo "usage: $PROG start DIR PORT | stop DIR | status DIR" >&2
-	exit 2
-}
-
-die() {
-	echo "$PROG: $*" >&2
-	exit 1
-}
-
-# alive PID: the process exists and is not a zombie (an orphan that exited may stay
-# a zombie for a while until init reaps it; it no longer holds any socket).
-alive() {
-	state=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
-	case $state in
-	"" | Z*) return 1 ;;
-	esac
-	return 0
-}
 
 absdir() {
 	d=$1
@@ -60,30 +42,6 @@ absdir() {
 	done
 	[ "$d" != / ] || die "refusing to use / as DIR"
 	printf '%s\n' "$d"
-}
-
-check_port() {
-	case $1 in
-	'' | *[!0-9]*) die "PORT must be a number: $1" ;;
-	esac
-	if [ "$1" -lt 1 ] || [ "$1" -gt 65535 ]; then
-		die "PORT out of range: $1"
-	fi
-}
-
-# probe PORT: succeed if 127.0.0.1:PORT accepts a connection and sends "220".
-# bash is used only for its /dev/tcp; the connection is closed right after.
-probe() {
-	# shellcheck disable=SC2016 # $1 is expanded by the inner bash
-	reply=$(timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" && head -c 3 <&3' \
-		probe "$1" 2>/dev/null) || return 1
-	[ "$reply" = 220 ]
-}
-
-# listening PORT: succeed if anything accepts a TCP connection on 127.0.0.1:PORT.
-listening() {
-	# shellcheck disable=SC2016 # $1 is expanded by the inner bash
-	timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' probe "$1" 2>/dev/null
 }
 
 # sink_pid: print the pid from DIR/smtp-sink.pid if that process is alive and
