@@ -26,11 +26,11 @@
 #define SSP_READ_CHUNK 4096
 
 /* Transcript of one session: bytes kept; beyond this only counts are kept. */
-#define SSP_TRANSCRIPT_BYTES_MAX (256 * 1024)
+#define SSP_TRANSCRIPT_BYTES_MAX (128 * 1024)
 /* ... of which client bytes may take this much: the rest is for the server. */
-#define SSP_TRANSCRIPT_CLIENT_BYTES_MAX (192 * 1024)
+#define SSP_TRANSCRIPT_CLIENT_BYTES_MAX (96 * 1024)
 /* Transcript of one session: entries kept. */
-#define SSP_TRANSCRIPT_ENTRIES_MAX 4096
+#define SSP_TRANSCRIPT_ENTRIES_MAX 1024
 
 /* Bytes one step may send once escapes, variables and repeats are expanded. */
 #define SSP_SEND_BYTES_MAX (16 * 1024 * 1024)

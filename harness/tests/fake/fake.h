@@ -3,9 +3,11 @@
  *
  * By default fakesmtpd is a small RFC 5321 server that is conformant in
  * everything it does (with PIPELINING, SIZE, 8BITMIME, ENHANCEDSTATUSCODES,
- * DSN, SMTPUTF8 and CHUNKING); each --mode switch breaks one rule, so that
- * every vector can be shown to fail, or makes it hostile, so that the
- * harness can be shown to end every session in bounded time and memory.
+ * DSN, SMTPUTF8, CHUNKING, and EXPN and HELP listed); each --mode switch
+ * breaks one rule, so that every vector can be shown to fail, or makes it
+ * hostile, so that the harness can be shown to end every session in bounded
+ * time and memory.  A few modes are conformant variants (a 554 greeting,
+ * VRFY listed, ...): their descriptions say so.
  *
  * Three parts: fake_modes.c (the table of switches), fake_smtp.c (the
  * protocol: bytes in, replies out, no I/O) and fakesmtpd.c (libuv: the
@@ -38,8 +40,19 @@
 /* The limit of mode line-limit-256 (below RFC 5321's minimum). */
 #define FAKE_SHORT_LINE_MAX 256
 /* RFC 5321 §4.5.3.1.6: a text line of mail data, CRLF included.  Longer
- * lines are accepted; mode short-text-lines rejects over this: */
+ * lines are accepted; mode long-text-line-hangs misses the end of data
+ * after one, mode short-text-lines refuses lines over FAKE_SHORT_TEXT_LINE. */
+#define FAKE_TEXT_LINE_MAX 1000
 #define FAKE_SHORT_TEXT_LINE 256
+/* The limits of modes local-part-limit-32, size-refused-after-data and
+ * received-limit-50. */
+#define FAKE_LOCAL_FEW 32
+#define FAKE_SIZE_LOWER 100000
+#define FAKE_RECEIVED_FEW 50
+/* Octets of a header field name kept for the header modes. */
+#define FAKE_FIELD_KEEP 16
+/* Octets of the last accepted recipient kept for duplicate-rcpt-rejected. */
+#define FAKE_RCPT_KEEP 256
 /* A partial command line longer than this is discarded up to its CRLF. */
 #define FAKE_LINE_BUF_MAX 2048
 /* Unprocessed input of one connection (read straight into it). */
@@ -118,7 +131,7 @@
 	X(GREETING_554, "greeting-554", "conformant variant: 554 greeting, then 503 to everything but QUIT") \
 	X(GREETING_554_CLOSES, "greeting-554-closes", "a 554 greeting, then the connection is closed without waiting for QUIT") \
 	X(NO_GREETING, "no-greeting", "no greeting is sent (commands are answered)") \
-	X(NO_EHLO, "no-ehlo", "conformant variant of an old server: EHLO gets 500, HELO works") \
+	X(NO_EHLO, "no-ehlo", "an RFC 821 server: EHLO gets 500, HELO works (RFC 5321 §4.5.1 requires EHLO)") \
 	X(HELO_NOT_SUPPORTED, "helo-not-supported", "HELO gets 502") \
 	X(BAD_EHLO_RESETS, "bad-ehlo-resets", "an EHLO answered 501 still clears the transaction") \
 	X(SECOND_EHLO_KEEPS_TRANSACTION, "second-ehlo-keeps-transaction", "a second EHLO does not clear the transaction") \
@@ -146,15 +159,59 @@
 	X(RELAY_OPEN, "relay-open", "recipients in foreign domains get 250") \
 	X(FEW_RECIPIENTS, "few-recipients", "452 after 50 recipients (RFC 5321 asks for at least 100)") \
 	X(RCPT_LIMIT_552, "rcpt-limit-552", "too many recipients get 552 instead of 452") \
+	X(VRFY_252_ONLY, "vrfy-252-only", "conformant variant: VRFY verifies nothing and answers 252 to every address") \
 	X(VRFY_WRONG_CODE, "vrfy-wrong-code", "VRFY is answered 200") \
-	X(VRFY_250, "vrfy-250", "VRFY is answered 250 for any address, unverified") \
+	X(VRFY_250, "vrfy-250", "VRFY is answered 250 for any address, unknown ones too (unverified)") \
+	X(VRFY_NO_MAILBOX, "vrfy-no-mailbox", "a 250 reply to VRFY does not name the mailbox") \
+	X(VRFY_UNUSABLE_ADDRESS, "vrfy-unusable-address", "a 250 reply to VRFY names an address that RCPT refuses") \
 	X(VRFY_NOT_IMPLEMENTED, "vrfy-not-implemented", "VRFY gets 502") \
-	X(EXPN_IMPLEMENTED, "expn-implemented", "conformant variant: EXPN works (250 for a known mailbox) and is listed in the EHLO reply") \
-	X(EHLO_OMITS_EXPN, "ehlo-omits-expn", "with expn-implemented: EXPN is not listed in the EHLO reply") \
-	X(EXPN_WRONG_CODE, "expn-wrong-code", "EXPN is answered 200 (instead of 502, or of 250 with expn-implemented)") \
+	X(EXPN_NOT_IMPLEMENTED, "expn-not-implemented", "EXPN gets 502 and is not listed in the EHLO reply (RFC 5321 §3.5.2: SHOULD support)") \
+	X(EHLO_OMITS_EXPN, "ehlo-omits-expn", "EXPN works but is not listed in the EHLO reply") \
+	X(EXPN_WRONG_CODE, "expn-wrong-code", "EXPN is answered 200") \
+	X(SEND_IMPLEMENTED, "send-implemented", "conformant variant: SEND, SOML and SAML work like MAIL and are listed in the EHLO reply") \
+	X(EHLO_OMITS_SEND, "ehlo-omits-send", "with send-implemented: SEND, SOML and SAML are not listed in the EHLO reply") \
 	X(HELP_WRONG_CODE, "help-wrong-code", "HELP is answered 200") \
 	X(HELP_NOT_IMPLEMENTED, "help-not-implemented", "HELP gets 502 though the EHLO reply lists it") \
 	X(EHLO_OMITS_HELP, "ehlo-omits-help", "HELP is implemented but not listed in the EHLO reply") \
+	X(KEYWORDS_CASE_SENSITIVE, "keywords-case-sensitive", "FROM:, TO: and parameter keywords are recognised in capitals only") \
+	X(MAIL_COLON_SPACE_500, "mail-colon-space-500", "MAIL with a space before or after the colon gets 500 instead of 250 or 501") \
+	X(REJECT_ALL_SENDERS, "reject-all-senders", "every MAIL gets 550") \
+	X(RCPT_SYNTAX_ACCEPTED, "rcpt-syntax-accepted", "RCPT with a missing, null or unclosed path gets 250") \
+	X(RCPT_REFUSAL_ENDS_TRANSACTION, "rcpt-refusal-ends-transaction", "a refused RCPT also discards the sender and the accepted recipients") \
+	X(RCPT_NOT_STORED, "rcpt-not-stored", "RCPT gets 250 but the recipient is not kept (DATA: 554)") \
+	X(DUPLICATE_RCPT_REJECTED, "duplicate-rcpt-rejected", "the same recipient given twice in a row gets 550 the second time") \
+	X(LOCAL_PART_LIMIT_32, "local-part-limit-32", "local parts over 32 octets get 553 (RFC 5321 asks for 64)") \
+	X(SIZE_REFUSED_AFTER_DATA, "size-refused-after-data", "MAIL with SIZE= over 100000 gets 250, but the message then gets 552 (RFC 1870 §6.3)") \
+	X(RELAY_DENIED_554, "relay-denied-554", "relaying is refused with 554 instead of 550") \
+	X(DATA_ACCEPTS_REJECTED_RCPT, "data-accepts-rejected-rcpt", "DATA gets 354 though every RCPT was refused") \
+	X(DATA_REPLY_250, "data-reply-250", "DATA is answered 250 instead of 354 (the mail data is still read)") \
+	X(DATA_RSET_LINE_ABORTS, "data-rset-line-aborts", "a line \"RSET\" in the mail data is taken as the command") \
+	X(DOT_LINE_ENDS_DATA, "dot-line-ends-data", "any line that starts with a dot (\"..\", \". x\") ends the mail data") \
+	X(DOT_CRLF_ENDS_DATA, "dot-crlf-ends-data", "\".\" CRLF ends the mail data even at the end of a longer line") \
+	X(CRLF_DOT_CR_ENDS_DATA, "crlf-dot-cr-ends-data", "<CR><LF>.<CR> ends the mail data") \
+	X(EMPTY_DATA_NOT_ENDED, "empty-data-not-ended", "a \".\" line right after the 354 (no mail data) does not end the data") \
+	X(END_OF_DATA_PER_READ, "end-of-data-per-read", "<CR><LF>.<CR><LF> split across two reads is missed") \
+	X(LONG_TEXT_LINE_HANGS, "long-text-line-hangs", "after a text line over 1000 octets the end of data is never recognised") \
+	X(CONTROL_CHARS_REJECTED, "control-chars-rejected", "a message with control characters (other than HT, CR, LF) gets 554") \
+	X(RECEIVED_LIMIT_50, "received-limit-50", "a message with more than 50 Received fields gets 554") \
+	X(REJECT_MALFORMED_RECEIVED, "reject-malformed-received", "a message with a Received field without \";\" gets 554") \
+	X(REJECT_HEADER_DEFECTS, "reject-header-defects", "a message with two Subject fields or no From field gets 554") \
+	X(REJECT_RESENT_FIELDS, "reject-resent-fields", "a message with Resent- fields gets 554") \
+	X(BIG_TRANSACTION_FAILS, "big-transaction-fails", "a message to more than 50 recipients gets 452 after the dot") \
+	X(REJECT_ALL_MESSAGES, "reject-all-messages", "every message gets 554 after the dot") \
+	X(GREETING_NO_DOMAIN, "greeting-no-domain", "the greeting does not begin with the server's domain") \
+	X(EHLO_KEYWORD_EQUALS, "ehlo-keyword-equals", "the EHLO reply has a legacy line \"AUTH=LOGIN PLAIN\"") \
+	X(EHLO_EMPTY_LINE, "ehlo-empty-line", "the EHLO reply has a line \"250-\" without text") \
+	X(EHLO_UNREGISTERED_KEYWORD, "ehlo-unregistered-keyword", "the EHLO reply lists FOOBAR, neither registered nor X-") \
+	X(EHLO_LITERAL_REJECTED, "ehlo-literal-rejected", "EHLO with an address literal gets 501") \
+	X(EHLO_MISMATCH_REFUSED, "ehlo-mismatch-refused", "after EHLO with a literal other than the loopback address, MAIL gets 550") \
+	X(EHLO_SYNTAX_ACCEPTED, "ehlo-syntax-accepted", "EHLO and HELO without an argument or with a bad name get 250") \
+	X(NO_ARGUMENT_250, "no-argument-250", "VRFY and EXPN without an argument get 250") \
+	X(NOOP_WRONG_CODE, "noop-wrong-code", "NOOP is answered 200") \
+	X(NOOP_ARGUMENT_REJECTED, "noop-argument-rejected", "NOOP with an argument gets 501") \
+	X(NOOP_RESETS_TRANSACTION, "noop-resets-transaction", "NOOP discards the transaction") \
+	X(TURN_ACCEPTED, "turn-accepted", "TURN gets 250") \
+	X(ENHANCED_LEADING_ZEROS, "enhanced-leading-zeros", "enhanced status codes are written with a leading zero (\"2.01.0\")") \
 	X(HOSTILE_SILENT, "hostile-silent", "hostile: accepts, never sends anything, never reads") \
 	X(HOSTILE_NO_EOL, "hostile-no-eol", "hostile: \"220 \" and then 10 MiB without a line end") \
 	X(HOSTILE_10MB_REPLY, "hostile-10mb-reply", "hostile: EHLO gets 10 MiB of \"250-\" lines and never a last line") \
@@ -242,6 +299,7 @@ typedef struct fake_smtp_s {
 	int hello;                    /* 0, 'H' (HELO) or 'E' (EHLO) */
 	int mail;                     /* a MAIL was accepted */
 	int smtputf8;                 /* ... with SMTPUTF8 */
+	uint64_t declared;            /* its SIZE= (0: none) */
 	unsigned nrcpt;               /* accepted recipients */
 	int rcpt_tried;               /* some RCPT was given (maybe rejected) */
 	int bdat;                     /* BDAT chunks in this transaction */
@@ -252,6 +310,22 @@ typedef struct fake_smtp_s {
 	uint64_t msg_size;            /* octets of the message so far */
 	size_t text_line;             /* octets of the current text line */
 	int long_text_line;           /* a text line over FAKE_SHORT_TEXT_LINE */
+	int has_ctrl;                 /* a control octet other than HT, CR, LF */
+	int blind;                    /* long-text-line-hangs: the end is missed */
+	int data_fresh;               /* no mail data read yet (end-of-data-per-read) */
+	int dot_line;                 /* the current text line starts with a dot */
+	/* the message header, for the header-checking modes */
+	int in_header;
+	char field[FAKE_FIELD_KEEP];  /* the current field's name (cut) */
+	size_t field_len;
+	int field_named;              /* its ':' was seen */
+	int field_semi;               /* a ';' in the field */
+	unsigned received, subjects;
+	int has_from, has_resent, bad_received;
+	/* other session facts some modes need */
+	int ehlo_mismatch;            /* EHLO named a foreign address literal */
+	char last_rcpt[FAKE_RCPT_KEEP];
+	size_t last_rcpt_len;
 } fake_smtp_t;
 
 /* fake_smtp_init - a new session with these modes (kept by pointer). */

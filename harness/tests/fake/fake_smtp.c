@@ -65,7 +65,10 @@ static void reply_line(fake_smtp_t *s, int code, int last, const char *enh,
 		 last ? ' ' : MODE(s, BAD_CONTINUATION) ? '=' : '-');
 	put(s, head, 4);
 	if (enh != NULL && !MODE(s, NO_ENHANCED)) {
-		snprintf(e, sizeof(e), "%s ", enh);
+		if (MODE(s, ENHANCED_LEADING_ZEROS) && enh[0] != '\0' && enh[1] == '.')
+			snprintf(e, sizeof(e), "%c.0%s ", enh[0], enh + 2);
+		else
+			snprintf(e, sizeof(e), "%s ", enh);
 		if (MODE(s, ENHANCED_CLASS_MISMATCH))
 			e[0] = code / 100 == 2 ? '5' : '2';
 		put(s, e, strlen(e));
@@ -198,12 +201,21 @@ static int eq_nocase(const char *p, size_t n, const char *lit)
 	return 1;
 }
 
-/* skip_prefix - consume lit (ignoring case) if the cursor starts with it. */
-static int skip_prefix(cur_t *c, const char *lit)
+/* keyword_is - p[0..n) is the keyword lit, in any case (RFC 5321 §2.4);
+ * in capitals only in mode keywords-case-sensitive. */
+static int keyword_is(const fake_smtp_t *s, const char *p, size_t n, const char *lit)
+{
+	if (MODE(s, KEYWORDS_CASE_SENSITIVE))
+		return strlen(lit) == n && memcmp(p, lit, n) == 0;
+	return eq_nocase(p, n, lit);
+}
+
+/* skip_keyword - consume the keyword lit if the cursor starts with it. */
+static int skip_keyword(const fake_smtp_t *s, cur_t *c, const char *lit)
 {
 	size_t n = strlen(lit);
 
-	if ((size_t)(c->end - c->p) < n || !eq_nocase(c->p, n, lit))
+	if ((size_t)(c->end - c->p) < n || !keyword_is(s, c->p, n, lit))
 		return 0;
 	c->p += n;
 	return 1;
@@ -613,6 +625,7 @@ static void fail(verdict_t *v, int code, const char *enh, const char *text)
 static void txn_clear(fake_smtp_t *s)
 {
 	s->mail = s->smtputf8 = 0;
+	s->declared = 0;
 	s->nrcpt = 0;
 	s->rcpt_tried = 0;
 	s->bdat = s->bdat_failed = s->bdat_last = 0;
@@ -642,6 +655,27 @@ static void too_long(fake_smtp_t *s)
 
 /* ---- commands ----------------------------------------------------------- */
 
+/* hello_check - the argument of EHLO or HELO: 0 when acceptable, else the
+ * 501 is sent, the state kept (RFC 5321 §4.1.4), and -1 returned. */
+static int hello_check(fake_smtp_t *s, const char *arg, size_t n, const char *verb)
+{
+	size_t word = 0;
+
+	while (word < n && arg[word] != ' ')
+		word++;
+	if ((n > 0 && arg[0] == '[' && MODE(s, EHLO_LITERAL_REJECTED)) ||
+	    (!hello_arg_ok(arg, n) && !MODE(s, EHLO_SYNTAX_ACCEPTED))) {
+		if (MODE(s, BAD_EHLO_RESETS))
+			txn_clear(s);
+		reply(s, 501, "5.5.4", "Syntax: %s hostname", verb);
+		return -1;
+	}
+	/* a literal that is not the client's (loopback) address */
+	s->ehlo_mismatch = n > 0 && arg[0] == '[' && !eq_nocase(arg, word, "[127.0.0.1]") &&
+			   !eq_nocase(arg, word, "[IPv6:::1]");
+	return 0;
+}
+
 /* ehlo_cmd - EHLO (RFC 5321 §4.1.1.1): a multiline 250 with the extensions. */
 static void ehlo_cmd(fake_smtp_t *s, const char *arg, size_t n)
 {
@@ -649,7 +683,7 @@ static void ehlo_cmd(fake_smtp_t *s, const char *arg, size_t n)
 		"PIPELINING", ("SIZE " XSTR(FAKE_SIZE_MAX)), "8BITMIME", "ENHANCEDSTATUSCODES",
 		"DSN", "SMTPUTF8", "CHUNKING", "HELP",
 	};
-	const char *lines[16];
+	const char *lines[24];
 	char first[FAKE_LONG_REPLY_LINE];
 	size_t nlines = 0, i, word = 0;
 	int len;
@@ -658,12 +692,8 @@ static void ehlo_cmd(fake_smtp_t *s, const char *arg, size_t n)
 		reply(s, 500, "5.5.2", "Error: command not recognized");
 		return;
 	}
-	if (!hello_arg_ok(arg, n)) {
-		if (MODE(s, BAD_EHLO_RESETS))
-			txn_clear(s);
-		reply(s, 501, "5.5.4", "Syntax: EHLO hostname");
+	if (hello_check(s, arg, n, "EHLO") != 0)
 		return;
-	}
 	if (!s->hello || !MODE(s, SECOND_EHLO_KEEPS_TRANSACTION))
 		txn_clear(s);
 	s->hello = 'E';
@@ -689,14 +719,25 @@ static void ehlo_cmd(fake_smtp_t *s, const char *arg, size_t n)
 		first[want] = '\0';
 	}
 	lines[nlines++] = first;
+	if (MODE(s, EHLO_EMPTY_LINE))
+		lines[nlines++] = "";
+	if (MODE(s, EHLO_KEYWORD_EQUALS))
+		lines[nlines++] = "AUTH=LOGIN PLAIN";
+	if (MODE(s, EHLO_UNREGISTERED_KEYWORD))
+		lines[nlines++] = "FOOBAR";
 	for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
 		lines[nlines++] = keywords[i];
 	if (MODE(s, EHLO_OMITS_HELP))
 		nlines--;
 	if (MODE(s, ADVERTISE_VRFY))
 		lines[nlines++] = "VRFY";
-	if (MODE(s, EXPN_IMPLEMENTED) && !MODE(s, EHLO_OMITS_EXPN))
-		lines[nlines++] = "EXPN";
+	if (!MODE(s, EXPN_NOT_IMPLEMENTED) && !MODE(s, EHLO_OMITS_EXPN))
+		lines[nlines++] = "EXPN";    /* §3.5.2: MUST be listed if supported */
+	if (MODE(s, SEND_IMPLEMENTED) && !MODE(s, EHLO_OMITS_SEND)) {
+		lines[nlines++] = "SEND";    /* F.6: MUST be listed if implemented */
+		lines[nlines++] = "SOML";
+		lines[nlines++] = "SAML";
+	}
 	if (MODE(s, HOSTILE_JUNK_TLS))
 		lines[nlines++] = "STARTTLS";
 	if (MODE(s, NULL_REPLY_TEXT_SPACE))
@@ -715,12 +756,8 @@ static void helo_cmd(fake_smtp_t *s, const char *arg, size_t n)
 		reply(s, 502, "5.5.1", "Error: command not implemented");
 		return;
 	}
-	if (!hello_arg_ok(arg, n)) {
-		if (MODE(s, BAD_EHLO_RESETS))
-			txn_clear(s);
-		reply(s, 501, "5.5.4", "Syntax: HELO hostname");
+	if (hello_check(s, arg, n, "HELO") != 0)
 		return;
-	}
 	if (!s->hello || !MODE(s, SECOND_EHLO_KEEPS_TRANSACTION))
 		txn_clear(s);
 	s->hello = 'H';
@@ -750,7 +787,7 @@ static void mail_cmd(fake_smtp_t *s, const char *arg, size_t n)
 	size_t path_len;
 	verdict_t v = { 0, NULL, NULL };
 	int seen_size = 0, seen_body = 0, seen_utf8 = 0, seen_ret = 0, seen_envid = 0, r;
-	uint64_t size;
+	uint64_t size = 0;
 	param_t pm;
 	addr_t a;
 
@@ -762,7 +799,12 @@ static void mail_cmd(fake_smtp_t *s, const char *arg, size_t n)
 		bad_sequence(s, "Error: nested MAIL command");
 		return;
 	}
-	if (!skip_prefix(&c, "FROM:")) {
+	if (MODE(s, MAIL_COLON_SPACE_500) && n >= 6 &&
+	    (eq_nocase(arg, 6, "FROM :") || eq_nocase(arg, 6, "FROM: "))) {
+		reply(s, 500, "5.5.2", "Error: command not recognized");
+		return;
+	}
+	if (!skip_keyword(s, &c, "FROM:")) {
 		mail_syntax(s, "5.5.4", "Syntax: MAIL FROM:<address>");
 		return;
 	}
@@ -775,12 +817,12 @@ static void mail_cmd(fake_smtp_t *s, const char *arg, size_t n)
 	}
 	path_len = (size_t)(c.p - path);
 	while ((r = next_param(&c, &pm)) > 0) {
-		if (eq_nocase(pm.key, pm.klen, "SIZE")) {
+		if (keyword_is(s, pm.key, pm.klen, "SIZE")) {
 			if (seen_size++ || pm.val == NULL || !digits_ok(pm.val, pm.vlen, 20, &size))
 				fail(&v, 501, "5.5.4", "Bad SIZE parameter");
 			else if (size > FAKE_SIZE_MAX && !MODE(s, SIZE_NOT_ENFORCED))
 				fail(&v, 552, "5.3.4", "Message size exceeds fixed maximum message size");
-		} else if (eq_nocase(pm.key, pm.klen, "BODY")) {
+		} else if (keyword_is(s, pm.key, pm.klen, "BODY")) {
 			if (seen_body++ || pm.val == NULL)
 				fail(&v, 501, "5.5.4", "Bad BODY parameter");
 			else if (eq_nocase(pm.val, pm.vlen, "8BITMIME") && MODE(s, BODY_8BITMIME_REJECTED))
@@ -789,18 +831,18 @@ static void mail_cmd(fake_smtp_t *s, const char *arg, size_t n)
 				fail(&v, 555, "5.5.4", "BODY=BINARYMIME is not supported");
 			else if (!eq_nocase(pm.val, pm.vlen, "7BIT") && !eq_nocase(pm.val, pm.vlen, "8BITMIME"))
 				fail(&v, 501, "5.5.4", "Bad BODY parameter");
-		} else if (eq_nocase(pm.key, pm.klen, "SMTPUTF8")) {
+		} else if (keyword_is(s, pm.key, pm.klen, "SMTPUTF8")) {
 			if (MODE(s, SMTPUTF8_REJECTED))
 				fail(&v, 555, "5.5.4", "Unsupported parameter");
 			else if (seen_utf8++ || pm.val != NULL)
 				fail(&v, 501, "5.5.4", "Bad SMTPUTF8 parameter");
-		} else if (eq_nocase(pm.key, pm.klen, "RET")) {
+		} else if (keyword_is(s, pm.key, pm.klen, "RET")) {
 			if (MODE(s, DSN_PARAMS_REJECTED))
 				fail(&v, 555, "5.5.4", "Unsupported parameter");
 			else if (seen_ret++ || pm.val == NULL ||
 				 !(eq_nocase(pm.val, pm.vlen, "FULL") || eq_nocase(pm.val, pm.vlen, "HDRS")))
 				fail(&v, 501, "5.5.4", "Bad RET parameter");
-		} else if (eq_nocase(pm.key, pm.klen, "ENVID")) {
+		} else if (keyword_is(s, pm.key, pm.klen, "ENVID")) {
 			if (MODE(s, DSN_PARAMS_REJECTED))
 				fail(&v, 555, "5.5.4", "Unsupported parameter");
 			else if (seen_envid++ || pm.val == NULL || !xtext_ok(pm.val, pm.vlen))
@@ -824,8 +866,21 @@ static void mail_cmd(fake_smtp_t *s, const char *arg, size_t n)
 		reply(s, 550, "5.7.1", "Null sender not accepted");
 		return;
 	}
+	if (a.local_len > FAKE_LOCAL_FEW && MODE(s, LOCAL_PART_LIMIT_32)) {
+		reply(s, 553, "5.1.7", "Local part too long");
+		return;
+	}
+	if (MODE(s, REJECT_ALL_SENDERS)) {
+		reply(s, 550, "5.7.1", "Sender address rejected");
+		return;
+	}
+	if (s->ehlo_mismatch && MODE(s, EHLO_MISMATCH_REFUSED)) {
+		reply(s, 550, "5.7.1", "Client host name does not match its address");
+		return;
+	}
 	s->mail = 1;
 	s->smtputf8 = seen_utf8;
+	s->declared = seen_size ? size : 0;
 	reply(s, 250, "2.1.0", "Ok");
 }
 
@@ -850,6 +905,32 @@ static int local_is(const fake_smtp_t *s, const addr_t *a, const char *name)
 	return eq_nocase(a->local, a->local_len, name);
 }
 
+/* rcpt_refuse - a refused RCPT: the transaction stays as it was (RFC 5321
+ * §4.1.1.3), but in mode rcpt-refusal-ends-transaction. */
+static void rcpt_refuse(fake_smtp_t *s, int code, const char *enh, const char *text)
+{
+	reply(s, code, enh, "%s", text);
+	if (MODE(s, RCPT_REFUSAL_ENDS_TRANSACTION))
+		txn_clear(s);
+}
+
+/* rcpt_accept - an accepted RCPT for path[0..n) (NULL: a bad one that mode
+ * rcpt-syntax-accepted lets through). */
+static void rcpt_accept(fake_smtp_t *s, const char *path, size_t n)
+{
+	if (path != NULL && MODE(s, DUPLICATE_RCPT_REJECTED)) {
+		if (n == s->last_rcpt_len && memcmp(path, s->last_rcpt, n) == 0) {
+			rcpt_refuse(s, 550, "5.1.1", "Duplicate recipient");
+			return;
+		}
+		s->last_rcpt_len = n < sizeof(s->last_rcpt) ? n : sizeof(s->last_rcpt);
+		memcpy(s->last_rcpt, path, s->last_rcpt_len);
+	}
+	if (!MODE(s, RCPT_NOT_STORED))
+		s->nrcpt++;
+	reply(s, 250, "2.1.5", "Ok");
+}
+
 /* rcpt_cmd - RCPT TO:<path> [params] (RFC 5321 §4.1.1.3, §4.5.1; NOTIFY,
  * ORCPT). */
 static void rcpt_cmd(fake_smtp_t *s, const char *arg, size_t n)
@@ -868,8 +949,11 @@ static void rcpt_cmd(fake_smtp_t *s, const char *arg, size_t n)
 		return;
 	}
 	s->rcpt_tried = 1;
-	if (!skip_prefix(&c, "TO:")) {
-		reply(s, 501, "5.5.4", "Syntax: RCPT TO:<address>");
+	if (!skip_keyword(s, &c, "TO:")) {
+		if (MODE(s, RCPT_SYNTAX_ACCEPTED))
+			rcpt_accept(s, NULL, 0);
+		else
+			rcpt_refuse(s, 501, "5.5.4", "Syntax: RCPT TO:<address>");
 		return;
 	}
 	skip_spaces(&c);
@@ -884,17 +968,20 @@ static void rcpt_cmd(fake_smtp_t *s, const char *arg, size_t n)
 		c.p += 12;
 	} else if (parse_path(&c, &a, 0) != 0 || !valid_utf8(path, (size_t)(c.p - path)) ||
 		   (a.route && MODE(s, SOURCE_ROUTE_REJECTED))) {
-		reply(s, 501, "5.1.3", "Bad recipient address syntax");
+		if (MODE(s, RCPT_SYNTAX_ACCEPTED))
+			rcpt_accept(s, NULL, 0);
+		else
+			rcpt_refuse(s, 501, "5.1.3", "Bad recipient address syntax");
 		return;
 	}
 	path_len = (size_t)(c.p - path);
 	while ((r = next_param(&c, &pm)) > 0) {
-		if (eq_nocase(pm.key, pm.klen, "NOTIFY")) {
+		if (keyword_is(s, pm.key, pm.klen, "NOTIFY")) {
 			if (MODE(s, DSN_PARAMS_REJECTED))
 				fail(&v, 555, "5.5.4", "Unsupported parameter");
 			else if (seen_notify++ || pm.val == NULL || !notify_ok(pm.val, pm.vlen))
 				fail(&v, 501, "5.5.4", "Bad NOTIFY parameter");
-		} else if (eq_nocase(pm.key, pm.klen, "ORCPT")) {
+		} else if (keyword_is(s, pm.key, pm.klen, "ORCPT")) {
 			if (MODE(s, DSN_PARAMS_REJECTED))
 				fail(&v, 555, "5.5.4", "Unsupported parameter");
 			else if (seen_orcpt++ || pm.val == NULL || !orcpt_ok(pm.val, pm.vlen))
@@ -905,40 +992,36 @@ static void rcpt_cmd(fake_smtp_t *s, const char *arg, size_t n)
 	}
 	if (r < 0)
 		fail(&v, 501, "5.5.4", "Bad parameter syntax");
-	if (v.code != 0) {
-		reply(s, v.code, v.enh, "%s", v.text);
-		return;
-	}
-	if (has_8bit(path, path_len) && !s->smtputf8) {
-		reply(s, 553, "5.6.7", "Non-ASCII address requires SMTPUTF8");
-		return;
-	}
-	if (s->nrcpt >= limit) {
+	if (v.code == 0 && has_8bit(path, path_len) && !s->smtputf8)
+		fail(&v, 553, "5.6.7", "Non-ASCII address requires SMTPUTF8");
+	if (v.code == 0 && a.local_len > FAKE_LOCAL_FEW && MODE(s, LOCAL_PART_LIMIT_32))
+		fail(&v, 553, "5.1.3", "Local part too long");
+	if (v.code == 0 && s->nrcpt >= limit) {
 		/* RFC 5321 §4.5.3.1.10: the implementation limit is 452 */
 		if (MODE(s, RCPT_LIMIT_552))
-			reply(s, 552, "5.5.3", "Error: too many recipients");
+			fail(&v, 552, "5.5.3", "Error: too many recipients");
 		else
-			reply(s, 452, "4.5.3", "Error: too many recipients");
-		return;
+			fail(&v, 452, "4.5.3", "Error: too many recipients");
 	}
-	if (!local_domain(&a) && !MODE(s, RELAY_OPEN)) {
-		reply(s, 550, "5.7.1", "Relay access denied");
-		return;
+	if (v.code == 0 && !local_domain(&a) && !MODE(s, RELAY_OPEN)) {
+		if (MODE(s, RELAY_DENIED_554))
+			fail(&v, 554, "5.7.1", "Relay access denied");
+		else
+			fail(&v, 550, "5.7.1", "Relay access denied");
 	}
-	if (local_domain(&a) && !MODE(s, RCPT_UNKNOWN_ACCEPTED)) {
+	if (v.code == 0 && local_domain(&a) && !MODE(s, RCPT_UNKNOWN_ACCEPTED)) {
 		if (local_is(s, &a, "postmaster")) {
 			if (MODE(s, REJECT_POSTMASTER) ||
-			    (a.domain == NULL && MODE(s, POSTMASTER_NEEDS_DOMAIN))) {
-				reply(s, 550, "5.1.1", "Recipient address rejected");
-				return;
-			}
+			    (a.domain == NULL && MODE(s, POSTMASTER_NEEDS_DOMAIN)))
+				fail(&v, 550, "5.1.1", "Recipient address rejected");
 		} else if (!local_is(s, &a, "smtpspec")) {
-			reply(s, 550, "5.1.1", "User unknown in local recipient table");
-			return;
+			fail(&v, 550, "5.1.1", "User unknown in local recipient table");
 		}
 	}
-	s->nrcpt++;
-	reply(s, 250, "2.1.5", "Ok");
+	if (v.code != 0)
+		rcpt_refuse(s, v.code, v.enh, v.text);
+	else
+		rcpt_accept(s, path, path_len);
 }
 
 /* no_argument - for DATA, RSET, QUIT: 501 with an argument (RFC 5321
@@ -966,19 +1049,29 @@ static void data_cmd(fake_smtp_t *s, const char *arg, size_t n)
 		bad_sequence(s, "Error: DATA after BDAT");
 		return;
 	}
-	if (s->nrcpt == 0) {
+	if (s->nrcpt == 0 && !(s->rcpt_tried && MODE(s, DATA_ACCEPTS_REJECTED_RCPT))) {
 		if (s->rcpt_tried)
 			reply(s, 554, "5.5.1", "Error: no valid recipients");
 		else
 			bad_sequence(s, "Error: need RCPT command");
 		return;
 	}
-	reply(s, 354, NULL, "End data with <CR><LF>.<CR><LF>");
+	if (MODE(s, DATA_REPLY_250))
+		reply(s, 250, "2.0.0", "End data with <CR><LF>.<CR><LF>");
+	else
+		reply(s, 354, NULL, "End data with <CR><LF>.<CR><LF>");
 	s->state = S_DATA;
-	s->hist = 0x0d0a;             /* the CRLF of the DATA line */
+	/* the CRLF of the DATA line may be the first of CRLF . CRLF */
+	s->hist = MODE(s, EMPTY_DATA_NOT_ENDED) ? 0 : 0x0d0a;
 	s->msg_size = 0;
 	s->text_line = 0;
-	s->long_text_line = 0;
+	s->long_text_line = s->has_ctrl = s->blind = s->dot_line = 0;
+	s->data_fresh = 1;
+	s->in_header = 1;
+	s->field_len = 0;
+	s->field_named = s->field_semi = 0;
+	s->received = s->subjects = 0;
+	s->has_from = s->has_resent = s->bad_received = 0;
 }
 
 /* message_done - the end of the mail data or of BDAT LAST. */
@@ -986,8 +1079,12 @@ static void message_done(fake_smtp_t *s, uint64_t size)
 {
 	if (size > FAKE_SIZE_MAX && !MODE(s, DATA_SIZE_NOT_ENFORCED)) {
 		reply(s, 552, "5.3.4", "Message size exceeds fixed maximum message size");
-	} else if (s->long_text_line && MODE(s, SHORT_TEXT_LINES)) {
-		reply(s, 554, "5.6.0", "Error: text line too long");
+	} else if (s->declared > FAKE_SIZE_LOWER && MODE(s, SIZE_REFUSED_AFTER_DATA)) {
+		reply(s, 552, "5.3.4", "Message size exceeds fixed maximum message size");
+	} else if (s->nrcpt > FAKE_RCPT_FEW && MODE(s, BIG_TRANSACTION_FAILS)) {
+		reply(s, 452, "4.5.3", "Error: too many recipients");
+	} else if (MODE(s, REJECT_ALL_MESSAGES)) {
+		reply(s, 554, "5.7.1", "Message rejected");
 	} else {
 		s->messages++;
 		reply(s, 250, "2.0.0", "Ok: queued as FAKE%lu", s->messages);
@@ -996,11 +1093,84 @@ static void message_done(fake_smtp_t *s, uint64_t size)
 		txn_clear(s);
 }
 
+/* field_end - a header field is complete: note what the header modes
+ * look at (nothing of the message is kept). */
+static void field_end(fake_smtp_t *s)
+{
+	if (s->field_named) {
+		if (eq_nocase(s->field, s->field_len, "received")) {
+			s->received++;
+			if (!s->field_semi)
+				s->bad_received = 1;
+		} else if (eq_nocase(s->field, s->field_len, "subject")) {
+			s->subjects++;
+		} else if (eq_nocase(s->field, s->field_len, "from")) {
+			s->has_from = 1;
+		}
+		if (s->field_len >= 7 && eq_nocase(s->field, 7, "resent-"))
+			s->has_resent = 1;
+	}
+	s->field_len = 0;
+	s->field_named = s->field_semi = 0;
+}
+
+/* header_octet - one octet of the message header (RFC 5322 §2.2). */
+static void header_octet(fake_smtp_t *s, unsigned char ch, int bol)
+{
+	if (bol) {
+		if (ch == ' ' || ch == '\t')
+			return;       /* a folded continuation of the same field */
+		field_end(s);
+		if (ch == '\r') {
+			s->in_header = 0;  /* the empty line: the body follows */
+			return;
+		}
+	}
+	if (ch == ';')
+		s->field_semi = 1;
+	if (s->field_named || ch == '\r' || ch == '\n')
+		return;
+	if (ch == ':')
+		s->field_named = 1;
+	else if (s->field_len < sizeof(s->field))
+		s->field[s->field_len++] = (char)ch;
+}
+
+/* content_refused - the header and content modes: a 554 for the message
+ * just ended, or 0 when it is acceptable. */
+static int content_refused(fake_smtp_t *s)
+{
+	const char *why = NULL;
+
+	if (s->in_header)
+		field_end(s);
+	if (s->long_text_line && MODE(s, SHORT_TEXT_LINES))
+		why = "Error: text line too long";
+	else if (s->has_ctrl && MODE(s, CONTROL_CHARS_REJECTED))
+		why = "Error: control characters in the message";
+	else if (s->received > FAKE_RECEIVED_FEW && MODE(s, RECEIVED_LIMIT_50))
+		why = "Error: too many Received fields";
+	else if (s->bad_received && MODE(s, REJECT_MALFORMED_RECEIVED))
+		why = "Error: malformed Received field";
+	else if ((s->subjects > 1 || !s->has_from) && MODE(s, REJECT_HEADER_DEFECTS))
+		why = "Error: message header defects";
+	else if (s->has_resent && MODE(s, REJECT_RESENT_FIELDS))
+		why = "Error: Resent- fields not accepted";
+	if (why == NULL)
+		return 0;
+	reply(s, 554, "5.6.0", "%s", why);
+	if (!MODE(s, DATA_KEEPS_TRANSACTION))
+		txn_clear(s);
+	return 1;
+}
+
 /* data_ends - the last octets end the mail data (RFC 5321 §4.1.1.4). */
 static int data_ends(const fake_smtp_t *s)
 {
 	uint64_t h = s->hist;
 
+	if (s->blind)
+		return 0;
 	if ((h & 0xffffffffffULL) == 0x0d0a2e0d0aULL)            /* CRLF . CRLF */
 		return 1;
 	if (MODE(s, BARE_LF_ENDS_DATA) && (h & 0xffffff) == 0x0a2e0a)
@@ -1009,6 +1179,10 @@ static int data_ends(const fake_smtp_t *s)
 		return 1;
 	if (MODE(s, LF_CRLF_ENDS_DATA) && (h & 0xffffffff) == 0x0a2e0d0a)
 		return 1;
+	if (MODE(s, DOT_CRLF_ENDS_DATA) && (h & 0xffffff) == 0x2e0d0a)
+		return 1;
+	if (MODE(s, DOT_LINE_ENDS_DATA) && s->dot_line && (h & 0xffff) == 0x0d0a)
+		return 1;
 	return 0;
 }
 
@@ -1016,10 +1190,20 @@ static int data_ends(const fake_smtp_t *s)
  * RFC 5321 §4.5.2), look for its end; nothing is stored. */
 static void data_input(fake_smtp_t *s)
 {
+	if (MODE(s, END_OF_DATA_PER_READ) && !s->data_fresh)
+		s->hist = 0;          /* the octets of earlier reads are forgotten */
+	s->data_fresh = 0;
 	while (s->pos < s->inlen) {
 		unsigned char ch = (unsigned char)s->in[s->pos++];
-		int stuffing = ch == '.' && (s->hist & 0xffff) == 0x0d0a && !MODE(s, NO_DOT_UNSTUFF);
+		int bol = (s->hist & 0xffff) == 0x0d0a;
+		int stuffing = ch == '.' && bol && !MODE(s, NO_DOT_UNSTUFF);
 
+		if (bol)
+			s->dot_line = ch == '.';
+		if (s->in_header)
+			header_octet(s, ch, bol);
+		if ((ch < 32 && ch != '\t' && ch != '\r' && ch != '\n') || ch == 127)
+			s->has_ctrl = 1;
 		s->hist = (s->hist << 8) | ch;
 		if (!stuffing)
 			s->msg_size++;
@@ -1027,15 +1211,34 @@ static void data_input(fake_smtp_t *s)
 			/* text_line counted the CR: with CRLF the line is one more */
 			if (s->text_line + 1 > FAKE_SHORT_TEXT_LINE)
 				s->long_text_line = 1;
+			if (s->text_line + 1 > FAKE_TEXT_LINE_MAX && MODE(s, LONG_TEXT_LINE_HANGS))
+				s->blind = 1;
 			s->text_line = 0;
 		} else if (!stuffing) {
 			s->text_line++;
+		}
+		if (MODE(s, DATA_RSET_LINE_ABORTS) && s->hist == 0x0d0a525345540d0aULL) {
+			/* "RSET" CRLF taken as the command */
+			s->state = S_COMMAND;
+			txn_clear(s);
+			reply(s, 250, "2.0.0", "Ok");
+			return;
+		}
+		if (MODE(s, CRLF_DOT_CR_ENDS_DATA) && ((s->hist >> 8) & 0xffffffff) == 0x0d0a2e0d &&
+		    ch != '\n') {
+			/* CRLF . CR ended it; this octet starts the next command */
+			s->pos--;
+			s->state = S_COMMAND;
+			if (!content_refused(s))
+				message_done(s, s->msg_size > 3 ? s->msg_size - 3 : 0);
+			return;
 		}
 		if (data_ends(s)) {
 			/* the final CRLF (and an unremoved dot) are not message */
 			unsigned trailer = MODE(s, NO_DOT_UNSTUFF) ? 3 : 2;
 			s->state = S_COMMAND;
-			message_done(s, s->msg_size > trailer ? s->msg_size - trailer : 0);
+			if (!content_refused(s))
+				message_done(s, s->msg_size > trailer ? s->msg_size - trailer : 0);
 			return;
 		}
 	}
@@ -1126,8 +1329,13 @@ static void rset_cmd(fake_smtp_t *s, const char *arg, size_t n)
 static void noop_cmd(fake_smtp_t *s, const char *arg, size_t n)
 {
 	(void)arg;
-	(void)n;
-	reply(s, 250, "2.0.0", "Ok");
+	if (n > 0 && MODE(s, NOOP_ARGUMENT_REJECTED)) {
+		reply(s, 501, "5.5.4", "Syntax: NOOP");
+		return;
+	}
+	if (MODE(s, NOOP_RESETS_TRANSACTION))
+		txn_clear(s);
+	reply(s, MODE(s, NOOP_WRONG_CODE) ? 200 : 250, "2.0.0", "Ok");
 }
 
 /* quit_cmd - QUIT (RFC 5321 §4.1.1.10): 221, then close. */
@@ -1182,8 +1390,15 @@ static int vrfy_mailbox(const char *arg, size_t n, char *out, size_t size, addr_
 	return 0;
 }
 
-/* vrfy_cmd - VRFY (RFC 5321 §3.5.2, §3.5.3): 252 naming the mailbox;
- * nothing is verified. */
+/* known_mailbox - the address is a mailbox of this server. */
+static int known_mailbox(const fake_smtp_t *s, const addr_t *a)
+{
+	return local_domain(a) && (local_is(s, a, "smtpspec") || local_is(s, a, "postmaster"));
+}
+
+/* vrfy_cmd - VRFY (RFC 5321 §3.5): a mailbox of this server is verified
+ * (250 naming it, §3.5.1), an unknown local one refused (550), a remote
+ * one cannot be verified (252, §3.5.3). */
 static void vrfy_cmd(fake_smtp_t *s, const char *arg, size_t n)
 {
 	char box[FAKE_CMD_LINE_MAX];
@@ -1193,43 +1408,68 @@ static void vrfy_cmd(fake_smtp_t *s, const char *arg, size_t n)
 		reply(s, 502, "5.5.1", "VRFY command is disabled");
 		return;
 	}
+	if (n == 0 && MODE(s, NO_ARGUMENT_250)) {
+		reply(s, 250, "2.0.0", "Ok");
+		return;
+	}
 	if (n == 0 || vrfy_mailbox(arg, n, box, sizeof(box), &a) != 0) {
 		reply(s, 501, "5.5.4", "Syntax: VRFY address");
 		return;
 	}
-	if (MODE(s, VRFY_WRONG_CODE))
-		reply(s, 200, "2.1.5", "%s Cannot VRFY user", box);
-	else if (MODE(s, VRFY_250))
-		reply(s, 250, "2.1.5", "%s", box);
-	else
+	if (MODE(s, VRFY_WRONG_CODE)) {
+		reply(s, 200, "2.1.5", "%s", box);
+	} else if (MODE(s, VRFY_252_ONLY) || (!local_domain(&a) && !MODE(s, VRFY_250))) {
 		reply(s, 252, "2.1.5", "%s Cannot VRFY user, but will accept message and attempt delivery", box);
+	} else if (!known_mailbox(s, &a) && !MODE(s, VRFY_250)) {
+		reply(s, 550, "5.1.1", "%s User unknown", box);
+	} else if (MODE(s, VRFY_NO_MAILBOX)) {
+		reply(s, 250, "2.1.5", "Ok");
+	} else if (MODE(s, VRFY_UNUSABLE_ADDRESS)) {
+		reply(s, 250, "2.1.5", "<%.*s@%s.invalid>", (int)a.raw_len, a.raw, FAKE_DOMAIN);
+	} else {
+		reply(s, 250, "2.1.5", "%s", box);
+	}
 }
 
-/* expn_cmd - EXPN (RFC 5321 §3.5.2, §3.5.4): not implemented (502); in
- * mode expn-implemented, a known mailbox is a list of itself (250), an
- * unknown local one is refused (550), others cannot be expanded (252). */
+/* expn_cmd - EXPN (RFC 5321 §3.5): a mailbox of this server is a list of
+ * itself (250), an unknown local one is refused (550), a remote one cannot
+ * be expanded (252). */
 static void expn_cmd(fake_smtp_t *s, const char *arg, size_t n)
 {
 	char box[FAKE_CMD_LINE_MAX];
 	addr_t a;
 
-	if (!MODE(s, EXPN_IMPLEMENTED)) {
-		if (MODE(s, EXPN_WRONG_CODE))
-			reply(s, 200, "2.0.0", "Ok");
-		else
-			reply(s, 502, "5.5.1", "EXPN command not implemented");
+	if (MODE(s, EXPN_NOT_IMPLEMENTED)) {
+		reply(s, 502, "5.5.1", "EXPN command not implemented");
+		return;
+	}
+	if (n == 0 && MODE(s, NO_ARGUMENT_250)) {
+		reply(s, 250, "2.0.0", "Ok");
 		return;
 	}
 	if (n == 0 || vrfy_mailbox(arg, n, box, sizeof(box), &a) != 0) {
 		reply(s, 501, "5.5.4", "Syntax: EXPN address");
 		return;
 	}
-	if (!local_domain(&a))
+	if (MODE(s, EXPN_WRONG_CODE))
+		reply(s, 200, "2.1.5", "%s", box);
+	else if (!local_domain(&a))
 		reply(s, 252, "2.1.5", "%s Cannot EXPN a remote address", box);
-	else if (!local_is(s, &a, "smtpspec") && !local_is(s, &a, "postmaster"))
+	else if (!known_mailbox(s, &a))
 		reply(s, 550, "5.1.1", "%s User unknown", box);
 	else
-		reply(s, MODE(s, EXPN_WRONG_CODE) ? 200 : 250, "2.1.5", "%s", box);
+		reply(s, 250, "2.1.5", "%s", box);
+}
+
+/* send_cmd - SEND, SOML, SAML (RFC 5321 F.6): obsolete, 502; in mode
+ * send-implemented they begin a transaction like MAIL (the RFC 821 model,
+ * with no terminal to write to). */
+static void send_cmd(fake_smtp_t *s, const char *arg, size_t n)
+{
+	if (MODE(s, SEND_IMPLEMENTED))
+		mail_cmd(s, arg, n);
+	else
+		reply(s, 502, "5.5.1", "Error: command not implemented");
 }
 
 /* help_cmd - HELP [string] (RFC 5321 §4.1.1.8): 214.  HELP is listed in the
@@ -1244,7 +1484,7 @@ static void help_cmd(fake_smtp_t *s, const char *arg, size_t n)
 		return;
 	}
 	reply(s, MODE(s, HELP_WRONG_CODE) ? 200 : 214, "2.0.0",
-	      "Commands: EHLO HELO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY HELP");
+	      "Commands: EHLO HELO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY EXPN HELP");
 }
 
 /* starttls_cmd - STARTTLS: not offered (502), but for hostile-junk-tls. */
@@ -1259,6 +1499,17 @@ static void starttls_cmd(fake_smtp_t *s, const char *arg, size_t n)
 	reply(s, 220, "2.0.0", "Ready to start TLS");
 	s->stream = FAKE_STREAM_JUNK;
 	s->end = FAKE_END_HANG;
+}
+
+/* turn_cmd - TURN (RFC 5321 F.1): obsolete, refused with 502. */
+static void turn_cmd(fake_smtp_t *s, const char *arg, size_t n)
+{
+	(void)arg;
+	(void)n;
+	if (MODE(s, TURN_ACCEPTED))
+		reply(s, 250, "2.0.0", "Ok");
+	else
+		reply(s, 502, "5.5.1", "Error: command not implemented");
 }
 
 /* unimplemented_cmd - a known command this server does not offer: 502. */
@@ -1297,10 +1548,10 @@ static const struct command {
 	{ "AUTH", unimplemented_cmd, FAKE_CMD_LINE_MAX, C_FLUSH },
 	{ "ETRN", unimplemented_cmd, FAKE_CMD_LINE_MAX, C_FLUSH },
 	{ "ATRN", unimplemented_cmd, FAKE_CMD_LINE_MAX, C_FLUSH },
-	{ "TURN", unimplemented_cmd, FAKE_CMD_LINE_MAX, C_FLUSH },
-	{ "SEND", unimplemented_cmd, FAKE_CMD_LINE_MAX, C_FLUSH },
-	{ "SOML", unimplemented_cmd, FAKE_CMD_LINE_MAX, C_FLUSH },
-	{ "SAML", unimplemented_cmd, FAKE_CMD_LINE_MAX, C_FLUSH },
+	{ "TURN", turn_cmd, FAKE_CMD_LINE_MAX, C_FLUSH },
+	{ "SEND", send_cmd, FAKE_MAIL_LINE_MAX, 0 },
+	{ "SOML", send_cmd, FAKE_MAIL_LINE_MAX, 0 },
+	{ "SAML", send_cmd, FAKE_MAIL_LINE_MAX, 0 },
 	{ "BURL", unimplemented_cmd, FAKE_CMD_LINE_MAX, C_FLUSH },
 };
 
@@ -1491,6 +1742,7 @@ void fake_smtp_start(fake_smtp_t *s)
 		" <script>alert(1)</script> </pre> ]]> <!-- \"double\" 'single' &amp; \x1b[31m";
 	static const char eight_bit[] = FAKE_DOMAIN " ESMTP fakesmtpd caf\xe9";
 	static const char plain[] = FAKE_DOMAIN " ESMTP fakesmtpd";
+	static const char no_domain[] = "Welcome, this is fakesmtpd (ESMTP)";
 
 	if (MODE(s, NO_GREETING))
 		return;
@@ -1506,6 +1758,8 @@ void fake_smtp_start(fake_smtp_t *s)
 		reply_line(s, 220, 0, NULL, plain, sizeof(plain) - 1);
 		reply_line(s, 220, 0, NULL, "a multiline greeting", 20);
 		reply_line(s, 220, 1, NULL, "ready", 5);
+	} else if (MODE(s, GREETING_NO_DOMAIN)) {
+		reply_line(s, 220, 1, NULL, no_domain, sizeof(no_domain) - 1);
 	} else if (MODE(s, EIGHT_BIT_REPLY_TEXT)) {
 		reply_line(s, 220, 1, NULL, eight_bit, sizeof(eight_bit) - 1);
 	} else {
