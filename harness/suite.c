@@ -41,6 +41,8 @@ static void suite_free(ssp_suite_t *s)
 	for (i = 0; i < s->npatterns; i++)
 		free(s->patterns[i]);
 	free(s->patterns);
+	free(s->line);
+	free(s->column);
 	free(s->name);
 	free(s->title);
 	free(s->file);
@@ -78,7 +80,9 @@ static int load_one(ssp_suite_t *s, const char *file, const char *name, ssp_diag
 		goto out;
 	}
 	s->patterns = calloc(json_array_size(vec), sizeof(char *));
-	if (s->patterns == NULL)
+	s->line = calloc(json_array_size(vec), sizeof(int));
+	s->column = calloc(json_array_size(vec), sizeof(int));
+	if (s->patterns == NULL || s->line == NULL || s->column == NULL)
 		goto out;
 	json_array_foreach(vec, i, e) {
 		ssp_jfile_push_index(&f, i);
@@ -88,6 +92,7 @@ static int load_one(ssp_suite_t *s, const char *file, const char *name, ssp_diag
 		}
 		if ((s->patterns[i] = strdup(json_string_value(e))) == NULL)
 			goto out;
+		ssp_jsonpos_find(f.text, f.len, f.path, f.depth, 0, &s->line[i], &s->column[i]);
 		s->npatterns++;
 		ssp_jfile_pop(&f);
 	}
@@ -150,7 +155,7 @@ int ssp_suites_check(const ssp_suites_t *ss, const ssp_catalogue_t *c, ssp_diag_
 					break;
 			}
 			if (k == c->n)
-				return ssp_diag_set(diag, ss->s[i].file, 0, 0,
+				return ssp_diag_set(diag, ss->s[i].file, ss->s[i].line[j], ss->s[i].column[j],
 						    "vectors[%zu]: \"%s\" selects no vector of the catalogue",
 						    j, ss->s[i].patterns[j]);
 		}

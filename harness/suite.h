@@ -14,6 +14,7 @@ typedef struct ssp_suite_s {
 	char *name;         /* file name without .json */
 	char *title;
 	char **patterns;    /* id globs */
+	int *line, *column;  /* where each pattern is in the file */
 	size_t npatterns;
 	char *file;
 } ssp_suite_t;

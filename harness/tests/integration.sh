@@ -117,6 +117,27 @@ else
 	not_ok "semantic error position" "exit $rc: $(cat "$work/bad.txt")"
 fi
 
+# bad suite files: exit 2, located, nothing runs (the target is unreachable
+# on purpose: reaching it would mean something ran)
+rm -f "$work/badcat/vectors/x/bad.json"
+port=$(free_port)
+bad_suite() {
+	printf '%b' "$2" >"$work/badcat/suites/s.json"
+	"$bin" run --catalogue "$work/badcat" --target "127.0.0.1:$port" --suite s >"$work/suite.txt" 2>&1
+	rc=$?
+	if [ $rc -eq 2 ] && grep -q "$3" "$work/suite.txt"; then
+		ok "a bad suite file ($1): exit 2 and a located message"
+	else
+		not_ok "bad suite file ($1)" "exit $rc: $(cat "$work/suite.txt")"
+	fi
+}
+bad_suite "syntax error" '{ "title": "t",\n  "vectors": ["rfc5321/*",] }\n' 's.json:2:[0-9]*: error: JSON'
+bad_suite "unknown field" '{ "title": "t", "vectors": ["rfc5321/*"],\n  "vectros": [] }\n' 's.json:2:3: error: vectros: unknown field'
+bad_suite "wrong type" '{ "title": "t", "vectors": "rfc5321/*" }\n' 's.json:1:28: error: vectors: must be a non-empty array'
+bad_suite "a stale entry" '{ "title": "t", "vectors": ["rfc9999/*"] }\n' 's.json:1:29: error: vectors\[0\]: "rfc9999/\*" selects no vector'
+bad_suite "invalid UTF-8" '{ "title": "\xff", "vectors": ["rfc5321/*"] }\n' 's.json:1:[0-9]*: error: JSON'
+rm -f "$work/badcat/suites/s.json"
+
 # ---- unreachable target -------------------------------------------------
 port=$(free_port)
 start=$(date +%s)
