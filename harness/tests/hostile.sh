@@ -17,7 +17,7 @@ fake_pid=
 # Limits the harness must stay within against every hostile server.
 deadline_s=30        # --deadline given to the run
 wall_max_s=25        # the run must end before this
-rss_max_kb=65536     # peak resident memory
+rss_max_kb=${HOSTILE_RSS_MAX_KB:-65536}  # peak resident memory (ASan builds need more)
 
 cleanup() {
 	[ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null && wait "$fake_pid" 2>/dev/null
