@@ -732,6 +732,16 @@ static int try_reply(ssp_session_t *s, const ssp_step_t *st, const ssp_expect_t 
 		}
 		if (e->kind == SSP_EXPECT_CLOSE || e->kind == SSP_EXPECT_SILENCE)
 			return 1; /* a closed connection sends no reply */
+		if (!s->quit_sent) {
+			/* §3.8: no close before QUIT but with 421, whatever the
+			 * vector's own level */
+			char label[160];
+			step_label(s, label, sizeof(label));
+			set_expected_observed(s, expected, got);
+			conclude(s, SSP_FAIL, "%s: expected %s, got %s: a server MUST NOT close the connection before QUIT except after a 421 reply (RFC 5321 §3.8)",
+				 label, expected, got);
+			return 1;
+		}
 		mismatch(s, st, expected, got);
 		return 1;
 	}
