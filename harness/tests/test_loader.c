@@ -591,9 +591,9 @@ static void test_profile_defaults(void)
 	CU_ASSERT_EQUAL(diag.set, 0);
 
 	ssp_vars_init(&v, NULL);
-	CU_ASSERT_EQUAL_FATAL(ssp_profile_vars(&p, "mx.example.net", "10.0.0.1", &v), 0);
+	CU_ASSERT_EQUAL_FATAL(ssp_profile_vars(&p, "mx.example.net", "127.0.0.2", &v), 0);
 	CU_ASSERT_STRING_EQUAL(ssp_vars_get(&v, "server_domain"), "mx.example.net");
-	CU_ASSERT_STRING_EQUAL(ssp_vars_get(&v, "target_host"), "10.0.0.1");
+	CU_ASSERT_STRING_EQUAL(ssp_vars_get(&v, "target_host"), "127.0.0.2");
 	CU_ASSERT_STRING_EQUAL(ssp_vars_get(&v, "client"), "client.smtpspec.test");
 	CU_ASSERT_STRING_EQUAL(ssp_vars_get(&v, "domain"), "mx.example.net");
 	CU_ASSERT_STRING_EQUAL(ssp_vars_get(&v, "mailbox"), "postmaster@mx.example.net");
@@ -644,7 +644,7 @@ static void test_profile_file(void)
 	CU_ASSERT_EQUAL(ssp_profile_known(&p, "nope"), 0);
 
 	ssp_vars_init(&v, NULL);
-	CU_ASSERT_EQUAL_FATAL(ssp_profile_vars(&p, "mx.example.net", "192.0.2.1", &v), 0);
+	CU_ASSERT_EQUAL_FATAL(ssp_profile_vars(&p, "mx.example.net", "127.0.0.3", &v), 0);
 	CU_ASSERT_STRING_EQUAL(ssp_vars_get(&v, "client"), "tester.example.org");
 	CU_ASSERT_STRING_EQUAL(ssp_vars_get(&v, "domain"), "example.org");
 	/* defaults follow the profile's domain and client */
@@ -655,7 +655,7 @@ static void test_profile_file(void)
 	CU_ASSERT_STRING_EQUAL(ssp_vars_get(&v, "auth_user"), "tester");
 	CU_ASSERT_STRING_EQUAL(ssp_vars_get(&v, "auth_password"), "secret");
 	CU_ASSERT_STRING_EQUAL(ssp_vars_get(&v, "server_domain"), "mx.example.net");
-	CU_ASSERT_STRING_EQUAL(ssp_vars_get(&v, "target_host"), "192.0.2.1");
+	CU_ASSERT_STRING_EQUAL(ssp_vars_get(&v, "target_host"), "127.0.0.3");
 	CU_ASSERT_STRING_EQUAL(ssp_vars_get(&v, "list_address"), "list@example.org");
 	CU_ASSERT_STRING_EQUAL(ssp_vars_get(&v, "n_9"), "9");
 	ssp_vars_free(&v);
