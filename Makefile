@@ -130,9 +130,9 @@ demo: deps
 	@$(MAKE) --no-print-directory bin/smtpspec
 	$(Q)sh scripts/demo.sh
 
-install: bin/smtpspec
+install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)
-	install -m 755 bin/smtpspec $(DESTDIR)$(BINDIR)/smtpspec
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/smtpspec
 	cp -R vectors suites $(DESTDIR)$(DATADIR)/
 
 # Fuzzing (libFuzzer, clang): make fuzz [FUZZ_SECONDS=60].  The corpus and

@@ -150,6 +150,12 @@ static const char *find_catalogue(const char *given, char *buf, size_t size)
 					snprintf(buf, size, "%s", exe);
 					return buf;
 				}
+				/* PREFIX/bin/smtpspec installed: PREFIX/share/smtpspec */
+				snprintf(probe, sizeof(probe), "%s/share/smtpspec/vectors", exe);
+				if (is_dir(probe)) {
+					snprintf(buf, size, "%s/share/smtpspec", exe);
+					return buf;
+				}
 			}
 		}
 	}

@@ -255,6 +255,14 @@ else
 	not_ok "exim starts" "$(tail -20 "$work/ex.txt")"
 fi
 
+# ---- an installed copy finds its catalogue -------------------------------
+if make -s -C "$top" install PREFIX="$work/inst" BIN="$bin" >"$work/install.txt" 2>&1 &&
+	[ "$("$work/inst/bin/smtpspec" run --list 2>&1 | wc -l)" = "$("$bin" run --list --catalogue "$top" | wc -l)" ]; then
+	ok "make install PREFIX=...: the installed binary finds the installed catalogue"
+else
+	not_ok "make install" "$(tail -5 "$work/install.txt")"
+fi
+
 # ---- the coverage map ---------------------------------------------------
 "$bin" coverage --catalogue "$top" >"$work/coverage.txt" 2>&1
 rc=$?
