@@ -308,11 +308,23 @@ static void describe_pending(const ssp_session_t *s, char *out, size_t size)
 		escaped(out, size, s->in.data ? s->in.data : "", s->in.len, 120);
 }
 
+/* appendf - append printf-formatted text to the string in out[0..size). */
+static void appendf(char *out, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void appendf(char *out, size_t size, const char *fmt, ...)
+{
+	size_t used = strlen(out);
+	va_list ap;
+
+	if (used + 1 >= size)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(out + used, size - used, fmt, ap);
+	va_end(ap);
+}
+
 static void describe_expect(const ssp_expect_t *e, char *out, size_t size)
 {
-	char codes[128];
-	size_t used;
-
 	switch (e->kind) {
 	case SSP_EXPECT_CLOSE:
 		snprintf(out, size, "the server to close the connection");
@@ -324,12 +336,10 @@ static void describe_expect(const ssp_expect_t *e, char *out, size_t size)
 		break;
 	}
 	if (e->any_code)
-		snprintf(codes, sizeof(codes), "any reply");
+		snprintf(out, size, "any reply");
 	else
-		ssp_codes_describe(&e->pass, codes, sizeof(codes));
-	snprintf(out, size, "%s", codes);
-	used = strlen(out);
-	if (e->enhanced && used < size) {
+		ssp_codes_describe(&e->pass, out, size);
+	if (e->enhanced) {
 		char part[3][8];
 		int val[3] = { e->enh_class, e->enh_subject, e->enh_detail }, i;
 
@@ -340,29 +350,22 @@ static void describe_expect(const ssp_expect_t *e, char *out, size_t size)
 				snprintf(part[i], sizeof(part[i]), "%d", val[i]);
 		}
 		if (val[0] < 0 && val[1] < 0 && val[2] < 0)
-			snprintf(out + used, size - used, " with an enhanced status code of the same class on every line");
+			appendf(out, size, " with an enhanced status code of the same class on every line");
 		else
-			snprintf(out + used, size - used, " with an enhanced status code %s.%s.%s",
-				 part[0], part[1], part[2]);
-		used = strlen(out);
+			appendf(out, size, " with an enhanced status code %s.%s.%s", part[0], part[1], part[2]);
 	}
-	if (e->text_src && used < size)
-		snprintf(out + used, size - used, " with text matching /%s/", e->text_src);
-	used = strlen(out);
-	if (e->every_text_src && used < size)
-		snprintf(out + used, size - used, " with every line matching /%s/", e->every_text_src);
-	used = strlen(out);
-	if (e->first_line_src && used < size)
-		snprintf(out + used, size - used, " with a first line matching /%s/", e->first_line_src);
-	used = strlen(out);
-	if (e->keyword_lines_src && used < size)
-		snprintf(out + used, size - used, " with every line after the first matching /%s/", e->keyword_lines_src);
-	used = strlen(out);
-	if (e->not_text_src && used < size)
-		snprintf(out + used, size - used, " with no line matching /%s/", e->not_text_src);
-	used = strlen(out);
-	if (e->max_lines && used < size)
-		snprintf(out + used, size - used, " in at most %u line%s", e->max_lines, e->max_lines == 1 ? "" : "s");
+	if (e->text_src)
+		appendf(out, size, " with text matching /%s/", e->text_src);
+	if (e->every_text_src)
+		appendf(out, size, " with every line matching /%s/", e->every_text_src);
+	if (e->first_line_src)
+		appendf(out, size, " with a first line matching /%s/", e->first_line_src);
+	if (e->keyword_lines_src)
+		appendf(out, size, " with every line after the first matching /%s/", e->keyword_lines_src);
+	if (e->not_text_src)
+		appendf(out, size, " with no line matching /%s/", e->not_text_src);
+	if (e->max_lines)
+		appendf(out, size, " in at most %u line%s", e->max_lines, e->max_lines == 1 ? "" : "s");
 }
 
 static void set_expected_observed(ssp_session_t *s, const char *expected, const char *observed)

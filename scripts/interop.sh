@@ -32,18 +32,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# free_port: a loopback TCP port nobody listens on.
-free_port() {
-	local p
-	for _ in $(seq 1 50); do
-		p=$((20000 + RANDOM % 20000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return 0
-		fi
-	done
-	return 1
-}
+# shellcheck source=harness/tests/lib.sh
+. "$top/harness/tests/lib.sh"
 
 [ -x "$bin" ] || { echo "interop: $bin is missing (make bin/smtpspec)" >&2; exit 1; }
 mkdir -p "$out"

@@ -25,8 +25,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-not_ok() { failed=$((failed + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/     /'; }
+# shellcheck source=harness/tests/lib.sh
+. "$top/harness/tests/lib.sh"
+
 
 start_fake() {
 	coproc FAKE { exec "$fake" --port 0 --mode "$1"; }

@@ -36,41 +36,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() {
-	passed=$((passed + 1))
-	echo "ok   $1"
-}
-
-not_ok() {
-	failed=$((failed + 1))
-	echo "FAIL $1"
-	[ -n "${2:-}" ] && printf '%s\n' "$2" | head -c 4000 | sed 's/^/     /'
-}
-
-# check NAME COMMAND...: the command must succeed.
-check() {
-	local name=$1 out
-	shift
-	if out=$("$@" 2>&1); then ok "$name"; else not_ok "$name" "$out"; fi
-}
+# shellcheck source=harness/tests/lib.sh
+. "$top/harness/tests/lib.sh"
 
 # refute NAME COMMAND...: the command must fail (a check that can fail, shown failing).
 refute() {
 	local name=$1 out
 	shift
 	if out=$("$@" 2>&1); then not_ok "$name" "succeeded: $out"; else ok "$name"; fi
-}
-
-free_port() {
-	local p
-	for _ in $(seq 1 50); do
-		p=$((20000 + RANDOM % 20000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return 0
-		fi
-	done
-	return 1
 }
 
 # chromium_dom FILE URL-SUFFIX: the DOM of a page after its script ran, on stdout.
