@@ -14,7 +14,7 @@ trap '"$top/scripts/smtp-sink.sh" stop "$work/sink" >/dev/null 2>&1; rm -rf "$wo
 echo "== in memory"
 "$build/bench/bench_reply"
 
-port=$((30000 + RANDOM % 20000))
+port=$((20000 + RANDOM % 12000))
 "$top/scripts/smtp-sink.sh" start "$work/sink" "$port" >/dev/null || exit 1
 n=$("$bin" run --list | wc -l)
 echo "== whole runs: $n vectors against smtp-sink on 127.0.0.1:$port, ${BENCH_ROUNDS:-5} rounds each"

@@ -124,8 +124,7 @@ else
 fi
 
 # ---- smtp-sink ------------------------------------------------------------
-sink_port=$(free_port)
-if "$top/scripts/smtp-sink.sh" start "$work/sink" "$sink_port" >"$work/sink.txt" 2>&1; then
+if sink_port=$(start_server smtp-sink "$work/sink" "$work/sink.txt"); then
 	"$bin" run --target "127.0.0.1:$sink_port" --no-progress --json "$work/sink.json" >"$work/sink-run.txt" 2>&1
 	rc=$?
 	[ $rc -eq 1 ] && ok "smtp-sink: the run fails (exit 1)" || not_ok "smtp-sink exit 1" "exit $rc: $(tail -20 "$work/sink-run.txt")"
@@ -154,8 +153,7 @@ else
 fi
 
 # ---- a private Postfix --------------------------------------------------
-pf_port=$(free_port)
-if "$top/scripts/postfix-private.sh" start "$work/postfix" "$pf_port" >"$work/pf.txt" 2>&1; then
+if pf_port=$(start_server postfix-private "$work/postfix" "$work/pf.txt"); then
 	"$bin" run --target "127.0.0.1:$pf_port" --no-progress --json "$work/pf.json" >"$work/pf-run.txt" 2>&1
 	rc=$?
 	# Postfix 3.7 (smtpd_forbid_bare_newline = no by default) ends DATA at
@@ -204,9 +202,8 @@ else
 fi
 
 # ---- a private Exim (Debian's packages, unpacked beside the system) -------
-ex_port=$(free_port)
 chmod 755 "$work"
-if "$top/scripts/exim-private.sh" start "$work/exim" "$ex_port" >"$work/ex.txt" 2>&1; then
+if ex_port=$(start_server exim-private "$work/exim" "$work/ex.txt"); then
 	"$bin" run --target "127.0.0.1:$ex_port" --no-progress --json "$work/ex.json" >"$work/ex-run.txt" 2>&1
 	rc=$?
 	"$top/scripts/exim-private.sh" stop "$work/exim" >/dev/null 2>&1

@@ -22,15 +22,34 @@ check() {
 	if out=$("$@" 2>&1); then ok "$name"; else not_ok "$name" "$out"; fi
 }
 
-# free_port: a loopback TCP port nobody listens on.
+# free_port: a loopback TCP port nobody listens on, below the range the
+# kernel hands out to client sockets (whose ports a bind would collide with).
 free_port() {
-	local p
+	local p low
+	low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+	[ "$low" -gt 12000 ] 2>/dev/null || low=32768
 	for _ in $(seq 1 50); do
-		p=$((20000 + RANDOM % 20000))
+		p=$((10000 + RANDOM % (low - 10000)))
 		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
 			echo "$p"
 			return 0
 		fi
+	done
+	return 1
+}
+
+# start_server SCRIPT DIR LOG: start scripts/SCRIPT.sh on a free port (a
+# few tries: a port can be taken between the check and the bind); prints
+# the port.  0, or 1 with LOG holding the last attempt's output.
+start_server() {
+	local port
+	for _ in 1 2 3; do
+		port=$(free_port) || return 1
+		if "$top/scripts/$1.sh" start "$2" "$port" >"$3" 2>&1; then
+			echo "$port"
+			return 0
+		fi
+		grep -q 'in use' "$3" || return 1
 	done
 	return 1
 }

@@ -167,8 +167,7 @@ port=$(free_port)
 	not_ok "run --baseline broken" "$(cat "$work/u.txt")"
 
 # ---- a private Postfix: the three formats of a real run -------------------
-pf_port=$(free_port)
-if "$top/scripts/postfix-private.sh" start "$work/postfix" "$pf_port" >"$work/pf.txt" 2>&1; then
+if pf_port=$(start_server postfix-private "$work/postfix" "$work/pf.txt"); then
 	"$bin" run --target "127.0.0.1:$pf_port" --no-progress --json "$work/pf.json" --html "$work/pf.html" \
 		--junit "$work/pf.xml" >"$work/pf-run.txt" 2>&1
 	rc=$?
@@ -217,8 +216,7 @@ else
 fi
 
 # ---- smtp-sink: strict JUnit, baselines, diffs, the matrix ----------------
-sink_port=$(free_port)
-if "$top/scripts/smtp-sink.sh" start "$work/sink" "$sink_port" >"$work/sink.txt" 2>&1; then
+if sink_port=$(start_server smtp-sink "$work/sink" "$work/sink.txt"); then
 	"$bin" run --target "127.0.0.1:$sink_port" --no-progress --json "$work/sink.json" --html "$work/sink.html" \
 		--junit "$work/sink.xml" >"$work/sink-run.txt" 2>&1
 	rc=$?
