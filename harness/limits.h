@@ -74,6 +74,11 @@
 /* Time given to a courtesy QUIT at the end of a session before closing. */
 #define SSP_QUIT_GRACE_MS 200
 
+/* RFC 5321 §4.5.3.1.2: a domain name, 255 octets, plus the NUL. */
+#define SSP_DOMAIN_MAX 256
+/* Zero configuration: recipients tried when the profile names none. */
+#define SSP_DISCOVER_CANDIDATES_MAX 12
+
 /* Turn a limit into a string literal, for messages. */
 #define SSP_STR(x) #x
 #define SSP_XSTR(x) SSP_STR(x)
