@@ -47,6 +47,8 @@
 /* Vector files in one catalogue, and steps in one vector. */
 #define SSP_VECTORS_MAX 20000
 #define SSP_STEPS_MAX 1000
+/* Expectations in one step. */
+#define SSP_EXPECTS_MAX 1000
 /* Directory nesting below vectors/. */
 #define SSP_DIR_DEPTH_MAX 16
 /* Length of a vector id, a variable name and a variable value. */
@@ -73,6 +75,11 @@
 #define SSP_JOBS_MAX 1024
 /* Time given to a courtesy QUIT at the end of a session before closing. */
 #define SSP_QUIT_GRACE_MS 200
+/* Longest wait one option or vector may ask for (--timeout, "timeout_ms"). */
+#define SSP_TIMEOUT_MAX_MS 3600000
+/* Longest "silence_ms" and "pause_ms" a vector may ask for. */
+#define SSP_SILENCE_MAX_MS 600000
+#define SSP_PAUSE_MAX_MS 60000
 
 /* Turn a limit into a string literal, for messages. */
 #define SSP_STR(x) #x

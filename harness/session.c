@@ -204,6 +204,17 @@ static void note(ssp_session_t *s, const char *fmt, ...)
 	ssp_transcript_note(&s->res->transcript, now_ms(s), "%s", text);
 }
 
+/* reasonf - a reason sentence into out, cut at size: reasons are bounded by design. */
+static void reasonf(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void reasonf(char *out, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(out, size, fmt, ap);
+	va_end(ap);
+}
+
 /* escaped - p[0..n) escaped for a message, cut at max bytes with "...". */
 static void escaped(char *out, size_t size, const char *p, size_t n, size_t max)
 {
@@ -489,7 +500,7 @@ static void record_findings(ssp_session_t *s, const ssp_reply_t *r, const char *
 		note(s, "reply syntax (RFC 5321 %s): %s, line %u", where, ssp_reply_dev_name(bit),
 		     r->dev_line);
 		if (slot[0] == '\0')
-			snprintf(slot, SSP_REASON_MAX, "%s: reply violates the reply syntax of RFC 5321 %s (%s): %s",
+			reasonf(slot, SSP_REASON_MAX, "%s: reply violates the reply syntax of RFC 5321 %s (%s): %s",
 				 label, where, ssp_reply_dev_name(bit), got);
 	}
 }
@@ -517,7 +528,7 @@ static void check_table(ssp_session_t *s, int code, const char *got)
 	step_label(s, label, sizeof(label));
 	ssp_replytable_describe(what, line, n, listed, sizeof(listed));
 	note(s, "reply code %d is not among the replies RFC 5321 §4.3.2 lists here (%s)", code, listed);
-	snprintf(s->finding_warn, sizeof(s->finding_warn),
+	reasonf(s->finding_warn, sizeof(s->finding_warn),
 		 "%s: reply code %d is not among those RFC 5321 §4.3.2 lists for it (%s): %s", label,
 		 code, listed, got);
 }
@@ -579,7 +590,7 @@ static int act(ssp_session_t *s, const ssp_step_t *st, const ssp_expect_t *e,
 		if (s->warned[0] == '\0') {
 			char label[160];
 			step_label(s, label, sizeof(label));
-			snprintf(s->warned, sizeof(s->warned), "%s: got %s, acceptable only as a warning (expected %s)",
+			reasonf(s->warned, sizeof(s->warned), "%s: got %s, acceptable only as a warning (expected %s)",
 				 label, got, expected);
 			set_expected_observed(s, expected, got);
 		}
@@ -770,7 +781,7 @@ static void unasked_reply(ssp_session_t *s, const ssp_step_t *st)
 		char label[160], got[200];
 		step_label(s, label, sizeof(label));
 		describe_pending(s, got, sizeof(got));
-		snprintf(s->finding_fail, sizeof(s->finding_fail),
+		reasonf(s->finding_fail, sizeof(s->finding_fail),
 			 "before %s: the server sent a reply that no command asked for: %s", label, got);
 	}
 	s->expected_reply_before = st->nexpect > 0;
