@@ -8,6 +8,9 @@
  */
 #include "expect.h"
 
+#include "buf.h"
+#include "escape.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -218,6 +221,29 @@ void ssp_expect_describe(const ssp_expect_t *e, char *out, size_t size)
 		appendf(out, size, " with no line matching /%s/", e->not_text_src);
 	if (e->max_lines)
 		appendf(out, size, " in at most %u line%s", e->max_lines, e->max_lines == 1 ? "" : "s");
+}
+
+void ssp_expect_excerpt(char *out, size_t size, const char *p, size_t n, size_t max)
+{
+	ssp_buf_t b;
+	size_t cut = n > max ? max : n;
+
+	ssp_buf_init(&b, size > 8 ? size - 8 : size);
+	ssp_escape_display(&b, p, cut);
+	snprintf(out, size, "%.*s%s", (int)b.len, b.data ? b.data : "", cut < n ? "..." : "");
+	ssp_buf_free(&b);
+}
+
+void ssp_expect_describe_reply(const char *p, size_t len, unsigned nlines, char *out, size_t size)
+{
+	const char *lf = memchr(p, '\n', len);
+	size_t first = lf ? (size_t)(lf - p) : len;
+
+	if (first > 0 && p[first - 1] == '\r')
+		first--;
+	ssp_expect_excerpt(out, size, p, first, 160);
+	if (nlines > 1)
+		appendf(out, size, " (%u lines)", nlines);
 }
 
 const char *ssp_outcome_name(ssp_outcome_t o)

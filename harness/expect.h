@@ -50,6 +50,14 @@ int ssp_expect_enhanced_ok(const ssp_expect_t *e, int code, const char *p, size_
 /* ssp_expect_describe - "250 with text matching /x/": what e expects, in words. */
 void ssp_expect_describe(const ssp_expect_t *e, char *out, size_t size);
 
+/* ssp_expect_excerpt - p[0..n) escaped for a message (escape.h), cut at max
+ * bytes with "...", NUL-terminated in out[0..size). */
+void ssp_expect_excerpt(char *out, size_t size, const char *p, size_t n, size_t max);
+
+/* ssp_expect_describe_reply - the first line of reply p[0..len), escaped,
+ * and " (N lines)" when it has more: "503 5.5.1 Error: need MAIL command". */
+void ssp_expect_describe_reply(const char *p, size_t len, unsigned nlines, char *out, size_t size);
+
 /* ssp_outcome_name - "met", "warn code", ...: the outcome's name. */
 const char *ssp_outcome_name(ssp_outcome_t o);
 

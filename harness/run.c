@@ -4,6 +4,7 @@
 #include "run.h"
 
 #include "limits.h"
+#include "position.h"
 #include "reply.h"
 
 #include <stdio.h>
@@ -235,7 +236,7 @@ static int probe(ssp_run_t *run, uv_loop_t *loop, ssp_diag_t *diag)
 	run->cfg.vars = &run->vars;
 	for (i = 0; i < run->naddrs && !run->probe.connected; i++) {
 		ssp_result_free(&run->probe);
-		ssp_result_init(&run->probe, ssp_session_probe_vector());
+		ssp_result_init(&run->probe, ssp_position_probe_vector());
 		run->addr = run->addrs[i];
 		address_name(&run->addr, run->address, sizeof(run->address));
 		free(run->greeting);

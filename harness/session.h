@@ -62,9 +62,6 @@ typedef struct ssp_probe_replies_s {
 ssp_session_t *ssp_session_probe(const ssp_session_cfg_t *cfg, ssp_result_t *out,
 				 ssp_probe_replies_t *replies, ssp_session_done_cb done, void *arg);
 
-/* ssp_session_probe_vector - the probe's own vector (static). */
-const ssp_vector_t *ssp_session_probe_vector(void);
-
 /* ssp_session_abort - end the session now with verdict ERROR and reason. */
 void ssp_session_abort(ssp_session_t *s, const char *reason);
 
