@@ -241,7 +241,7 @@ void ssp_expect_describe_reply(const char *p, size_t len, unsigned nlines, char 
 
 	if (first > 0 && p[first - 1] == '\r')
 		first--;
-	ssp_expect_excerpt(out, size, p, first, 160);
+	ssp_expect_excerpt(out, size, p, first, SSP_QUOTE_FIRST_LINE_BYTES);
 	if (nlines > 1)
 		appendf(out, size, " (%u lines)", nlines);
 }

@@ -26,7 +26,7 @@ void ssp_findings_grammar(ssp_findings_t *f, ssp_transcript_t *tr, uint32_t ms,
 			  const char *label, const ssp_reply_t *r, const char *p)
 {
 	unsigned bit;
-	char got[200];
+	char got[SSP_OBSERVED_TEXT_MAX];
 
 	if (r->dev == 0)
 		return;
@@ -47,7 +47,7 @@ void ssp_findings_grammar(ssp_findings_t *f, ssp_transcript_t *tr, uint32_t ms,
 void ssp_findings_table(ssp_findings_t *f, ssp_transcript_t *tr, uint32_t ms, const char *label,
 			ssp_answers_t what, const char *line, size_t n, int code, const char *got)
 {
-	char listed[160];
+	char listed[SSP_LABEL_MAX];
 
 	if (what == SSP_ANSWERS_GREETING && (code == 554 || code == 521))
 		f->greeting_refused = 1;

@@ -69,5 +69,5 @@ void ssp_inbox_describe(const ssp_inbox_t *ib, char *out, size_t size)
 	if (ssp_inbox_has_line(ib))
 		ssp_expect_describe_reply(ib->buf.data, ib->buf.len, 1, out, size);
 	else
-		ssp_expect_excerpt(out, size, ib->buf.data ? ib->buf.data : "", ib->buf.len, 120);
+		ssp_expect_excerpt(out, size, ib->buf.data ? ib->buf.data : "", ib->buf.len, SSP_QUOTE_SERVER_BYTES);
 }

@@ -45,7 +45,7 @@ static void conclude_at(ssp_session_t *s, ssp_verdict_t v, const char *expected,
 static void conclude_at(ssp_session_t *s, ssp_verdict_t v, const char *expected,
 			const char *observed, const char *fmt, ...)
 {
-	char label[160], text[SSP_REASON_MAX];
+	char label[SSP_LABEL_MAX], text[SSP_REASON_MAX];
 	va_list ap;
 
 	ssp_session__label(s, label, sizeof(label));
@@ -60,7 +60,7 @@ static void conclude_at(ssp_session_t *s, ssp_verdict_t v, const char *expected,
 void ssp_session__mismatch(ssp_session_t *s, const ssp_step_t *st, const char *expected,
 		     const char *observed)
 {
-	char label[160];
+	char label[SSP_LABEL_MAX];
 
 	ssp_session__label(s, label, sizeof(label));
 	ssp_session__set_expected_observed(s, expected, observed);
@@ -80,7 +80,7 @@ static void check_table(ssp_session_t *s, int code, const char *got)
 	ssp_answers_t what;
 	const char *line;
 	size_t n;
-	char label[160];
+	char label[SSP_LABEL_MAX];
 
 	/* raw bytes may be message content or anything else: what they are
 	 * answering is not known, so the table cannot be applied */
@@ -114,7 +114,7 @@ static void keep_probe_reply(ssp_session_t *s, const char *p, size_t n)
 static int act(ssp_session_t *s, const ssp_step_t *st, const ssp_expect_t *e,
 	       const ssp_reply_t *r, const char *p)
 {
-	char expected[256], got[200];
+	char expected[SSP_EXPECTED_TEXT_MAX], got[SSP_OBSERVED_TEXT_MAX];
 	ssp_capture_t cap;
 	ssp_outcome_t o = ssp_expect_match(e, p, r, &cap);
 
@@ -135,7 +135,7 @@ static int act(ssp_session_t *s, const ssp_step_t *st, const ssp_expect_t *e,
 		return -1;
 	case SSP_OUTCOME_WARN_CODE:
 		if (s->found.warned[0] == '\0') {
-			char label[160];
+			char label[SSP_LABEL_MAX];
 			ssp_session__label(s, label, sizeof(label));
 			ssp_findings_warn_code(&s->found, label, got, expected);
 			ssp_session__set_expected_observed(s, expected, got);
@@ -168,12 +168,12 @@ static int act(ssp_session_t *s, const ssp_step_t *st, const ssp_expect_t *e,
 /* closed_instead - the connection closed where a reply was expected. */
 static void closed_instead(ssp_session_t *s, const ssp_step_t *st, const ssp_expect_t *e)
 {
-	char expected[256], got[200];
+	char expected[SSP_EXPECTED_TEXT_MAX], got[SSP_OBSERVED_TEXT_MAX];
 	const char *how = s->eof == UV_EOF ? "closed" : "reset";
 
 	ssp_expect_describe(e, expected, sizeof(expected));
 	if (s->in.buf.len > 0) {
-		ssp_expect_excerpt(got, sizeof(got), s->in.buf.data, s->in.buf.len, 120);
+		ssp_expect_excerpt(got, sizeof(got), s->in.buf.data, s->in.buf.len, SSP_QUOTE_SERVER_BYTES);
 		snprintf(got + strlen(got), sizeof(got) - strlen(got), " and then the connection %s", how);
 	} else {
 		snprintf(got, sizeof(got), "%s", s->eof == UV_EOF ? "the server closed the connection" : "the connection was reset");
@@ -190,7 +190,7 @@ static void closed_instead(ssp_session_t *s, const ssp_step_t *st, const ssp_exp
  * Returns 1 when the expectation is settled, 0 to wait for more bytes. */
 int ssp_session__try_reply(ssp_session_t *s, const ssp_step_t *st, const ssp_expect_t *e)
 {
-	char expected[256], got[200], label[160];
+	char expected[SSP_EXPECTED_TEXT_MAX], got[SSP_OBSERVED_TEXT_MAX], label[SSP_LABEL_MAX];
 	ssize_t n = ssp_reply_parse(&s->reply, s->in.buf.data ? s->in.buf.data : "", s->in.buf.len);
 
 	if (n == SSP_REPLY_PARTIAL) {
@@ -204,7 +204,9 @@ int ssp_session__try_reply(ssp_session_t *s, const ssp_step_t *st, const ssp_exp
 		ssp_inbox_flush(&s->in, ssp_session__now(s));
 		keep_probe_reply(s, s->in.buf.data, s->in.buf.len);
 		ssp_expect_describe(e, expected, sizeof(expected));
-		ssp_expect_excerpt(got, sizeof(got), s->in.buf.data, s->in.buf.len < 120 ? s->in.buf.len : 120, 120);
+		ssp_expect_excerpt(got, sizeof(got), s->in.buf.data,
+				   s->in.buf.len < SSP_QUOTE_SERVER_BYTES ? s->in.buf.len : SSP_QUOTE_SERVER_BYTES,
+				   SSP_QUOTE_SERVER_BYTES);
 		conclude_at(s, SSP_FAIL, expected, got, ": malformed reply (RFC 5321 §4.2): %s: %s",
 			    ssp_reply_error_name(s->reply.error), got);
 		return 1;
@@ -225,14 +227,14 @@ void ssp_session__timed_out(ssp_session_t *s, const ssp_step_t *st)
 {
 	const ssp_expect_t *e = &st->expect[s->pos.exp];
 	unsigned ms = e->timeout_ms ? e->timeout_ms : s->cfg->timeout_ms;
-	char expected[256], got[200];
+	char expected[SSP_EXPECTED_TEXT_MAX], got[SSP_OBSERVED_TEXT_MAX];
 
 	ssp_inbox_flush(&s->in, ssp_session__now(s));
 	ssp_session__note(s, "timeout: nothing decisive within %u ms", ms);
 	ssp_expect_describe(e, expected, sizeof(expected));
 	if (s->in.buf.len > 0) {
-		char part[160];
-		ssp_expect_excerpt(part, sizeof(part), s->in.buf.data, s->in.buf.len, 120);
+		char part[SSP_QUOTE_SERVER_BYTES + 40]; /* the quote and its escapes */
+		ssp_expect_excerpt(part, sizeof(part), s->in.buf.data, s->in.buf.len, SSP_QUOTE_SERVER_BYTES);
 		snprintf(got, sizeof(got), "an incomplete reply \"%s\" after %u ms", part, ms);
 	} else if (e->kind == SSP_EXPECT_CLOSE) {
 		snprintf(got, sizeof(got), "the connection still open after %u ms", ms);

@@ -59,6 +59,15 @@
 #define SSP_VARS_MAX 64
 /* Length of a reason sentence in a result. */
 #define SSP_REASON_MAX 512
+/* Parts of a reason: what was expected, what was observed, which step
+ * ("step 3, repetition 2 (RCPT TO:<...>)"), and how many server bytes
+ * (escaped) and command bytes are quoted in them. */
+#define SSP_EXPECTED_TEXT_MAX 256
+#define SSP_OBSERVED_TEXT_MAX 200
+#define SSP_LABEL_MAX 160
+#define SSP_QUOTE_SERVER_BYTES 120
+#define SSP_QUOTE_FIRST_LINE_BYTES 160
+#define SSP_QUOTE_COMMAND_BYTES 60
 
 /* Reports: suites with a certification statement in one result. */
 #define SSP_CERT_SUITES_MAX 256

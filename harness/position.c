@@ -120,7 +120,7 @@ void ssp_position_label(const ssp_position_t *p, const char *sent, size_t len, c
 	ssp_answers_t what;
 	const char *line;
 	size_t n;
-	char text[96];
+	char text[SSP_QUOTE_COMMAND_BYTES + 36];
 
 	if (st == NULL) {
 		snprintf(out, size, "after the last step");
@@ -133,7 +133,7 @@ void ssp_position_label(const ssp_position_t *p, const char *sent, size_t len, c
 	else if (what == SSP_ANSWERS_DATA_END)
 		snprintf(text, sizeof(text), "end of message content");
 	else
-		ssp_expect_excerpt(text, sizeof(text), line, n, 60);
+		ssp_expect_excerpt(text, sizeof(text), line, n, SSP_QUOTE_COMMAND_BYTES);
 	if (p->step < p->npre)
 		snprintf(out, size, "prelude (%s)", text);
 	else if (st->repeat > 1)

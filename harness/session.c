@@ -214,7 +214,7 @@ static void on_wait_timeout(uv_timer_t *t)
 static int begin_expect(ssp_session_t *s, const ssp_step_t *st, const ssp_expect_t *e)
 {
 	unsigned ms = e->timeout_ms ? e->timeout_ms : s->cfg->timeout_ms;
-	char expected[256], got[200];
+	char expected[SSP_EXPECTED_TEXT_MAX], got[SSP_OBSERVED_TEXT_MAX];
 
 	switch (e->kind) {
 	case SSP_EXPECT_REPLY:
@@ -257,7 +257,7 @@ static int begin_expect(ssp_session_t *s, const ssp_step_t *st, const ssp_expect
 static void unasked_reply(ssp_session_t *s, const ssp_step_t *st)
 {
 	if (s->expected_reply_before && ssp_inbox_has_line(&s->in)) {
-		char label[160], got[200];
+		char label[SSP_LABEL_MAX], got[SSP_OBSERVED_TEXT_MAX];
 		ssp_session__label(s, label, sizeof(label));
 		ssp_inbox_describe(&s->in, got, sizeof(got));
 		ssp_findings_unasked(&s->found, label, got);
@@ -282,7 +282,7 @@ static int send_step(ssp_session_t *s, const ssp_step_t *st)
 		s->quit_sent = 1;
 	ssp_transcript_lines(&s->res->transcript, SSP_TR_CLIENT, ssp_session__now(s), s->out.data, s->out.len);
 	if (s->eof) {
-		char expected[256];
+		char expected[SSP_EXPECTED_TEXT_MAX];
 		ssp_expect_describe(st->nexpect ? &st->expect[0] : ssp_position_hello_expect(), expected, sizeof(expected));
 		ssp_session__mismatch(s, st, expected, "the connection closed before the command could be sent");
 		return 1;
@@ -425,7 +425,7 @@ static void on_received(void *owner, const char *p, ssize_t n)
 	case ST_SILENCE_WAIT:
 		uv_timer_stop(&s->timer);
 		if (n >= 0) {
-			char expected[256], got[200];
+			char expected[SSP_EXPECTED_TEXT_MAX], got[SSP_OBSERVED_TEXT_MAX];
 			ssp_expect_describe(&st->expect[s->pos.exp], expected, sizeof(expected));
 			ssp_inbox_describe(&s->in, got, sizeof(got));
 			ssp_session__mismatch(s, st, expected, got);
