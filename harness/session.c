@@ -355,9 +355,10 @@ static void advance(ssp_session_t *s)
 			}
 			break;
 		case ST_SEND:
-			enter(s, ST_EXPECT);
 			if (!send_step(s, st))
-				return; /* on_written continues */
+				return; /* WRITING: on_written continues */
+			if (!concluded(s))
+				enter(s, ST_EXPECT);
 			break;
 		case ST_EXPECT:
 			if (s->pos.exp >= st->nexpect)
