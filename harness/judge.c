@@ -198,7 +198,9 @@ int ssp_session__try_reply(ssp_session_t *s, const ssp_step_t *st, const ssp_exp
 			return 0;
 		if (e->kind == SSP_EXPECT_REPLY)
 			closed_instead(s, st, e);
-		return 1; /* a closed connection sends no reply */
+		else
+			s->pos.exp++; /* the close that was expected */
+		return 1;
 	}
 	if (n == SSP_REPLY_MALFORMED) {
 		ssp_inbox_flush(&s->in, ssp_session__now(s));

@@ -224,8 +224,9 @@ static int begin_expect(ssp_session_t *s, const ssp_step_t *st, const ssp_expect
 		start_timer(s, ms);
 		return 0;
 	case SSP_EXPECT_CLOSE:
-		if (ssp_inbox_has_line(&s->in))
-			return ssp_session__try_reply(s, st, e); /* a reply came where a close was expected */
+		/* a reply where a close was expected; a partial one waits like a close */
+		if (ssp_inbox_has_line(&s->in) && ssp_session__try_reply(s, st, e))
+			return 1;
 		if (s->eof) {
 			s->pos.exp++;
 			return 1;
@@ -418,8 +419,6 @@ static void on_received(void *owner, const char *p, ssize_t n)
 		if (!ssp_session__try_reply(s, st, &st->expect[s->pos.exp]) || concluded(s))
 			return;
 		uv_timer_stop(&s->timer);
-		if (s->state == ST_CLOSE_WAIT && n < 0)
-			s->pos.exp++;
 		enter(s, ST_EXPECT);
 		advance(s);
 		return;

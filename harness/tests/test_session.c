@@ -396,6 +396,25 @@ static void test_quit_then_close_passes(void)
 	ssp_result_free(&o.res);
 }
 
+/* A close expected after a reply, with the start of another reply already
+ * received: the session waits for the close (it used to stall). */
+static void test_close_after_partial_reply(void)
+{
+	static const sc_t script[] = { SEND("220 mx.test\r\n"), WRITES(1), SEND("250 ok\r\n221-bye\r\n"), DELAY(30), CLOSE, END };
+	static const sc_t open[] = { SEND("220 mx.test\r\n"), WRITES(1), SEND("250 ok\r\n221-bye\r\n"), END };
+	vec_t t;
+	outcome_t o;
+
+	vec_init(&t, SSP_PRELUDE_GREETING, SSP_LEVEL_MUST);
+	vec_step(&t, SSP_SEND_LINE, "NOOP", "250 close");
+	run(&t.v, script, 2000, &o);
+	CHECK_VERDICT(&o, SSP_PASS, "every expectation was met");
+	ssp_result_free(&o.res);
+	run(&t.v, open, 100, &o);
+	CHECK_VERDICT(&o, SSP_FAIL, "expected the server to close the connection, got an incomplete reply");
+	ssp_result_free(&o.res);
+}
+
 static void test_421_is_error(void)
 {
 	static const sc_t script[] = { SEND("220 mx.test\r\n"), WRITES(1), SEND("421 4.3.2 shutting down\r\n"), CLOSE, END };
@@ -571,6 +590,7 @@ void register_session_tests(void)
 		{ "a refused greeting is an error", test_greeting_mismatch_is_error },
 		{ "close or reset before QUIT fails (§3.8)", test_close_before_quit_fails },
 		{ "QUIT, 221 and close pass", test_quit_then_close_passes },
+		{ "a close after a partial reply", test_close_after_partial_reply },
 		{ "421 is an error", test_421_is_error },
 		{ "warn and skip codes", test_warn_and_skip_codes },
 		{ "silence expectation", test_silence },
