@@ -180,7 +180,7 @@ static const ssp_conn_ops_t tcp_ops = {
 };
 
 ssp_conn_t *ssp_conn_tcp_open(uv_loop_t *loop, const struct sockaddr *addr, unsigned timeout_ms,
-			      const ssp_conn_events_t *ev, void *owner, void *arg, int *err)
+			      const ssp_conn_events_t *ev, void *owner, const void *arg, int *err)
 {
 	tcp_conn_t *c = calloc(1, sizeof(*c));
 	int rc;

@@ -56,11 +56,11 @@ struct ssp_conn_s {
  */
 typedef ssp_conn_t *(*ssp_conn_open_fn)(uv_loop_t *loop, const struct sockaddr *addr,
 					unsigned timeout_ms, const ssp_conn_events_t *ev,
-					void *owner, void *arg, int *err);
+					void *owner, const void *arg, int *err);
 
 /* ssp_conn_tcp_open - the TCP opener (arg unused); see ssp_conn_open_fn. */
 ssp_conn_t *ssp_conn_tcp_open(uv_loop_t *loop, const struct sockaddr *addr, unsigned timeout_ms,
-			      const ssp_conn_events_t *ev, void *owner, void *arg, int *err);
+			      const ssp_conn_events_t *ev, void *owner, const void *arg, int *err);
 
 /*
  * ssp_conn_write - send p[0..n); p must stay valid until written is called.

@@ -27,8 +27,8 @@ typedef struct ssp_session_cfg_s {
 	const ssp_vars_t *vars;      /* profile values and defaults */
 	const char *caps;            /* the probe's EHLO reply, or NULL */
 	size_t caps_len;
-	ssp_conn_open_fn open;        /* the transport; NULL = TCP (ssp_conn_tcp_open) */
-	void *open_arg;
+	ssp_conn_open_fn open;       /* the transport; NULL = TCP (ssp_conn_tcp_open) */
+	const void *open_arg;         /* handed to open */
 } ssp_session_cfg_t;
 
 typedef struct ssp_session_s ssp_session_t;

@@ -176,7 +176,7 @@ static int fake_is_writing(const ssp_conn_t *c)
 static const ssp_conn_ops_t fake_ops = { fake_write, fake_close, fake_is_open, fake_is_writing };
 
 static ssp_conn_t *fake_open(uv_loop_t *loop, const struct sockaddr *addr, unsigned timeout_ms,
-			     const ssp_conn_events_t *ev, void *owner, void *arg, int *err)
+			     const ssp_conn_events_t *ev, void *owner, const void *arg, int *err)
 {
 	fake_t *f = calloc(1, sizeof(*f));
 
@@ -236,7 +236,7 @@ static void run(const ssp_vector_t *v, const sc_t *script, unsigned timeout_ms, 
 	cfg.connect_timeout_ms = timeout_ms;
 	cfg.vars = &vars;
 	cfg.open = fake_open;
-	cfg.open_arg = (void *)(uintptr_t)script; /* read only by fake_open */
+	cfg.open_arg = script;
 	last_wlen = 0;
 	CU_ASSERT_FATAL(ssp_session_start(&cfg, v, &o->res, on_done, o) != NULL);
 	uv_run(&loop, UV_RUN_DEFAULT);
