@@ -12,7 +12,6 @@
 #include "../session.h"
 
 #include <regex.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
