@@ -53,6 +53,7 @@ typedef struct {
 
 static _Thread_local char shared_rbuf[SSP_READ_CHUNK];
 
+/* on_alloc - every read goes into the thread's shared buffer. */
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 {
 	(void)h;
@@ -61,6 +62,7 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 	buf->len = sizeof(shared_rbuf);
 }
 
+/* on_tcp_read - hand bytes or the end to the owner, unless closing. */
 static void on_tcp_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
 {
 	tcp_conn_t *c = st->data;
@@ -72,6 +74,7 @@ static void on_tcp_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
 	c->base.ev->received(c->base.owner, n > 0 ? buf->base : NULL, n);
 }
 
+/* on_connect_timeout - the connect deadline passed: UV_ETIMEDOUT, once. */
 static void on_connect_timeout(uv_timer_t *t)
 {
 	tcp_conn_t *c = t->data;
@@ -82,6 +85,7 @@ static void on_connect_timeout(uv_timer_t *t)
 	c->base.ev->connected(c->base.owner, UV_ETIMEDOUT);
 }
 
+/* on_connected - connected (reading starts) or failed; ignored after a timeout or close. */
 static void on_connected(uv_connect_t *req, int status)
 {
 	tcp_conn_t *c = req->data;
@@ -101,6 +105,7 @@ static void on_connected(uv_connect_t *req, int status)
 	c->base.ev->connected(c->base.owner, status);
 }
 
+/* on_written - the pending write finished; the owner hears it unless closing. */
 static void on_written(uv_write_t *req, int status)
 {
 	tcp_conn_t *c = req->data;
@@ -111,6 +116,7 @@ static void on_written(uv_write_t *req, int status)
 	c->base.ev->written(c->base.owner, status);
 }
 
+/* tcp_write - one write at a time, once connected: 0 or a libuv error. */
 static int tcp_write(ssp_conn_t *base, const char *p, size_t n)
 {
 	tcp_conn_t *c = (tcp_conn_t *)base;
@@ -149,6 +155,7 @@ static void close_handles(tcp_conn_t *c, int with_timer)
 		uv_close((uv_handle_t *)&c->timer, on_handle_closed);
 }
 
+/* tcp_close - close both handles (idempotent); the last close callback frees. */
 static void tcp_close(ssp_conn_t *base)
 {
 	tcp_conn_t *c = (tcp_conn_t *)base;
@@ -160,6 +167,7 @@ static void tcp_close(ssp_conn_t *base)
 	close_handles(c, 1);
 }
 
+/* tcp_is_open - connected and not closing. */
 static int tcp_is_open(const ssp_conn_t *base)
 {
 	const tcp_conn_t *c = (const tcp_conn_t *)base;
@@ -167,6 +175,7 @@ static int tcp_is_open(const ssp_conn_t *base)
 	return c->connected && !c->closing;
 }
 
+/* tcp_is_writing - a write is pending. */
 static int tcp_is_writing(const ssp_conn_t *base)
 {
 	return ((const tcp_conn_t *)base)->writing;

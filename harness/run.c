@@ -113,6 +113,7 @@ static void greeting_domain(const char *g, size_t len, char *out, size_t size)
 	out[k] = '\0';
 }
 
+/* on_probe_done - nothing to do: the probe's result and replies are read after the loop. */
 static void on_probe_done(ssp_result_t *r, void *arg)
 {
 	(void)r;
@@ -123,6 +124,7 @@ static void on_probe_done(ssp_result_t *r, void *arg)
 
 static void start_next(ssp_run_t *run);
 
+/* on_session_done - collect one result, report progress, start the next session. */
 static void on_session_done(ssp_result_t *r, void *arg)
 {
 	ssp_run_t *run = arg;
@@ -137,6 +139,7 @@ static void on_session_done(ssp_result_t *r, void *arg)
 	start_next(run);
 }
 
+/* start_next - start sessions up to --jobs; prechecked skips finish at once. */
 static void start_next(ssp_run_t *run)
 {
 	while (!run->deadline_hit && run->nactive < run->opts.jobs && run->next < run->n) {
@@ -165,6 +168,7 @@ static void start_next(ssp_run_t *run)
 	}
 }
 
+/* on_deadline - the run deadline: abort running sessions, mark the rest "not run". */
 static void on_deadline(uv_timer_t *t)
 {
 	ssp_run_t *run = t->data;

@@ -100,6 +100,7 @@ static void release(ssp_session_t *s)
 	free(s);
 }
 
+/* on_conn_closed - the connection freed itself: release when the timer is closed too. */
 static void on_conn_closed(void *owner)
 {
 	ssp_session_t *s = owner;
@@ -108,6 +109,7 @@ static void on_conn_closed(void *owner)
 	release(s);
 }
 
+/* on_timer_closed - the timer is closed: release when the connection is too. */
 static void on_timer_closed(uv_handle_t *h)
 {
 	ssp_session_t *s = h->data;
@@ -130,6 +132,7 @@ static void close_session(ssp_session_t *s)
 
 static void on_wait_timeout(uv_timer_t *t);
 
+/* start_timer - the deadline of the current wait, ms from now. */
 static void start_timer(ssp_session_t *s, unsigned ms)
 {
 	uv_timer_start(&s->timer, on_wait_timeout, ms, 0);
@@ -177,6 +180,7 @@ void ssp_session__conclude(ssp_session_t *s, ssp_verdict_t v, const char *fmt, .
 
 /* ---- waiting ------------------------------------------------------------ */
 
+/* on_wait_timeout - the current wait's deadline: what it means depends on the state. */
 static void on_wait_timeout(uv_timer_t *t)
 {
 	ssp_session_t *s = t->data;
@@ -298,6 +302,7 @@ static int send_step(ssp_session_t *s, const ssp_step_t *st)
 	return 0;
 }
 
+/* on_written - a step's bytes or the courtesy QUIT were written (or failed). */
 static void on_written(void *owner, int status)
 {
 	ssp_session_t *s = owner;
@@ -396,6 +401,7 @@ static int take_bytes(ssp_session_t *s, const char *p, ssize_t n)
 	return 0;
 }
 
+/* on_received - bytes (n > 0) or the end (n < 0): judge them if a wait expects them. */
 static void on_received(void *owner, const char *p, ssize_t n)
 {
 	ssp_session_t *s = owner;
@@ -440,6 +446,7 @@ static void on_received(void *owner, const char *p, ssize_t n)
 	}
 }
 
+/* on_connected - connected: the first step; or the connection failed: error. */
 static void on_connected(void *owner, int status)
 {
 	ssp_session_t *s = owner;
