@@ -49,6 +49,13 @@
 #define SSP_STEPS_MAX 1000
 /* Expectations in one step. */
 #define SSP_EXPECTS_MAX 1000
+/* Nesting depth of JSON values the position scanner follows (jsonpos.c). */
+#define SSP_JSON_DEPTH_MAX 4096
+/* Suites: bytes of one vector id or glob, and of a suite file name. */
+#define SSP_SUITE_PATTERN_MAX 256
+#define SSP_SUITE_FILE_NAME_MAX 200
+/* Longest --deadline (seconds). */
+#define SSP_DEADLINE_MAX_S 86400
 /* Directory nesting below vectors/. */
 #define SSP_DIR_DEPTH_MAX 16
 /* Length of a vector id, a variable name and a variable value. */
