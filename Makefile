@@ -21,8 +21,7 @@ CUNIT_CFLAGS := $(shell pkg-config --cflags cunit 2>/dev/null)
 CUNIT_LIBS := $(shell pkg-config --libs cunit 2>/dev/null)
 
 WARNINGS := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wvla \
-	-Wwrite-strings -Wformat=2 -Wshadow -Wpointer-arith -Wno-format-nonliteral \
-	-Wno-format-truncation
+	-Wwrite-strings -Wformat=2 -Wshadow -Wpointer-arith
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(PKG_CFLAGS) \
 	-DSSP_VERSION='"$(VERSION)"' -DSSP_DATADIR='"$(DATADIR)"' -MMD -MP

@@ -212,7 +212,7 @@ static int expect_one(lctx_t *l, json_t *v, ssp_expect_t *e)
 	if (ssp_jfile_check_keys(l->f, v, expect_keys))
 		return -1;
 	n = 0;
-	if (ssp_jfile_uint(l->f, v, "timeout_ms", 0, 1, 3600000, &n))
+	if (ssp_jfile_uint(l->f, v, "timeout_ms", 0, 1, SSP_TIMEOUT_MAX_MS, &n))
 		return -1;
 	e->timeout_ms = (unsigned)n;
 	if (ssp_jfile_bool(l->f, v, "close", &flag))
@@ -220,7 +220,7 @@ static int expect_one(lctx_t *l, json_t *v, ssp_expect_t *e)
 	if (json_object_get(v, "close") != NULL && !flag)
 		return ssp_jfile_error(l->f, 0, "\"close\" can only be true");
 	n = 0;
-	if (ssp_jfile_uint(l->f, v, "silence_ms", 0, 1, 600000, &n))
+	if (ssp_jfile_uint(l->f, v, "silence_ms", 0, 1, SSP_SILENCE_MAX_MS, &n))
 		return -1;
 	if (flag || n) {
 		static const char *const only[] = { "close", "silence_ms", "timeout_ms", "comment", NULL };
@@ -248,7 +248,7 @@ static int expect_one(lctx_t *l, json_t *v, ssp_expect_t *e)
 	if (json_object_get(v, "keyword_lines") && regex(l, v, "keyword_lines", &e->keyword_lines_src, &e->keyword_lines_re))
 		return -1;
 	n = 0;
-	if (ssp_jfile_uint(l->f, v, "max_lines", 0, 1, 1000, &n))
+	if (ssp_jfile_uint(l->f, v, "max_lines", 0, 1, SSP_REPLY_LINES_HARD_MAX, &n))
 		return -1;
 	e->max_lines = (unsigned)n;
 	if (json_object_get(v, "capture")) {
@@ -289,8 +289,8 @@ static int expectations(lctx_t *l, json_t *step, ssp_step_t *s)
 		return 0;
 	ssp_jfile_push_key(l->f, "expect");
 	n = json_is_array(v) ? json_array_size(v) : 1;
-	if (n == 0 || n > 1000) {
-		rc = ssp_jfile_error(l->f, 0, "must hold 1 to 1000 expectations");
+	if (n == 0 || n > SSP_EXPECTS_MAX) {
+		rc = ssp_jfile_error(l->f, 0, "must hold 1 to " SSP_XSTR(SSP_EXPECTS_MAX) " expectations");
 		goto out;
 	}
 	s->expect = calloc(n, sizeof(*s->expect));
@@ -428,7 +428,7 @@ static int step(lctx_t *l, json_t *v, ssp_step_t *s)
 		return -1;
 	s->repeat = (unsigned)n;
 	n = 0;
-	if (ssp_jfile_uint(l->f, v, "pause_ms", 0, 0, 60000, &n))
+	if (ssp_jfile_uint(l->f, v, "pause_ms", 0, 0, SSP_PAUSE_MAX_MS, &n))
 		return -1;
 	s->pause_ms = (unsigned)n;
 	if (payload(l, v, s) || expectations(l, v, s))

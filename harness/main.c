@@ -152,10 +152,9 @@ static const char *find_catalogue(const char *given, char *buf, size_t size)
 				}
 				/* PREFIX/bin/smtpspec installed: PREFIX/share/smtpspec */
 				snprintf(probe, sizeof(probe), "%s/share/smtpspec/vectors", exe);
-				if (is_dir(probe)) {
-					snprintf(buf, size, "%s/share/smtpspec", exe);
+				if (is_dir(probe) &&
+				    snprintf(buf, size, "%s/share/smtpspec", exe) < (int)size)
 					return buf;
-				}
 			}
 		}
 	}

@@ -3,6 +3,8 @@
  */
 #include "vector.h"
 
+#include "reply.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,4 +138,15 @@ void ssp_vector_free_fields(ssp_vector_t *v)
 	free(v->description);
 	free(v->file);
 	memset(v, 0, sizeof(*v));
+}
+
+const char *ssp_vector_missing_keyword(const ssp_vector_t *v, const char *caps, size_t len)
+{
+	unsigned i;
+
+	for (i = 0; i < v->nrequires; i++) {
+		if (caps == NULL || !ssp_reply_has_keyword(caps, len, v->requires[i]))
+			return v->requires[i];
+	}
+	return NULL;
 }

@@ -118,6 +118,9 @@ int ssp_codes_parse(ssp_codes_t *c, const char *s);
 int ssp_codes_has(const ssp_codes_t *c, int code);
 /* ssp_codes_describe - write "250, 251 or 2xx" into out. */
 void ssp_codes_describe(const ssp_codes_t *c, char *out, size_t size);
+/* ssp_vector_missing_keyword - the first keyword v requires that the EHLO reply
+ * caps[0..len) (NULL: none) does not advertise, or NULL. */
+const char *ssp_vector_missing_keyword(const ssp_vector_t *v, const char *caps, size_t len);
 /* ssp_vector_free_fields - release what a vector owns (not the struct). */
 void ssp_vector_free_fields(ssp_vector_t *v);
 
