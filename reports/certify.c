@@ -71,7 +71,7 @@ void ssp_certify_suite(const ssp_run_t *run, const ssp_report_meta_t *m, const s
 		if (s != NULL && !ssp_suite_has(s, r->vector->id))
 			continue;
 		out->selected++;
-		if ((unsigned)r->vector->level < 3 && (unsigned)r->verdict < SSP_VERDICT_COUNT)
+		if ((unsigned)r->vector->level < SSP_LEVEL_COUNT && (unsigned)r->verdict < SSP_VERDICT_COUNT)
 			out->n[r->vector->level][r->verdict]++;
 	}
 	out->vectors = out->selected;
@@ -80,7 +80,7 @@ void ssp_certify_suite(const ssp_run_t *run, const ssp_report_meta_t *m, const s
 		for (i = 0; i < m->cat->n; i++)
 			out->vectors += (unsigned)ssp_suite_has(s, m->cat->v[i].id);
 	}
-	for (l = 0; l < 3; l++) {
+	for (l = 0; l < SSP_LEVEL_COUNT; l++) {
 		for (v = 0; v < SSP_VERDICT_COUNT; v++)
 			total[v] += out->n[l][v];
 	}
@@ -99,7 +99,12 @@ void ssp_certify_suite(const ssp_run_t *run, const ssp_report_meta_t *m, const s
 /* sum - results of every level with verdict v. */
 static unsigned sum(const ssp_cert_suite_t *cs, ssp_verdict_t v)
 {
-	return cs->n[0][v] + cs->n[1][v] + cs->n[2][v];
+	unsigned t = 0;
+	int l;
+
+	for (l = 0; l < SSP_LEVEL_COUNT; l++)
+		t += cs->n[l][v];
+	return t;
 }
 
 /* level_total - results of level l, all verdicts. */
@@ -171,7 +176,7 @@ static json_t *counts(const ssp_cert_suite_t *cs)
 	json_t *o = json_object();
 	int l, v;
 
-	for (l = 0; l < 3; l++) {
+	for (l = 0; l < SSP_LEVEL_COUNT; l++) {
 		json_t *c = json_pack("{s:I}", "total", (json_int_t)level_total(cs, l));
 		for (v = 0; v < SSP_VERDICT_COUNT; v++)
 			json_object_set_new(c, ssp_verdict_name((ssp_verdict_t)v), json_integer(cs->n[l][v]));

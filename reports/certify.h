@@ -27,7 +27,7 @@ typedef struct ssp_cert_suite_s {
 	const char *title;    /* borrowed */
 	unsigned vectors;     /* vectors of the catalogue in the suite */
 	unsigned selected;    /* of those, in this run */
-	unsigned n[3][SSP_VERDICT_COUNT]; /* results by level (ssp_level_t) and verdict */
+	unsigned n[SSP_LEVEL_COUNT][SSP_VERDICT_COUNT]; /* results by level (ssp_level_t) and verdict */
 	ssp_cert_level_t level;
 } ssp_cert_suite_t;
 
