@@ -7,12 +7,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#define VERDICT_NAME(e, name, fails) name,
+#define VERDICT_NAME(e, name, fails, finding) name,
 static const char *const verdict_names[] = { SSP_VERDICT_MAP(VERDICT_NAME) };
 #undef VERDICT_NAME
-#define VERDICT_FAILS(e, name, fails) fails,
+#define VERDICT_FAILS(e, name, fails, finding) fails,
 static const unsigned char verdict_fails[] = { SSP_VERDICT_MAP(VERDICT_FAILS) };
 #undef VERDICT_FAILS
+#define VERDICT_FINDING(e, name, fails, finding) finding,
+static const unsigned char verdict_finding[] = { SSP_VERDICT_MAP(VERDICT_FINDING) };
+#undef VERDICT_FINDING
 #define LEVEL_VERDICT(e, name, verdict) verdict,
 static const ssp_verdict_t level_verdict[] = { SSP_LEVEL_MAP(LEVEL_VERDICT) };
 #undef LEVEL_VERDICT
@@ -38,6 +41,11 @@ int ssp_verdict_fails(ssp_verdict_t v, int strict)
 	if ((unsigned)v >= SSP_VERDICT_COUNT)
 		return 1;
 	return verdict_fails[v] == SSP_FAILS_ALWAYS || (strict && verdict_fails[v] == SSP_FAILS_STRICT);
+}
+
+int ssp_verdict_is_finding(ssp_verdict_t v)
+{
+	return (unsigned)v < SSP_VERDICT_COUNT && verdict_finding[v];
 }
 
 void ssp_result_init(ssp_result_t *r, const ssp_vector_t *v)

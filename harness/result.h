@@ -17,23 +17,23 @@
  * a SHOULD, INFO for a MAY), a precondition is missing (SKIP), and the
  * harness could not judge (ERROR).
  *
- * X(ENUM, name, fails): fails is SSP_FAILS_NEVER, _ALWAYS, or _STRICT (only
- * with --strict).  Names, parsing and what fails a run derive from this one
- * table.
+ * X(ENUM, name, fails, finding): fails is SSP_FAILS_NEVER, _ALWAYS, or
+ * _STRICT (only with --strict); finding is 1 when the server broke a rule.
+ * Names, parsing and what fails a run derive from this one table.
  */
 #define SSP_FAILS_NEVER 0
 #define SSP_FAILS_ALWAYS 1
 #define SSP_FAILS_STRICT 2
-#define SSP_VERDICT_MAP(X)                   \
-	X(PASS, "pass", SSP_FAILS_NEVER)     \
-	X(FAIL, "fail", SSP_FAILS_ALWAYS)    \
-	X(WARN, "warn", SSP_FAILS_STRICT)    \
-	X(INFO, "info", SSP_FAILS_NEVER)     \
-	X(SKIP, "skip", SSP_FAILS_NEVER)     \
-	X(ERROR, "error", SSP_FAILS_ALWAYS)
+#define SSP_VERDICT_MAP(X)                      \
+	X(PASS, "pass", SSP_FAILS_NEVER, 0)     \
+	X(FAIL, "fail", SSP_FAILS_ALWAYS, 1)    \
+	X(WARN, "warn", SSP_FAILS_STRICT, 1)    \
+	X(INFO, "info", SSP_FAILS_NEVER, 1)     \
+	X(SKIP, "skip", SSP_FAILS_NEVER, 0)     \
+	X(ERROR, "error", SSP_FAILS_ALWAYS, 0)
 
 typedef enum {
-#define SSP_VERDICT_ENUM(e, name, fails) SSP_##e,
+#define SSP_VERDICT_ENUM(e, name, fails, finding) SSP_##e,
 	SSP_VERDICT_MAP(SSP_VERDICT_ENUM)
 #undef SSP_VERDICT_ENUM
 	SSP_VERDICT_COUNT
@@ -58,6 +58,8 @@ const char *ssp_verdict_name(ssp_verdict_t v);
 int ssp_verdict_parse(const char *name);
 /* ssp_verdict_fails - 1 if v fails a run (strict: warnings too), else 0. */
 int ssp_verdict_fails(ssp_verdict_t v, int strict);
+/* ssp_verdict_is_finding - 1 if v says the server broke a rule (fail, warn, info). */
+int ssp_verdict_is_finding(ssp_verdict_t v);
 /* ssp_result_init - an empty result for vector v (verdict ERROR, "not run", v's category). */
 void ssp_result_init(ssp_result_t *r, const ssp_vector_t *v);
 /* ssp_result_free - release the transcript. */

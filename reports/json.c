@@ -81,6 +81,7 @@ static json_t *result(const ssp_result_t *r, const ssp_report_meta_t *m)
 
 	if (o == NULL)
 		return NULL;
+	json_object_set_new(o, "category", json_string(ssp_category_name(r->category)));
 	json_object_set_new(o, "file", json_sprintf("%s:%u", v->file ? v->file : "", v->line));
 	json_object_set_new(o, "transcript", transcript(&r->transcript));
 	json_object_set_new(o, "suites", json_array());
@@ -88,6 +89,27 @@ static json_t *result(const ssp_result_t *r, const ssp_report_meta_t *m)
 		if (ssp_suite_has(&m->suite_defs->s[i], v->id))
 			json_array_append_new(json_object_get(o, "suites"), json_string(m->suite_defs->s[i].name));
 	}
+	return o;
+}
+
+/* security_counts - {"total": n, "pass": n, ...} over the results of category security. */
+static json_t *security_counts(const ssp_run_t *run)
+{
+	unsigned n[SSP_VERDICT_COUNT] = { 0 }, total = 0;
+	json_t *o;
+	size_t i;
+	int v;
+
+	for (i = 0; i < run->n; i++) {
+		const ssp_result_t *r = &run->results[i];
+		if (r->category == SSP_CATEGORY_SECURITY && (unsigned)r->verdict < SSP_VERDICT_COUNT) {
+			n[r->verdict]++;
+			total++;
+		}
+	}
+	o = json_pack("{s:I}", "total", (json_int_t)total);
+	for (v = 0; v < SSP_VERDICT_COUNT; v++)
+		json_object_set_new(o, ssp_verdict_name((ssp_verdict_t)v), json_integer(n[v]));
 	return o;
 }
 
@@ -105,6 +127,7 @@ json_t *ssp_json_build(const ssp_run_t *run, const ssp_report_meta_t *m)
 	for (v = 0; v < SSP_VERDICT_COUNT; v++)
 		json_object_set_new(summary, ssp_verdict_name((ssp_verdict_t)v),
 				    json_integer(run->counts[v]));
+	json_object_set_new(summary, "security", security_counts(run));
 	suites = json_array();
 	for (i = 0; i < m->nsuites; i++)
 		json_array_append_new(suites, json_string(m->suites[i]));
