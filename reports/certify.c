@@ -17,13 +17,6 @@
 
 #define CERT_SCHEMA "smtpspec-certification/1"
 
-const char *ssp_cert_level_name(ssp_cert_level_t l)
-{
-	static const char *const names[] = { "should", "must", "none", "partial", "not-applicable" };
-
-	return (unsigned)l <= SSP_CERT_NA ? names[l] : "?";
-}
-
 /* in_run - 1 if some result of the run is in suite s. */
 static int in_run(const ssp_run_t *run, const ssp_suite_t *s)
 {
@@ -166,6 +159,8 @@ static json_t *statement(const ssp_cert_suite_t *cs, const char *target, const c
 		return json_sprintf("No statement on %s (suite %s): every vector was skipped (the target "
 				    "lacks what they require).",
 				    cs->title, cs->name);
+	case SSP_CERT_COUNT:
+		break;
 	}
 	return json_string("");
 }

@@ -182,3 +182,24 @@ int ssp_json_write(const char *file, const ssp_run_t *run, const ssp_report_meta
 	json_decref(doc);
 	return rc;
 }
+
+json_t *ssp_json_baseline(const ssp_diff_t *d)
+{
+	json_t *o = json_pack("{s:s, s:s, s:b, s:I}", "file", d->file ? d->file : "", "old_started",
+			      d->old_started ? d->old_started : "", "strict", d->strict, "unchanged",
+			      (json_int_t)d->unchanged);
+	size_t i;
+	int k;
+
+	for (k = 0; o != NULL && k < SSP_DIFF_KINDS; k++) {
+		json_t *a = json_array();
+		for (i = 0; i < d->n[k]; i++) {
+			const ssp_doc_change_t *c = &d->list[k][i];
+			json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s}", "id", c->id, "old",
+							   ssp_doc_verdict_name(c->old), "new",
+							   ssp_doc_verdict_name(c->new_), "reason", c->reason));
+		}
+		json_object_set_new(o, ssp_diff_kind_key((ssp_diff_kind_t)k), a);
+	}
+	return o;
+}

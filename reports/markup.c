@@ -89,12 +89,6 @@ void ssp_markup_str(FILE *f, const char *s)
 		ssp_markup_text(f, s, strlen(s));
 }
 
-void ssp_markup_json(FILE *f, const json_t *s)
-{
-	if (json_is_string(s))
-		ssp_markup_text(f, json_string_value(s), json_string_length(s));
-}
-
 void ssp_markup_id(FILE *f, const char *prefix, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
@@ -151,19 +145,3 @@ int ssp_markup_close(FILE *f)
 	return bad ? -1 : 0;
 }
 
-const char *ssp_doc_str(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? s : "";
-}
-
-long long ssp_doc_num(const json_t *o, const char *key)
-{
-	return (long long)json_integer_value(json_object_get(o, key));
-}
-
-void ssp_doc_text(FILE *f, const json_t *o, const char *key)
-{
-	ssp_markup_json(f, json_object_get(o, key));
-}

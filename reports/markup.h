@@ -7,7 +7,6 @@
 #ifndef SSP_MARKUP_H
 #define SSP_MARKUP_H
 
-#include <jansson.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -24,16 +23,7 @@ extern const size_t ssp_template_html_len;
 void ssp_markup_text(FILE *f, const char *s, size_t n);
 /* ssp_markup_str - ssp_markup_text of a NUL-terminated string (NULL: nothing). */
 void ssp_markup_str(FILE *f, const char *s);
-/* ssp_markup_json - ssp_markup_text of a JSON string value (anything else: nothing). */
-void ssp_markup_json(FILE *f, const json_t *s);
 
-/* Accessors of a result document's objects, for the writers that read it. */
-/* ssp_doc_str - the string at key of o, or "" (never NULL). */
-const char *ssp_doc_str(const json_t *o, const char *key);
-/* ssp_doc_num - the integer at key of o, or 0. */
-long long ssp_doc_num(const json_t *o, const char *key);
-/* ssp_doc_text - write the string at key of o, escaped for HTML and XML. */
-void ssp_doc_text(FILE *f, const json_t *o, const char *key);
 /*
  * ssp_markup_id - write s as an HTML id or URL fragment: prefix, then
  * [A-Za-z0-9./_-] as is and every other byte as "~HH", so that the same
