@@ -506,6 +506,7 @@ static int write_reports(const options_t *o, const ssp_run_t *run, const ssp_rep
 		return code;
 	/* the document is read back like a saved one: the writers see exactly what --json holds */
 	ssp_diag_init(&diag);
+	memset(&doc, 0, sizeof(doc));
 	if ((json = ssp_json_build(run, meta)) == NULL || ssp_doc_from_json(&doc, json, "the result document", &diag) != 0) {
 		fprintf(stderr, "smtpspec: cannot build the result document: ");
 		ssp_diag_print(stderr, &diag);

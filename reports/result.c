@@ -243,12 +243,21 @@ static int str(ld_t *l, json_t *o, const char *key, int flags, const char **out)
 /* num - the required integer member key of o in [min, max]: 0 or -1. */
 static int num(ld_t *l, json_t *o, const char *key, long long min, long long max, uint64_t *out)
 {
-	long long v = 0;
+	json_t *v = json_object_get(o, key);
+	int rc = 0;
 
-	if (ssp_jfile_uint(l->f, o, key, 1, min, max, &v) != 0)
-		return -1;
-	*out = (uint64_t)v;
-	return 0;
+	ssp_jfile_push_key(l->f, key);
+	if (v == NULL)
+		rc = ssp_jfile_error(l->f, 0, "required field is missing");
+	else if (!json_is_integer(v))
+		rc = ssp_jfile_error(l->f, 0, "must be an integer, not %s", ssp_jfile_type_name(v));
+	else if (json_integer_value(v) < min || json_integer_value(v) > max)
+		rc = max == LLONG_MAX ? ssp_jfile_error(l->f, 0, "must be an integer of at least %lld", min)
+				      : ssp_jfile_error(l->f, 0, "must be between %lld and %lld", min, max);
+	else
+		*out = (uint64_t)json_integer_value(v);
+	ssp_jfile_pop(l->f);
+	return rc;
 }
 
 /* unum - num() into an unsigned. */
@@ -892,6 +901,8 @@ int ssp_doc_load(ssp_doc_t *doc, const char *file, ssp_diag_t *diag)
 	}
 	rc = load(doc, &f);
 	ssp_jfile_close(&f);
+	if (rc != 0)
+		ssp_doc_free(doc); /* nothing of a refused document is used */
 	return rc;
 }
 
@@ -905,7 +916,11 @@ int ssp_doc_from_json(ssp_doc_t *doc, const struct json_t *root, const char *nam
 	f.len = 0;
 	f.root = (json_t *)root; /* borrowed, never released here */
 	f.diag = diag;
-	return load(doc, &f);
+	if (load(doc, &f) != 0) {
+		ssp_doc_free(doc);
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- order and lookup ---------------------------------------------------------- */

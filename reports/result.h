@@ -179,7 +179,7 @@ const char *ssp_doc_verdict_name(int v);
 /*
  * ssp_doc_load - read a result document from file into doc, checked against
  * the schema: 0, or -1 with diag (file:line:column and the JSON path of the
- * first thing wrong).  Free doc with ssp_doc_free either way.
+ * first thing wrong) and doc left empty.  Free a loaded doc with ssp_doc_free.
  */
 int ssp_doc_load(ssp_doc_t *doc, const char *file, ssp_diag_t *diag);
 /*
