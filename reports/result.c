@@ -519,7 +519,7 @@ static int result(ld_t *l, json_t *o, ssp_doc_result_t *r)
 	if (!file_ok(r->file))
 		return bad(l, "file", "must be the vector's FILE:LINE");
 	if (transcript(l, o, "transcript", &r->transcript, &r->ntranscript) ||
-	    strings(l, o, "suites", SSP_CERT_SUITES_MAX, 0, &r->suites, &r->nsuites))
+	    strings(l, o, "suites", SSP_VECTORS_MAX, 0, &r->suites, &r->nsuites))
 		return -1;
 	r->level = (ssp_level_t)level;
 	r->category = (ssp_category_t)category;
@@ -837,7 +837,7 @@ static int root_fields(ld_t *l, json_t *root)
 	     num(l, o, "selected", 0, LLONG_MAX, &d->catalogue_selected);
 	ssp_jfile_pop(l->f);
 	if (rc || str(l, root, "profile", S_REQUIRED | S_NULL, &d->profile) ||
-	    strings(l, root, "suites", SSP_CERT_SUITES_MAX, 0, &d->suites, &d->nsuites))
+	    strings(l, root, "suites", SSP_VECTORS_MAX, 0, &d->suites, &d->nsuites))
 		return -1;
 	/* options */
 	if (member(l, root, "options", JSON_OBJECT, &o) != 0)
