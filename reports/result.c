@@ -906,6 +906,20 @@ int ssp_doc_load(ssp_doc_t *doc, const char *file, ssp_diag_t *diag)
 	return rc;
 }
 
+int ssp_doc_load_mem(ssp_doc_t *doc, const char *name, const char *text, size_t len, ssp_diag_t *diag)
+{
+	ssp_jfile_t f;
+	int rc = -1;
+
+	memset(doc, 0, sizeof(*doc));
+	if (ssp_jfile_open_mem(&f, name, text, len, diag) == 0)
+		rc = load(doc, &f);
+	ssp_jfile_close(&f);
+	if (rc != 0)
+		ssp_doc_free(doc);
+	return rc;
+}
+
 int ssp_doc_from_json(ssp_doc_t *doc, const struct json_t *root, const char *name, ssp_diag_t *diag)
 {
 	ssp_jfile_t f;

@@ -182,6 +182,8 @@ const char *ssp_doc_verdict_name(int v);
  * first thing wrong) and doc left empty.  Free a loaded doc with ssp_doc_free.
  */
 int ssp_doc_load(ssp_doc_t *doc, const char *file, ssp_diag_t *diag);
+/* ssp_doc_load_mem - the same for text[0..len) in memory (at most SSP_FILE_BYTES_MAX); name is for messages. */
+int ssp_doc_load_mem(ssp_doc_t *doc, const char *name, const char *text, size_t len, ssp_diag_t *diag);
 /*
  * ssp_doc_from_json - the same for a document already parsed (root is
  * borrowed and not kept: doc copies what it needs); name is for messages.
