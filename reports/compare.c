@@ -273,12 +273,6 @@ static int matrix_load(matrix_t *m, const char *file, const char *const *results
 	return 0;
 }
 
-/* conform_class - the CSS class of a certification outcome. */
-static const char *conform_class(ssp_cert_level_t c)
-{
-	return c == SSP_CERT_SHOULD ? "ok" : c == SSP_CERT_MUST ? "meh" : c == SSP_CERT_NONE ? "bad" : "na";
-}
-
 static void matrix_head(FILE *f, const matrix_t *m)
 {
 	size_t i, k;
@@ -318,7 +312,7 @@ static void matrix_head(FILE *f, const matrix_t *m)
 				i, (unsigned long long)ssp_doc_findings(&d->security));
 		fputs("</ul>\n<ul class=\"verdicts\">\n", f);
 		for (k = 0; k < d->cert.nsuites; k++) {
-			fprintf(f, "<li class=\"%s\">", conform_class(d->cert.suites[k].conforms));
+			fprintf(f, "<li class=\"%s\">", ssp_markup_cert_class(d->cert.suites[k].conforms));
 			ssp_markup_str(f, d->cert.suites[k].line);
 			fputs("</li>\n", f);
 		}

@@ -102,12 +102,6 @@ static void section_anchor(FILE *f, const ssp_doc_result_t *r)
 	ssp_markup_id(f, rfc, r->section);
 }
 
-/* conform_class - the CSS class of a certification outcome. */
-static const char *conform_class(ssp_cert_level_t c)
-{
-	return c == SSP_CERT_SHOULD ? "ok" : c == SSP_CERT_MUST ? "meh" : c == SSP_CERT_NONE ? "bad" : "na";
-}
-
 /* security_count - the security findings of the run (fail, warn, info of category security). */
 static unsigned long long security_count(const ssp_doc_t *d)
 {
@@ -134,7 +128,7 @@ static void header(FILE *f, const page_t *pg)
 			   "what an attacker asked (see below)</li>\n",
 			security_count(d), security_count(d) == 1 ? "" : "s");
 	for (i = 0; i < cert->nsuites; i++) {
-		fprintf(f, "<li class=\"%s\">", conform_class(cert->suites[i].conforms));
+		fprintf(f, "<li class=\"%s\">", ssp_markup_cert_class(cert->suites[i].conforms));
 		ssp_markup_str(f, cert->suites[i].line);
 		fputs("</li>\n", f);
 	}
@@ -258,7 +252,7 @@ static void certification(FILE *f, const page_t *pg)
 		fputs("<p>No suite of the catalogue was run: no statement.</p>\n", f);
 	for (i = 0; i < cert->nsuites; i++) {
 		const ssp_doc_suite_t *s = &cert->suites[i];
-		fprintf(f, "<div class=\"cert %s\" data-suite=\"", conform_class(s->conforms));
+		fprintf(f, "<div class=\"cert %s\" data-suite=\"", ssp_markup_cert_class(s->conforms));
 		ssp_markup_str(f, s->name);
 		fputs("\"><b>", f);
 		if (s->conforms == SSP_CERT_SHOULD)

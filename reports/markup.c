@@ -145,3 +145,7 @@ int ssp_markup_close(FILE *f)
 	return bad ? -1 : 0;
 }
 
+const char *ssp_markup_cert_class(ssp_cert_level_t c)
+{
+	return c == SSP_CERT_SHOULD ? "ok" : c == SSP_CERT_MUST ? "meh" : c == SSP_CERT_NONE ? "bad" : "na";
+}

@@ -7,6 +7,8 @@
 #ifndef SSP_MARKUP_H
 #define SSP_MARKUP_H
 
+#include "result.h"
+
 #include <stddef.h>
 #include <stdio.h>
 
@@ -30,6 +32,9 @@ void ssp_markup_str(FILE *f, const char *s);
  * input always gives the same safe name.
  */
 void ssp_markup_id(FILE *f, const char *prefix, const char *s);
+
+/* ssp_markup_cert_class - the page's CSS class of a certification outcome: "ok", "meh", "bad", "na". */
+const char *ssp_markup_cert_class(ssp_cert_level_t c);
 
 /* A writer of one named part of a template ("title", "body"). */
 typedef void (*ssp_markup_part_cb)(FILE *f, const char *name, void *arg);
