@@ -507,11 +507,14 @@ static int write_reports(const options_t *o, const ssp_run_t *run, const ssp_rep
 	/* the document is read back like a saved one: the writers see exactly what --json holds */
 	ssp_diag_init(&diag);
 	memset(&doc, 0, sizeof(doc));
-	if ((json = ssp_json_build(run, meta)) == NULL || ssp_doc_from_json(&doc, json, "the result document", &diag) != 0) {
-		fprintf(stderr, "smtpspec: cannot build the result document: ");
+	if ((json = ssp_json_build(run, meta)) == NULL) {
+		fprintf(stderr, "smtpspec: cannot build the result document (out of memory)\n");
+		return EXIT_FAILED;
+	}
+	if (ssp_doc_from_json(&doc, json, "the result document", &diag) != 0) {
+		fprintf(stderr, "smtpspec: the result document breaks its schema: ");
 		ssp_diag_print(stderr, &diag);
 		json_decref(json);
-		ssp_doc_free(&doc);
 		return EXIT_FAILED;
 	}
 	memset(&diff, 0, sizeof(diff));

@@ -32,6 +32,18 @@ static json_t *escaped_string(const char *p, size_t n)
 	return s;
 }
 
+/*
+ * text - a JSON string of harness text (a reason cut inside a UTF-8
+ * character, say): as is when it is valid UTF-8, else in the display
+ * escaping, so that no result ever goes missing from the document.
+ */
+static json_t *text(const char *s)
+{
+	json_t *j = json_string(s);
+
+	return j != NULL ? j : escaped_string(s, strlen(s));
+}
+
 static json_t *transcript(const ssp_transcript_t *t)
 {
 	json_t *a = json_array();
@@ -72,11 +84,11 @@ static json_t *result(const ssp_result_t *r, const ssp_report_meta_t *m)
 {
 	const ssp_vector_t *v = r->vector;
 	size_t i;
-	json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I}",
+	json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:I, s:I}",
 			      "id", v->id, "title", v->title, "rfc", (json_int_t)v->rfc,
 			      "section", v->section, "level", ssp_level_name(v->level),
 			      "quote", v->quote, "verdict", ssp_verdict_name(r->verdict),
-			      "reason", r->reason, "expected", r->expected, "observed", r->observed,
+			      "reason", text(r->reason), "expected", text(r->expected), "observed", text(r->observed),
 			      "step", (json_int_t)r->step, "duration_ms", (json_int_t)r->duration_ms);
 
 	if (o == NULL)
@@ -140,8 +152,16 @@ json_t *ssp_json_build(const ssp_run_t *run, const ssp_report_meta_t *m)
 	json_object_set_new(target, "extensions", extensions(run));
 	json_object_set_new(target, "probe", transcript(&run->probe.transcript));
 	results = json_array();
-	for (i = 0; i < run->n; i++)
-		json_array_append_new(results, result(&run->results[i], m));
+	for (i = 0; i < run->n; i++) {
+		/* a result that cannot be built fails the whole document: none may go missing */
+		if (json_array_append_new(results, result(&run->results[i], m)) != 0) {
+			json_decref(results);
+			json_decref(summary);
+			json_decref(suites);
+			json_decref(target);
+			return NULL;
+		}
+	}
 	doc = json_pack("{s:s, s:{s:s, s:s}, s:o, s:s, s:I, s:{s:s, s:I, s:I}, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:b}, s:o, s:i, s:o}",
 			"schema", SSP_RESULT_SCHEMA,
 			"tool", "name", "smtpspec", "version", m->version,
