@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* add_change - append one change to list k of d (room for it was made): 0. */
+/* add_change - append one change to list k of d (room for it was made). */
 static void add_change(ssp_diff_t *d, ssp_diff_kind_t k, const char *id, int old, int new_, const char *reason)
 {
 	ssp_doc_change_t *c = &d->list[k][d->n[k]++];
@@ -189,6 +189,7 @@ static char *html_link(const char *json_file, const char *matrix_file)
 	return relative(real_dir, real_html);
 }
 
+/* matrix_free - release the documents, links and rows of m. */
 static void matrix_free(matrix_t *m)
 {
 	size_t i;
@@ -201,6 +202,7 @@ static void matrix_free(matrix_t *m)
 	free(m->rows);
 }
 
+/* row_id_cmp - qsort order of result pointers by id, then by place in memory. */
 static int row_id_cmp(const void *a, const void *b)
 {
 	const ssp_doc_result_t *x = *(const ssp_doc_result_t *const *)a, *y = *(const ssp_doc_result_t *const *)b;
@@ -210,6 +212,7 @@ static int row_id_cmp(const void *a, const void *b)
 	return c ? c : x < y ? -1 : x > y;
 }
 
+/* row_cmp - qsort order of rows: ssp_doc_result_cmp. */
 static int row_cmp(const void *a, const void *b)
 {
 	return ssp_doc_result_cmp(*(const ssp_doc_result_t *const *)a, *(const ssp_doc_result_t *const *)b);
@@ -273,6 +276,7 @@ static int matrix_load(matrix_t *m, const char *file, const char *const *results
 	return 0;
 }
 
+/* matrix_head - the title and one card per implementation: counts and suite verdicts. */
 static void matrix_head(FILE *f, const matrix_t *m)
 {
 	size_t i, k;
@@ -321,6 +325,7 @@ static void matrix_head(FILE *f, const matrix_t *m)
 	fputs("</div>\n</section>\n", f);
 }
 
+/* matrix_filters - the verdict checkboxes and the search box. */
 static void matrix_filters(FILE *f)
 {
 	int v;
@@ -366,6 +371,7 @@ static void matrix_cell(FILE *f, const impl_t *im, const char *id)
 	fputs("</td>", f);
 }
 
+/* matrix_rows - the table: one group per RFC section, one row per vector. */
 static void matrix_rows(FILE *f, const matrix_t *m)
 {
 	const ssp_doc_result_t *first = NULL;
@@ -414,6 +420,7 @@ static void matrix_rows(FILE *f, const matrix_t *m)
 	fputs("</table></div>\n</section>\n", f);
 }
 
+/* matrix_part - the template parts of the matrix page ("title", "body"). */
 static void matrix_part(FILE *f, const char *name, void *arg)
 {
 	const matrix_t *m = arg;

@@ -108,6 +108,7 @@ static unsigned long long security_count(const ssp_doc_t *d)
 	return (unsigned long long)ssp_doc_findings(&d->security);
 }
 
+/* header - the title, the verdict lines, the counts and what the run was made with. */
 static void header(FILE *f, const page_t *pg)
 {
 	const ssp_doc_t *d = pg->doc;
@@ -242,6 +243,7 @@ static void security(FILE *f, const page_t *pg)
 	fputs("</ul>\n</section>\n", f);
 }
 
+/* certification - one statement per suite, and the digest. */
 static void certification(FILE *f, const page_t *pg)
 {
 	const ssp_doc_cert_t *cert = &pg->doc->cert;
@@ -280,6 +282,7 @@ static void certification(FILE *f, const page_t *pg)
 	      "digest means the same check)</p>\n</section>\n", f);
 }
 
+/* baseline - the comparison with a baseline, if the document has one. */
 static void baseline(FILE *f, const page_t *pg)
 {
 	static const char *const heads[SSP_DIFF_KINDS] = { "New failures", "Fixed", "Changed verdicts" };
@@ -307,6 +310,7 @@ static void baseline(FILE *f, const page_t *pg)
 	fputs("</section>\n", f);
 }
 
+/* section_table - verdict counts per RFC section, linked to the section. */
 static void section_table(FILE *f, const page_t *pg)
 {
 	size_t i = 0;
@@ -475,6 +479,7 @@ static void reproducer(FILE *f, const ssp_doc_t *doc, const ssp_doc_result_t *r)
 	ssp_buf_free(&cmd);
 }
 
+/* vector_entry - one vector: requirement, judgement, transcript, reproducer. */
 static void vector_entry(FILE *f, const page_t *pg, const ssp_doc_result_t *r)
 {
 	const char *verdict = ssp_verdict_name(r->verdict);
@@ -528,6 +533,7 @@ static void vector_entry(FILE *f, const page_t *pg, const ssp_doc_result_t *r)
 	fputs("</div>\n</details>\n", f);
 }
 
+/* filters - the verdict checkboxes, the suite list and the search box. */
 static void filters(FILE *f, const page_t *pg)
 {
 	const ssp_doc_t *d = pg->doc;
@@ -564,6 +570,7 @@ static void filters(FILE *f, const page_t *pg)
 	      f);
 }
 
+/* vectors - every vector, grouped by RFC section. */
 static void vectors(FILE *f, const page_t *pg)
 {
 	size_t i = 0;
@@ -590,6 +597,7 @@ static void vectors(FILE *f, const page_t *pg)
 	fputs("</section>\n", f);
 }
 
+/* part - the template parts of the page ("title", "body"). */
 static void part(FILE *f, const char *name, void *arg)
 {
 	const page_t *pg = arg;

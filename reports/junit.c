@@ -80,6 +80,7 @@ static int is_failure(const ssp_doc_result_t *r, int strict)
 	return r->verdict != SSP_ERROR && ssp_verdict_fails(r->verdict, strict);
 }
 
+/* testcase - one <testcase>: failure, error or skipped as the verdict says, and the transcript. */
 static void testcase(FILE *f, const ssp_doc_result_t *r, int strict)
 {
 	int fail = is_failure(r, strict);
@@ -128,6 +129,7 @@ typedef struct {
 	unsigned long long ms;
 } tally_t;
 
+/* tally - count r into t. */
 static void tally(tally_t *t, const ssp_doc_result_t *r, int strict)
 {
 	t->tests++;

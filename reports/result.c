@@ -489,6 +489,7 @@ static int bad(ld_t *l, const char *key, const char *msg)
 	return -1;
 }
 
+/* result - one entry of "results" into r: 0 or -1. */
 static int result(ld_t *l, json_t *o, ssp_doc_result_t *r)
 {
 	static const char *const result_keys[] = {
@@ -527,6 +528,7 @@ static int result(ld_t *l, json_t *o, ssp_doc_result_t *r)
 	return 0;
 }
 
+/* id_cmp - qsort order of result pointers by id. */
 static int id_cmp(const void *a, const void *b)
 {
 	return strcmp((*(const ssp_doc_result_t *const *)a)->id, (*(const ssp_doc_result_t *const *)b)->id);
@@ -577,6 +579,7 @@ static int results(ld_t *l, json_t *root)
 	return rc;
 }
 
+/* target - the "target" object: 0 or -1. */
 static int target(ld_t *l, json_t *root)
 {
 	static const char *const target_keys[] = { "spec", "host", "port", "address", "greeting", "ehlo",
@@ -664,6 +667,7 @@ static int suite(ld_t *l, json_t *o, int named, ssp_doc_suite_t *s)
 	return 0;
 }
 
+/* certification - the "certification" object: 0 or -1. */
 static int certification(ld_t *l, json_t *root)
 {
 	static const char *const cert_keys[] = { "schema", "tool", "catalogue_sha256", "profile_sha256", "digest",
@@ -792,6 +796,7 @@ static int baseline(ld_t *l, json_t *root)
 	return rc ? -1 : 0;
 }
 
+/* root_fields - every member of the document (its schema already checked): 0 or -1. */
 static int root_fields(ld_t *l, json_t *root)
 {
 	static const char *const root_keys[] = { "schema", "tool", "target", "started", "duration_ms", "catalogue",
@@ -976,6 +981,7 @@ int ssp_doc_same_section(const ssp_doc_result_t *a, const ssp_doc_result_t *b)
 	return a->rfc == b->rfc && strcmp(a->section, b->section) == 0;
 }
 
+/* order_cmp - qsort order of result pointers: ssp_doc_result_cmp. */
 static int order_cmp(const void *a, const void *b)
 {
 	return ssp_doc_result_cmp(*(const ssp_doc_result_t *const *)a, *(const ssp_doc_result_t *const *)b);
