@@ -19,8 +19,10 @@ extern const size_t ssp_template_html_len;
 /*
  * ssp_markup_text - write s[0..n) as HTML/XML character data or attribute
  * value: & < > " ' as entities; well-formed UTF-8 as is; every control
- * byte, DEL, U+FFFE, U+FFFF and every byte of invalid UTF-8 as the visible
- * text \xHH.  The output is always well-formed.
+ * byte, DEL, U+FFFE, U+FFFF, every invisible character that can reorder
+ * or break a line (C1, bidi controls, U+2028/9, zero-width) and every byte
+ * of invalid UTF-8 as the visible text \xHH.  The output is always
+ * well-formed.
  */
 void ssp_markup_text(FILE *f, const char *s, size_t n);
 /* ssp_markup_str - ssp_markup_text of a NUL-terminated string (NULL: nothing). */

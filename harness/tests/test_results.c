@@ -11,6 +11,7 @@
  */
 #include "tests.h"
 
+#include "../../reports/markup.h"
 #include "../../reports/result.h"
 #include "../diag.h"
 #include "../limits.h"
@@ -374,6 +375,45 @@ static void test_writers(void)
 	ssp_doc_free(&doc);
 }
 
+/* markup - ssp_markup_text of s[0..n) as a string (static buffer). */
+static const char *markup(const char *s, size_t n)
+{
+	static char out[512];
+	FILE *f = fmemopen(out, sizeof(out), "w");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	ssp_markup_text(f, s, n);
+	fclose(f);
+	return out;
+}
+
+/* HTML/XML text: markup as text, controls and invisible reordering characters as \xHH, UTF-8 as is */
+static void test_markup(void)
+{
+	static const struct {
+		const char *in;
+		size_t n;
+		const char *out;
+	} cases[] = {
+		{ "<b a=\"x\">&'", 11, "&lt;b a=&quot;x&quot;&gt;&amp;&#39;" },
+		{ "a\0b\033[31m", 8, "a\\x00b\\x1b[31m" },
+		{ "caf\xc3\xa9 \xc2\xa7", 8, "caf\xc3\xa9 \xc2\xa7" },              /* é and § stay */
+		{ "ab\xe2\x80\xae" "cd", 7, "ab\\xe2\\x80\\xaecd" },                   /* U+202E RLO */
+		{ "x\xe2\x80\xa8y", 5, "x\\xe2\\x80\\xa8y" },                       /* U+2028 */
+		{ "x\xe2\x81\xa6y", 5, "x\\xe2\\x81\\xa6y" },                       /* U+2066 LRI */
+		{ "x\xc2\x85y", 4, "x\\xc2\\x85y" },                                 /* U+0085 NEL */
+		{ "x\xe2\x80\x8by", 5, "x\\xe2\\x80\\x8by" },                       /* U+200B */
+		{ "\xef\xbb\xbfz", 4, "\\xef\\xbb\\xbfz" },                         /* U+FEFF */
+		{ "\xff\xc3(", 3, "\\xff\\xc3(" },                                   /* invalid */
+		{ "\xe2\x82\xac", 3, "\xe2\x82\xac" },                               /* the euro sign stays */
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		CHECKF(strcmp(markup(cases[i].in, cases[i].n), cases[i].out) == 0, "case %zu: \"%s\"", i,
+		       markup(cases[i].in, cases[i].n));
+}
+
 void register_results_tests(void)
 {
 	static const tests_entry_t tests[] = {
@@ -385,6 +425,7 @@ void register_results_tests(void)
 		{ "verdict, level, category tables", test_tables },
 		{ "order by RFC section", test_order },
 		{ "HTML and JUnit show security findings apart", test_writers },
+		{ "markup: text, controls and invisible characters", test_markup },
 		{ NULL, NULL },
 	};
 
