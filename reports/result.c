@@ -9,6 +9,11 @@
  * wrong is reported with its JSON path at file:line:column (jsonfile.h),
  * and nothing of a refused document is used.  Every string is copied into
  * the document's own memory, so no jansson value outlives the loader.
+ *
+ * Every bound admits whatever json.c writes for a run (the live document
+ * is read through here too): results by the catalogue's size, transcript
+ * entries by the transcript's caps, EHLO lines by the bytes of a reply,
+ * strings by twice the file cap (a whole reply in the display escaping).
  */
 #include "result.h"
 
@@ -596,7 +601,7 @@ static int target(ld_t *l, json_t *root)
 	     str(l, o, "address", S_REQUIRED, &t->address) ||
 	     str(l, o, "greeting", S_REQUIRED | S_ESCAPED | S_NULL, &t->greeting) ||
 	     str(l, o, "ehlo", S_REQUIRED | S_ESCAPED | S_NULL, &t->ehlo) ||
-	     strings(l, o, "extensions", SSP_REPLY_LINES_HARD_MAX, S_ESCAPED, &t->extensions, &t->nextensions) ||
+	     strings(l, o, "extensions", SSP_REPLY_BYTES_HARD_MAX, S_ESCAPED, &t->extensions, &t->nextensions) ||
 	     transcript(l, o, "probe", &t->probe, &t->nprobe);
 	ssp_jfile_pop(l->f);
 	return rc ? -1 : 0;
@@ -928,16 +933,19 @@ int ssp_doc_load_mem(ssp_doc_t *doc, const char *name, const char *text, size_t 
 int ssp_doc_from_json(ssp_doc_t *doc, const struct json_t *root, const char *name, ssp_diag_t *diag)
 {
 	ssp_jfile_t f;
+	ssp_diag_t here;
 
 	memset(&f, 0, sizeof(f));
+	ssp_diag_init(&here);
 	f.name = name;
 	f.text = NULL;          /* no text: errors name the path only */
 	f.len = 0;
 	f.root = (json_t *)root; /* borrowed, never released here */
-	f.diag = diag;
+	f.diag = &here;
 	if (load(doc, &f) != 0) {
 		ssp_doc_free(doc);
-		return -1;
+		/* no text, so no line and column: the path says where */
+		return ssp_diag_set(diag, name, 0, 0, "%s", here.text);
 	}
 	return 0;
 }

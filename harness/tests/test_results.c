@@ -218,6 +218,16 @@ static void many_entries(json_t *root)
 		json_array_append(tr, json_array_get(tr, 0));
 }
 
+static void many_extensions(json_t *root)
+{
+	json_t *a = json_object_get(json_object_get(root, "target"), "extensions");
+	size_t i;
+
+	/* a hostile EHLO reply of short lines: what the writer can produce must load */
+	for (i = 0; i < 50000; i++)
+		json_array_append_new(a, json_string("X"));
+}
+
 static void drop_last_result(json_t *root)
 {
 	json_array_remove(json_object_get(root, "results"), 2);
@@ -235,6 +245,11 @@ static void test_from_json(void)
 	ssp_doc_free(&doc);
 	CU_ASSERT_EQUAL(load_json(&doc, long_quote, &diag), -1);
 	CHECKF(strstr(diag.text, "results[0].quote: longer than") != NULL, "long quote: %s", diag.text);
+	CHECKF(diag.line == 0 && diag.column == 0 && strcmp(diag.file, "memory") == 0,
+	       "no text, no position: %s:%d:%d", diag.file, diag.line, diag.column);
+	ssp_doc_free(&doc);
+	CU_ASSERT_EQUAL(load_json(&doc, many_extensions, &diag), 0);
+	CU_ASSERT_TRUE(doc.target.nextensions > 50000);
 	ssp_doc_free(&doc);
 	CU_ASSERT_EQUAL(load_json(&doc, many_entries, &diag), -1);
 	CHECKF(strstr(diag.text, "results[0].transcript: more than") != NULL, "many entries: %s", diag.text);
