@@ -557,6 +557,9 @@ static void filters(FILE *f, const page_t *pg)
 				names[nnames++] = n;
 		}
 	}
+	if (ssp_doc_findings(&d->security) > 0 || d->security.total > 0)
+		fputs("<label class=\"b-security badge\"><input type=\"checkbox\" name=\"category\" value=\"security\"> "
+		      "security only</label>\n", f);
 	fputs("<select name=\"suite\" aria-label=\"suite\"><option value=\"\">all suites</option>", f);
 	for (j = 0; j < nnames; j++) {
 		fputs("<option value=\"", f);

@@ -338,6 +338,14 @@ if sink_port=$(start_server smtp-sink "$work/sink" "$work/sink.txt"); then
 	else
 		not_ok "category: HTML security section" "$(grep -o 'id="count-security">[^<]*\|<section id="[a-z]*">' "$work/sec.dom" | tr '\n' ' ')"
 	fi
+	sectotal=$(jq '.summary.total' "$work/sec.json")
+	chromium_dom "$work/sec.html" "?category=security" >"$work/sec-only.dom"
+	if grep -q "id=\"shown\">1 of $sectotal shown<" "$work/sec-only.dom" &&
+		[ "$(grep -o '<details class="vec"[^>]*hidden' "$work/sec-only.dom" | wc -l)" = $((sectotal - 1)) ]; then
+		ok "category: the page's security filter (?category=security) shows only the security result"
+	else
+		not_ok "category: security filter" "$(grep -o 'id="shown">[^<]*' "$work/sec-only.dom")"
+	fi
 	check "category: a run without security findings shows no security section and counts 0" \
 		bash -c "! grep -q '<section id=\"security\">' '$work/sink.html' && grep -q 'id=\"count-security\">0<' '$work/sink.html'"
 	junit_matches category "$work/sec.xml" "$work/sec.json"
