@@ -357,6 +357,10 @@ if sink_port=$(start_server smtp-sink "$work/sink" "$work/sink.txt"); then
 	fi
 	check "category: the console marks the finding and counts security findings apart" \
 		bash -c "grep -q '^fail  $secid \[SECURITY, MUST' '$work/sec.txt' && grep -q 'security 1 (also counted above)' '$work/sec.txt'"
+	"$bin" report --compare "$work/sink.json" "$work/sec.json" --html "$work/sec-matrix.html" >/dev/null 2>&1
+	check "category: the matrix marks the security finding and counts it per implementation" \
+		bash -c "grep -q 'id=\"security-1\">1<' '$work/sec-matrix.html' && ! grep -q 'id=\"security-0\"' '$work/sec-matrix.html' &&
+			[ \"\$(grep -o 'title=\"security finding\"' '$work/sec-matrix.html' | wc -l)\" = 1 ]"
 	jq '.results[0].category = "safety"' "$work/sec.json" >"$work/sec-bad.json"
 	"$bin" report "$work/sec-bad.json" --html "$work/sec-bad.html" >"$work/sec-bad.txt" 2>&1
 	rc=$?
