@@ -30,7 +30,7 @@ typedef struct {
 
 static const char *const vector_keys[] = {
 	"id", "title", "rfc", "section", "level", "quote", "description",
-	"requires", "prelude", "steps", "comment", NULL,
+	"requires", "prelude", "steps", "comment", "category", NULL,
 };
 static const char *const step_keys[] = {
 	"send", "send_raw", "pipeline", "data", "dot_stuff", "expect", "repeat",
@@ -533,6 +533,27 @@ out:
 	return rc;
 }
 
+/* category - the optional "category" (SSP_CATEGORY_MAP; default conformance): 0 or -1. */
+static int category(lctx_t *l, json_t *obj, ssp_vector_t *v)
+{
+	const char *s;
+	int c;
+
+	v->category = SSP_CATEGORY_CONFORMANCE;
+	if (ssp_jfile_string(l->f, obj, "category", 0, &s, NULL))
+		return -1;
+	if (s == NULL)
+		return 0;
+	if ((c = ssp_category_parse(s)) < 0) {
+		ssp_jfile_push_key(l->f, "category");
+		ssp_jfile_error(l->f, 0, "must be \"conformance\" or \"security\"");
+		ssp_jfile_pop(l->f);
+		return -1;
+	}
+	v->category = (ssp_category_t)c;
+	return 0;
+}
+
 static int vector(lctx_t *l, json_t *obj, ssp_vector_t *v)
 {
 	static const char *const preludes[] = { "ehlo", "helo", "greeting", "none", NULL };
@@ -560,18 +581,16 @@ static int vector(lctx_t *l, json_t *obj, ssp_vector_t *v)
 		return -1;
 	v->rfc = (unsigned)rfc;
 	ssp_jfile_push_key(l->f, "level");
-	if (strcmp(s, "MUST") == 0)
-		v->level = SSP_LEVEL_MUST;
-	else if (strcmp(s, "SHOULD") == 0)
-		v->level = SSP_LEVEL_SHOULD;
-	else if (strcmp(s, "MAY") == 0)
-		v->level = SSP_LEVEL_MAY;
-	else {
+	if (ssp_level_parse(s) >= 0) {
+		v->level = (ssp_level_t)ssp_level_parse(s);
+	} else {
 		ssp_jfile_error(l->f, 0, "must be \"MUST\", \"SHOULD\" or \"MAY\", not \"%s\"", s);
 		ssp_jfile_pop(l->f);
 		return -1;
 	}
 	ssp_jfile_pop(l->f);
+	if (category(l, obj, v))
+		return -1;
 	if (!section_ok(v->section)) {
 		ssp_jfile_push_key(l->f, "section");
 		ssp_jfile_error(l->f, 0, "\"%s\" is not a section number such as \"4.1.1.5\" or \"C\"", v->section);

@@ -82,6 +82,12 @@
 #define SSP_COMPARE_MAX 64
 /* Reports: a result document read back (report --compare, --diff, --baseline). */
 #define SSP_RESULT_FILE_BYTES_MAX (512 * 1024 * 1024)
+/* Reports: one string of a result document read back: room for any text of a
+ * vector file, and for a whole reply or transcript entry in the display
+ * escaping (4 bytes per byte at most). */
+#define SSP_RESULT_STRING_MAX (2 * SSP_FILE_BYTES_MAX)
+/* Reports: entries of one transcript in a result document read back. */
+#define SSP_RESULT_ENTRIES_MAX (2 * SSP_TRANSCRIPT_ENTRIES_MAX)
 
 /* Defaults of the command-line options (milliseconds unless noted). */
 #define SSP_DEFAULT_TIMEOUT_MS 10000
