@@ -38,7 +38,7 @@ static const char *const step_keys[] = {
 };
 static const char *const expect_keys[] = {
 	"code", "warn", "skip", "enhanced", "text", "not_text", "every_text", "first_line", "keyword_lines", "max_lines", "capture", "timeout_ms",
-	"close", "silence_ms", "comment", NULL,
+	"close", "silence_ms", "smuggling", "comment", NULL,
 };
 
 /* known - variable-name check for ssp_vars_scan. */
@@ -215,6 +215,17 @@ static int expect_one(lctx_t *l, json_t *v, ssp_expect_t *e)
 	if (ssp_jfile_uint(l->f, v, "timeout_ms", 0, 1, SSP_TIMEOUT_MAX_MS, &n))
 		return -1;
 	e->timeout_ms = (unsigned)n;
+	if (json_object_get(v, "smuggling") != NULL) {
+		static const char *const only[] = { "smuggling", "timeout_ms", "comment", NULL };
+		if (ssp_jfile_bool(l->f, v, "smuggling", &flag))
+			return -1;
+		if (!flag)
+			return ssp_jfile_error(l->f, 0, "\"smuggling\" can only be true");
+		if (ssp_jfile_check_keys(l->f, v, only))
+			return -1;
+		e->kind = SSP_EXPECT_SMUGGLING;
+		return 0;
+	}
 	if (ssp_jfile_bool(l->f, v, "close", &flag))
 		return -1;
 	if (json_object_get(v, "close") != NULL && !flag)
@@ -274,6 +285,19 @@ static int expect_one(lctx_t *l, json_t *v, ssp_expect_t *e)
 		ssp_jfile_pop(l->f);
 		if (rc)
 			return -1;
+	}
+	return 0;
+}
+
+/* smuggling_misplaced - 1 if step i of n holds a smuggling expectation anywhere but alone in the last step. */
+static int smuggling_misplaced(const ssp_vector_t *v, size_t i, size_t n)
+{
+	const ssp_step_t *s = &v->steps[i];
+	unsigned k;
+
+	for (k = 0; k < s->nexpect; k++) {
+		if (s->expect[k].kind == SSP_EXPECT_SMUGGLING && (i + 1 != n || s->nexpect != 1 || s->repeat > 1))
+			return 1;
 	}
 	return 0;
 }
@@ -640,6 +664,8 @@ static int vector(lctx_t *l, json_t *obj, ssp_vector_t *v)
 		v->steps[i].line = (unsigned)line;
 		v->nsteps = (unsigned)i + 1;
 		ssp_jfile_pop(l->f);
+		if (rc == 0 && smuggling_misplaced(v, (size_t)i, json_array_size(steps)))
+			rc = ssp_jfile_error(l->f, 0, "a \"smuggling\" expectation must be the only one of the last step: the session ends the vector with QUIT after it");
 		if (rc) {
 			ssp_jfile_pop(l->f);
 			return -1;

@@ -58,6 +58,7 @@ typedef enum {
 	SSP_EXPECT_REPLY = 0, /* one reply, judged by codes, text, enhanced code */
 	SSP_EXPECT_CLOSE,     /* the server closes the connection */
 	SSP_EXPECT_SILENCE,   /* no byte arrives within silence_ms */
+	SSP_EXPECT_SMUGGLING, /* the replies to the end of smuggled content, judged by smuggle.h */
 } ssp_expect_kind_t;
 
 typedef struct ssp_expect_s {
