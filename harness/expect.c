@@ -186,6 +186,9 @@ void ssp_expect_describe(const ssp_expect_t *e, char *out, size_t size)
 	case SSP_EXPECT_SILENCE:
 		appendf(out, size, "no reply within %u ms", e->silence_ms);
 		return;
+	case SSP_EXPECT_SMUGGLING:
+		appendf(out, size, "one reply to the end of the mail data, and no command in the content executed");
+		return;
 	case SSP_EXPECT_REPLY:
 		break;
 	}

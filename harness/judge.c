@@ -19,6 +19,7 @@
 
 #include "expect.h"
 #include "limits.h"
+#include "smuggle.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -196,7 +197,7 @@ int ssp_session__try_reply(ssp_session_t *s, const ssp_step_t *st, const ssp_exp
 	if (n == SSP_REPLY_PARTIAL) {
 		if (!s->eof)
 			return 0;
-		if (e->kind == SSP_EXPECT_REPLY)
+		if (e->kind == SSP_EXPECT_REPLY || e->kind == SSP_EXPECT_SMUGGLING)
 			closed_instead(s, st, e);
 		else
 			s->pos.exp++; /* the close that was expected */
@@ -246,3 +247,60 @@ void ssp_session__timed_out(ssp_session_t *s, const ssp_step_t *st)
 	ssp_session__mismatch(s, st, expected, got);
 }
 
+
+/* smuggle_codes - "250, 250, 354" for the replies collected after smuggled content. */
+static void smuggle_codes(const ssp_session_t *s, char *out, size_t size)
+{
+	unsigned i;
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < s->nsmuggle && used + 8 < size; i++)
+		used += (size_t)snprintf(out + used, size - used, "%s%d", i ? ", " : "", s->smuggle_codes[i]);
+}
+
+/*
+ * smuggle_verdict - what the replies after smuggled content show
+ * (smuggle.h): executed commands are a security failure whatever the
+ * level; an early end with nothing executed is the quoted rule's failure;
+ * one reply, or a refusal, passes.
+ */
+void ssp_session__smuggle_verdict(ssp_session_t *s, const char *why_stopped)
+{
+	const ssp_step_t *st = ssp_position_step(&s->pos);
+	const ssp_expect_t *e = &st->expect[s->pos.exp];
+	char expected[SSP_EXPECTED_TEXT_MAX], got[SSP_OBSERVED_TEXT_MAX], codes[SSP_OBSERVED_TEXT_MAX / 2];
+	ssp_smuggle_t k = ssp_smuggle_classify(s->smuggle_codes, s->nsmuggle);
+
+	ssp_expect_describe(e, expected, sizeof(expected));
+	smuggle_codes(s, codes, sizeof(codes));
+	snprintf(got, sizeof(got), "replies %s (%s)", codes, why_stopped);
+	ssp_session__note(s, "smuggling: the replies after the content were %s: %s", codes,
+			  ssp_smuggle_name(k));
+	switch (k) {
+	case SSP_SMUGGLE_EXPLOITABLE:
+		s->res->category = SSP_CATEGORY_SECURITY;
+		conclude_at(s, SSP_FAIL, expected, got,
+			    ": SMTP smuggling: the server ended the mail data at the fake end-of-data sequence and executed the commands that followed it in the content (replies after the content: %s)",
+			    codes);
+		return;
+	case SSP_SMUGGLE_ENDED_EARLY:
+		conclude_at(s, ssp_verdict_for_level(s->v->level), expected, got,
+			    ": the server ended the mail data at the fake end-of-data sequence (replies after the content: %s); it executed none of the commands that followed it",
+			    codes);
+		return;
+	case SSP_SMUGGLE_DATA:
+		conclude_at(s, SSP_PASS, expected, got,
+			    ": the fake end-of-data sequence stayed message content: one reply (%s) for the whole content",
+			    codes);
+		return;
+	case SSP_SMUGGLE_REFUSED:
+		conclude_at(s, SSP_PASS, expected, got,
+			    ": the server refused the content (%s) and executed nothing after the fake end-of-data sequence",
+			    codes);
+		return;
+	case SSP_SMUGGLE_NO_REPLY:
+		break;
+	}
+	ssp_session__mismatch(s, st, expected, got);
+}

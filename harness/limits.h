@@ -108,6 +108,9 @@
 /* Zero configuration: recipients tried when the profile names none. */
 #define SSP_DISCOVER_CANDIDATES_MAX 12
 
+/* Replies read after smuggled content before the session stops reading. */
+#define SSP_SMUGGLE_REPLIES_MAX 64
+
 /* Turn a limit into a string literal, for messages. */
 #define SSP_STR(x) #x
 #define SSP_XSTR(x) SSP_STR(x)

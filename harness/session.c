@@ -204,6 +204,12 @@ static void on_wait_timeout(uv_timer_t *t)
 	case ST_CLOSE_WAIT:
 		ssp_session__timed_out(s, st);
 		return;
+	case ST_SMUGGLE_WAIT:
+		ssp_session__timed_out(s, st);
+		return;
+	case ST_SMUGGLE_DRAIN:
+		ssp_session__smuggle_verdict(s, "no reply to QUIT in time");
+		return;
 	case ST_QUIT_WRITE:
 	case ST_QUIT_WAIT:
 		ssp_session__note(s, "closing the connection");
@@ -211,6 +217,64 @@ static void on_wait_timeout(uv_timer_t *t)
 		return;
 	default:
 		return;
+	}
+}
+
+/*
+ * smuggle_read - the replies after smuggled content (smuggle.h): QUIT goes
+ * out after the first, and its 221 ends them; so do a 421, the close and
+ * the cap.  Judges when they end.
+ */
+static void smuggle_read(ssp_session_t *s)
+{
+	static const char quit[] = "QUIT\r\n";
+	const ssp_step_t *st = ssp_position_step(&s->pos);
+
+	while (!concluded(s)) {
+		ssize_t n = ssp_reply_parse(&s->reply, s->in.buf.data ? s->in.buf.data : "", s->in.buf.len);
+		char label[SSP_LABEL_MAX];
+		int code;
+
+		if (n == SSP_REPLY_PARTIAL) {
+			if (s->eof && s->nsmuggle == 0)
+				ssp_session__try_reply(s, st, &st->expect[s->pos.exp]); /* closed instead */
+			else if (s->eof)
+				ssp_session__smuggle_verdict(s, "the server closed the connection");
+			return;
+		}
+		if (n == SSP_REPLY_MALFORMED) {
+			ssp_session__try_reply(s, st, &st->expect[s->pos.exp]); /* a FAIL */
+			return;
+		}
+		code = s->reply.code;
+		ssp_session__label(s, label, sizeof(label));
+		ssp_findings_grammar(&s->found, &s->res->transcript, ssp_session__now(s), label, &s->reply,
+				     s->in.buf.data);
+		ssp_inbox_consume(&s->in, (size_t)n);
+		ssp_reply_reset(&s->reply);
+		if (code == 221 && s->state == ST_SMUGGLE_DRAIN) {
+			ssp_session__smuggle_verdict(s, "QUIT answered 221");
+			return;
+		}
+		s->smuggle_codes[s->nsmuggle++] = code;
+		if (code == 421 || s->nsmuggle == SSP_SMUGGLE_REPLIES_MAX) {
+			ssp_session__smuggle_verdict(s, code == 421 ? "the server is closing" : "too many replies");
+			return;
+		}
+		if (s->state == ST_SMUGGLE_WAIT) {
+			const ssp_expect_t *e = &st->expect[s->pos.exp];
+
+			s->quit_sent = 1;
+			ssp_transcript_lines(&s->res->transcript, SSP_TR_CLIENT, ssp_session__now(s), quit,
+					     sizeof(quit) - 1);
+			if (ssp_conn_write(s->conn, quit, sizeof(quit) - 1) != 0) {
+				ssp_session__smuggle_verdict(s, "QUIT could not be written");
+				return;
+			}
+			enter(s, ST_SMUGGLE_DRAIN);
+			uv_timer_stop(&s->timer);
+			start_timer(s, e->timeout_ms ? e->timeout_ms : s->cfg->timeout_ms);
+		}
 	}
 }
 
@@ -237,6 +301,12 @@ static int begin_expect(ssp_session_t *s, const ssp_step_t *st, const ssp_expect
 		}
 		enter(s, ST_CLOSE_WAIT);
 		start_timer(s, ms);
+		return 0;
+	case SSP_EXPECT_SMUGGLING:
+		s->nsmuggle = 0;
+		enter(s, ST_SMUGGLE_WAIT);
+		start_timer(s, ms);
+		smuggle_read(s);
 		return 0;
 	case SSP_EXPECT_SILENCE:
 		if (s->in.buf.len > 0) {
@@ -427,6 +497,10 @@ static void on_received(void *owner, const char *p, ssize_t n)
 		uv_timer_stop(&s->timer);
 		enter(s, ST_EXPECT);
 		advance(s);
+		return;
+	case ST_SMUGGLE_WAIT:
+	case ST_SMUGGLE_DRAIN:
+		smuggle_read(s);
 		return;
 	case ST_SILENCE_WAIT:
 		uv_timer_stop(&s->timer);

@@ -27,6 +27,8 @@
 	X(REPLY_WAIT)     \
 	X(CLOSE_WAIT)     \
 	X(SILENCE_WAIT)   \
+	X(SMUGGLE_WAIT)   \
+	X(SMUGGLE_DRAIN)  \
 	X(QUIT_WRITE)     \
 	X(QUIT_WAIT)      \
 	X(CLOSING)
@@ -58,6 +60,8 @@ struct ssp_session_s {
 	int expected_reply_before;    /* the previous step expected replies */
 	int quit_sent;                /* a step sent QUIT: no courtesy QUIT */
 	ssp_findings_t found;         /* beside the expectations */
+	int smuggle_codes[SSP_SMUGGLE_REPLIES_MAX]; /* replies after smuggled content */
+	unsigned nsmuggle;
 };
 
 /* ssp_session__now - milliseconds since the session started. */
@@ -79,6 +83,8 @@ void ssp_session__mismatch(ssp_session_t *s, const ssp_step_t *st, const char *e
 /* ssp_session__try_reply - judge the reply at the start of the inbox if it
  * is complete: 1 when the expectation is settled, 0 to wait for more. */
 int ssp_session__try_reply(ssp_session_t *s, const ssp_step_t *st, const ssp_expect_t *e);
+/* ssp_session__smuggle_verdict - judge the replies collected after smuggled content (smuggle.h). */
+void ssp_session__smuggle_verdict(ssp_session_t *s, const char *why_stopped);
 /* ssp_session__timed_out - a reply or close wait of st passed its deadline. */
 void ssp_session__timed_out(ssp_session_t *s, const ssp_step_t *st);
 
