@@ -242,7 +242,7 @@ static void end_session(sess_t *s, int kind)
 		st->sessions_ok++;
 	} else {
 		st->sessions_failed++;
-		if (kind >= 0)
+		if (kind >= 0 && !s->any_failed)   /* a refusal before was the cause */
 			st->errors[kind]++;
 	}
 	fail_message(s);
