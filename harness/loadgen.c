@@ -611,6 +611,8 @@ static int start_session(lg_t *lg, uint64_t seq)
 	s->conn_req.data = s;
 	s->handles = 2;
 	lg->active++;
+	if (lg->active > lg->st->sessions_peak)
+		lg->st->sessions_peak = lg->active;
 	lg->st->sessions_started++;
 	s->state = ST_CONNECTING;
 	s->t_sent = uv_hrtime();

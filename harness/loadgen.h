@@ -51,6 +51,7 @@ typedef struct ssp_lg_stats_s {
 	uint64_t requested;        /* --messages, or 0 with --duration */
 	uint64_t delivered, failed;
 	uint64_t sessions_started, sessions_ok, sessions_failed;
+	uint64_t sessions_peak;     /* most sessions open at once */
 	uint64_t pipelined_sessions, fallback_sessions; /* --pipelining: advertised or not */
 	uint64_t bytes_sent, bytes_received;
 	uint64_t errors[SSP_LG_NERRS];
