@@ -215,8 +215,8 @@ static void print_summary(const ssp_lg_stats_t *st, const bench_meta_t *m)
 	printf("  rates      %.1f messages/s, %.1f sessions/s, %.0f bytes/s sent, %.0f bytes/s received\n",
 	       rate(st->delivered, st->elapsed_s), rate(sessions, st->elapsed_s),
 	       rate(st->bytes_sent, st->elapsed_s), rate(st->bytes_received, st->elapsed_s));
-	printf("  sessions   %" PRIu64 " ended, %" PRIu64 " with a failure, at most %" PRIu64 " at once\n", sessions,
-	       st->sessions_failed, st->sessions_peak);
+	printf("  sessions   %" PRIu64 " ended, %" PRIu64 " with a failure, at most %" PRIu64 " at once\n",
+	       sessions, st->sessions_failed, st->sessions_peak);
 	printf("  latency ms %-12s %9s %9s %9s %9s %9s\n", "", "count", "p50", "p90", "p99", "max");
 	for (i = 0; i < SSP_LG_NSTEPS; i++) {
 		const ssp_hist_t *h = &st->latency[i];
@@ -300,9 +300,10 @@ static json_t *result_json(const ssp_lg_stats_t *st, const bench_meta_t *m)
 	json_object_set_new(root, "sessions_per_s", json_real(rate(sessions, st->elapsed_s)));
 	json_object_set_new(root, "bytes_per_s", json_real(rate(st->bytes_sent, st->elapsed_s)));
 	json_object_set_new(root, "sessions",
-			    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o}", "started", U(st->sessions_started), "peak", U(st->sessions_peak), "ok",
-				      U(st->sessions_ok), "failed", U(st->sessions_failed), "pipelined",
-				      U(st->pipelined_sessions), "fallback", U(st->fallback_sessions)));
+			    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o}", "started", U(st->sessions_started),
+				      "peak", U(st->sessions_peak), "ok", U(st->sessions_ok), "failed",
+				      U(st->sessions_failed), "pipelined", U(st->pipelined_sessions),
+				      "fallback", U(st->fallback_sessions)));
 	json_object_set_new(root, "bytes",
 			    json_pack("{s:o,s:o}", "sent", U(st->bytes_sent), "received", U(st->bytes_received)));
 	for (i = 0; i < SSP_LG_NERRS; i++)
@@ -492,7 +493,8 @@ static int load_result(const char *path, ssp_lg_stats_t *st, bench_meta_t *m, ss
 	if (ssp_jfile_check_keys(&f, root, keys) ||
 	    ssp_jfile_uint(&f, root, "format", 1, BENCH_FORMAT, BENCH_FORMAT, &fmt) ||
 	    ssp_jfile_uint(&f, root, "processes", 1, 1, SSP_BENCH_SHARDS_MAX, &procs) ||
-	    ssp_jfile_string(&f, root, "target", 1, &target, &tlen) || get_u(&f, root, "requested", &st->requested) ||
+	    ssp_jfile_string(&f, root, "target", 1, &target, &tlen) ||
+	    get_u(&f, root, "requested", &st->requested) ||
 	    get_u(&f, root, "delivered", &st->delivered) || get_u(&f, root, "failed", &st->failed) ||
 	    ssp_jfile_uint(&f, root, "schedule_lag_max_us", 1, 0, BENCH_COUNT_MAX, &lag))
 		goto out;
@@ -519,7 +521,8 @@ static int load_result(const char *path, ssp_lg_stats_t *st, bench_meta_t *m, ss
 	if ((o = get_obj(&f, root, "sessions")) == NULL)
 		goto out;
 	ssp_jfile_push_key(&f, "sessions");
-	if (get_u(&f, o, "started", &st->sessions_started) || get_u(&f, o, "peak", &st->sessions_peak) || get_u(&f, o, "ok", &st->sessions_ok) ||
+	if (get_u(&f, o, "started", &st->sessions_started) ||
+	    get_u(&f, o, "peak", &st->sessions_peak) || get_u(&f, o, "ok", &st->sessions_ok) ||
 	    get_u(&f, o, "failed", &st->sessions_failed) || get_u(&f, o, "pipelined", &st->pipelined_sessions) ||
 	    get_u(&f, o, "fallback", &st->fallback_sessions))
 		goto out;

@@ -9,6 +9,8 @@
 #     2/2, in parallel against one sink, then bench --merge: the merged
 #     counts are the sums, every histogram bucket the sum of the two, and
 #     no recipient was used twice;
+#  2b. --duration with --rate and --ramp sends what was due; the first
+#     SIGINT ends the run without cutting a message;
 #  3. servers that refuse, reset, close, stall or reject (fakesmtpd's
 #     modes): the run ends by itself, well before its deadline, with the
 #     failure counted under the right kind and every message failed.
@@ -146,6 +148,46 @@ if sink_start shards; then
 	else
 		not_ok "shards" "$problems
 $(cat "$work/s1.out" "$work/merge.out")"
+	fi
+	"$top/scripts/smtp-sink.sh" stop "$work/sink" >/dev/null 2>&1
+fi
+
+# ---- --duration with --rate (open loop), --ramp, and a SIGINT ----------
+if sink_start paced; then
+	start=$(date +%s%N)
+	"$bin" bench --target "127.0.0.1:$port" --connections 10 --duration 2 --rate 300 --ramp 1 \
+		--no-progress --json "$work/paced.json" >"$work/paced.out" 2>&1
+	rc=$?
+	ms=$((($(date +%s%N) - start) / 1000000))
+	problems=$(dump_check paced "$(jq '.delivered' "$work/paced.json" 2>/dev/null)" \
+		"$(jq '.delivered' "$work/paced.json" 2>/dev/null)")
+	[ $rc -eq 0 ] || problems="$problems exit $rc"
+	[ $ms -ge 1900 ] && [ $ms -lt 5000 ] || problems="$problems took $ms ms for --duration 2"
+	# 300/s for 2 s: 600 messages are due, the last at 1.997 s
+	json_check "$work/paced.json" '.requested == 0 and .failed == 0 and .delivered >= 570
+		and .delivered <= 600 and .options.rate == 300' ||
+		problems="$problems $(jq -c '{requested,delivered,failed,schedule_lag_max_us}' "$work/paced.json" 2>&1)"
+	if [ -z "$problems" ]; then
+		ok "--duration 2 --rate 300 --ramp 1: $(jq .delivered "$work/paced.json") delivered in $ms ms"
+	else
+		not_ok "--duration --rate" "$problems
+$(cat "$work/paced.out")"
+	fi
+	# the first SIGINT: no new message, the ones under way end, then the run
+	"$bin" bench --target "127.0.0.1:$port" --connections 5 --duration 60 --no-progress \
+		--json "$work/int.json" >"$work/int.out" 2>&1 &
+	pid=$!
+	sleep 1
+	kill -INT "$pid"
+	start=$(date +%s)
+	wait "$pid"
+	rc=$?
+	elapsed=$(($(date +%s) - start))
+	if [ $rc -eq 1 ] && [ $elapsed -le 3 ] &&
+		json_check "$work/int.json" '.interrupted and .failed == 0 and .delivered > 0 and .sessions.failed == 0'; then
+		ok "SIGINT: ends in ${elapsed}s, $(jq .delivered "$work/int.json") delivered, none cut"
+	else
+		not_ok "SIGINT: exit $rc after ${elapsed}s" "$(cat "$work/int.out")"
 	fi
 	"$top/scripts/smtp-sink.sh" stop "$work/sink" >/dev/null 2>&1
 fi
