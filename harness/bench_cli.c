@@ -267,7 +267,7 @@ static json_t *hist_json(const ssp_hist_t *h)
 
 	for (i = 0; i < SSP_HIST_BUCKETS; i++)
 		if (h->counts[i])
-			json_array_append_new(b, json_pack("[IO]", (json_int_t)i, U(h->counts[i])));
+			json_array_append_new(b, json_pack("[Io]", (json_int_t)i, U(h->counts[i])));
 	json_object_set_new(o, "count", U(h->count));
 	json_object_set_new(o, "min", U(h->min));
 	json_object_set_new(o, "max", U(h->max));
@@ -483,8 +483,10 @@ static int load_result(const char *path, ssp_lg_stats_t *st, bench_meta_t *m, ss
 	char *end;
 	int rc = -1;
 
-	if (ssp_jfile_open(&f, path, diag) != 0)
+	if (ssp_jfile_open(&f, path, diag) != 0) {
+		ssp_jfile_close(&f);
 		return -1;
+	}
 	root = f.root;
 	if (!json_is_object(root)) {
 		ssp_jfile_error(&f, 0, "expected a bench result object");
