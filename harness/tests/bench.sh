@@ -37,12 +37,13 @@ trap cleanup EXIT
 
 command -v jq >/dev/null || { echo "bench: jq is needed"; exit 1; }
 
-# sink_start NAME: a fresh smtp-sink dumping into $work/NAME.dump; sets port.
+# sink_start NAME [OPTS]: a fresh smtp-sink (with OPTS) dumping into
+# $work/dump/NAME; sets port.
 sink_start() {
 	mkdir -p "$work/dump"
 	chmod 777 "$work/dump"      # smtp-sink drops to user postfix
 	rm -f "$work/dump/$1"
-	port=$(SMTP_SINK_OPTS="-c -D $work/dump/$1" start_server smtp-sink "$work/sink" "$work/sink.out") || {
+	port=$(SMTP_SINK_OPTS="-c -D $work/dump/$1 ${2:-}" start_server smtp-sink "$work/sink" "$work/sink.out") || {
 		not_ok "$1: smtp-sink did not start" "$(cat "$work/sink.out")"
 		return 1
 	}
@@ -70,10 +71,12 @@ json_check() {
 }
 
 # ---- 1. counts checked against the sink -------------------------------
-for mode in plain pipelining; do
-	sink_start "$mode" || continue
+for mode in plain pipelining fallback; do
+	sopt=
+	[ $mode = fallback ] && sopt=-p     # smtp-sink -p: no PIPELINING in the EHLO reply
+	sink_start "$mode" "$sopt" || continue
 	opt=
-	[ $mode = pipelining ] && opt=--pipelining
+	[ $mode = plain ] || opt=--pipelining
 	# shellcheck disable=SC2086 # opt is empty or one word
 	"$bin" bench --target "127.0.0.1:$port" --connections 10 --messages 1500 --per-session 4 \
 		--rcpts 2 --size 3000 $opt --deadline 60 --no-progress --json "$work/$mode.json" \
@@ -89,6 +92,11 @@ for mode in plain pipelining; do
 	if [ $mode = pipelining ]; then
 		json_check "$work/$mode.json" '.sessions.pipelined == .sessions.started and .sessions.fallback == 0' ||
 			problems="$problems the sink advertises PIPELINING but sessions did not pipeline"
+	fi
+	if [ $mode = fallback ]; then
+		json_check "$work/$mode.json" '.sessions.pipelined == 0 and .sessions.fallback == .sessions.started' &&
+			grep -q "note .*PIPELINING" "$work/$mode.out" ||
+			problems="$problems no fallback noted though the sink does not advertise PIPELINING"
 	fi
 	if [ -z "$problems" ]; then
 		ok "$mode: 1500 messages delivered, the sink holds 1500 and 3000 distinct recipients"
