@@ -521,7 +521,7 @@ static void on_reply(sess_t *s, int code, const char *buf, size_t n)
 		break;
 	default: /* ST_QUIT */
 		if (code != 221)
-			st->errors[SSP_LG_ERR_UNEXPECTED]++;
+			refuse(s);
 		end_session(s, code == 221 && !s->any_failed ? END_OK : END_COUNTED);
 		break;
 	}
