@@ -13,10 +13,12 @@
 #include "limits.h"
 #include "loadgen.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <math.h>
 #include <netdb.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,12 +127,39 @@ static int name_ok(const char *opt, const char *s)
 	return 1;
 }
 
-/* resolve - HOST:PORT or [V6]:PORT into addr: 0, or -1 with a message. */
-static int resolve(const char *target, struct sockaddr_storage *addr)
+/* reachable - a TCP connection to a can be made within timeout_ms (it is
+ * closed at once): 1 or 0. */
+static int reachable(const struct addrinfo *a, unsigned timeout_ms)
+{
+	struct pollfd p;
+	socklen_t len = sizeof(int);
+	int fd, err = 1;
+
+	fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
+	if (fd < 0)
+		return 0;
+	if (connect(fd, a->ai_addr, a->ai_addrlen) == 0) {
+		err = 0;
+	} else if (errno == EINPROGRESS) {
+		p.fd = fd;
+		p.events = POLLOUT;
+		if (poll(&p, 1, (int)timeout_ms) == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
+			err = 1;
+	}
+	close(fd);
+	return err == 0;
+}
+
+/*
+ * resolve - HOST:PORT or [V6]:PORT into addr: 0, or -1 with a message.  A
+ * name with several addresses: the first one that accepts a connection
+ * (within timeout_ms each), else the first.
+ */
+static int resolve(const char *target, unsigned timeout_ms, struct sockaddr_storage *addr)
 {
 	char host[300];
 	const char *colon, *port;
-	struct addrinfo hints, *res = NULL;
+	struct addrinfo hints, *res = NULL, *ai, *pick;
 	size_t hl;
 	int rc;
 
@@ -164,8 +193,15 @@ static int resolve(const char *target, struct sockaddr_storage *addr)
 			freeaddrinfo(res);
 		return -1;
 	}
+	pick = res;
+	if (res->ai_next != NULL)
+		for (ai = res; ai != NULL; ai = ai->ai_next)
+			if (ai->ai_addrlen <= sizeof(*addr) && reachable(ai, timeout_ms)) {
+				pick = ai;
+				break;
+			}
 	memset(addr, 0, sizeof(*addr));
-	memcpy(addr, res->ai_addr, res->ai_addrlen);
+	memcpy(addr, pick->ai_addr, pick->ai_addrlen);
 	freeaddrinfo(res);
 	return 0;
 bad:
@@ -812,7 +848,7 @@ int ssp_bench_main(int argc, char **argv)
 		if (!have_deadline)
 			o.deadline_s = o.duration_s + 60;
 	}
-	if (resolve(target, &o.addr) != 0)
+	if (resolve(target, o.connect_timeout_ms, &o.addr) != 0)
 		return EXIT_USAGE;
 	snprintf(m.target, sizeof(m.target), "%s", target);
 	if (o.shard_n > 1)
@@ -846,7 +882,7 @@ int ssp_bench_main(int argc, char **argv)
 	code = EXIT_OK;
 	if (st->failed || st->interrupted || (o.messages && st->delivered < o.messages))
 		code = EXIT_FAILED;
-	if (st->delivered == 0 && st->errors[SSP_LG_ERR_REFUSED] > 0)
+	if (st->sessions_started > 0 && st->latency[SSP_LG_CONNECT].count == 0)   /* no connection at all */
 		code = EXIT_UNREACHABLE;
 	if (json_out && write_json(json_out, st, &m) != 0)
 		code = EXIT_FAILED;
