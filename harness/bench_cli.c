@@ -47,6 +47,7 @@ typedef struct {
 	json_t *options;     /* owned; the options of the (first) run */
 } bench_meta_t;
 
+/* usage - the help text of bench. */
 static void usage(FILE *f)
 {
 	fprintf(f,

@@ -281,6 +281,7 @@ static void quit(sess_t *s)
 	send_next(s, NX_QUIT);
 }
 
+/* on_write - a write is done: send what waited for it, or end on an error. */
 static void on_write(uv_write_t *req, int status)
 {
 	sess_t *s = req->data;
@@ -405,6 +406,7 @@ static void next_message(sess_t *s)
 	}
 }
 
+/* on_timer - a due message (--rate), or a timeout: the session ends. */
 static void on_timer(uv_timer_t *t)
 {
 	sess_t *s = t->data;
@@ -415,6 +417,7 @@ static void on_timer(uv_timer_t *t)
 		end_session(s, SSP_LG_ERR_TIMEOUT);
 }
 
+/* arm - (re)start the session's single timer: on_timer in ms milliseconds. */
 static void arm(sess_t *s, uint64_t ms)
 {
 	uv_timer_start(&s->timer, on_timer, ms, 0);
@@ -527,6 +530,8 @@ static void on_reply(sess_t *s, int code, const char *buf, size_t n)
 	}
 }
 
+/* on_alloc - read into the free end of the session's reply buffer (0 bytes
+ * when it is full: libuv then reports UV_ENOBUFS). */
 static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
 {
 	sess_t *s = h->data;
@@ -535,6 +540,7 @@ static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
 	*buf = uv_buf_init(s->rbuf + s->rlen, (unsigned)(sizeof(s->rbuf) - s->rlen));
 }
 
+/* on_read - bytes from the server: handle every complete reply in them. */
 static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 {
 	sess_t *s = stream->data;
@@ -567,6 +573,7 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 	}
 }
 
+/* on_connect - connected (await the greeting) or failed (end the session). */
 static void on_connect(uv_connect_t *req, int status)
 {
 	sess_t *s = req->data;
@@ -627,6 +634,7 @@ static int start_session(lg_t *lg, uint64_t seq)
 	return 0;
 }
 
+/* on_pump - time to look again for sessions to open (--rate, --ramp). */
 static void on_pump(uv_timer_t *t)
 {
 	fill(t->data);
@@ -682,6 +690,7 @@ static void stop_now(lg_t *lg)
 	fill(lg);
 }
 
+/* on_deadline - the whole run's time is up. */
 static void on_deadline(uv_timer_t *t)
 {
 	stop_now(t->data);
@@ -702,6 +711,7 @@ static void on_signal(uv_signal_t *h, int signum)
 	fill(lg);
 }
 
+/* on_progress - hand the counts so far to the caller's progress callback. */
 static void on_progress(uv_timer_t *t)
 {
 	lg_t *lg = t->data;
