@@ -530,13 +530,19 @@ static int load_result(const char *path, ssp_lg_stats_t *st, bench_meta_t *m, ss
 		goto out;
 	}
 	if (ssp_jfile_check_keys(&f, root, keys) ||
-	    ssp_jfile_uint(&f, root, "format", 1, BENCH_FORMAT, BENCH_FORMAT, &fmt) ||
+	    ssp_jfile_uint(&f, root, "format", 1, 1, 1000, &fmt) ||
 	    ssp_jfile_uint(&f, root, "processes", 1, 1, SSP_BENCH_SHARDS_MAX, &procs) ||
 	    ssp_jfile_string(&f, root, "target", 1, &target, &tlen) ||
 	    get_u(&f, root, "requested", &st->requested) ||
 	    get_u(&f, root, "delivered", &st->delivered) || get_u(&f, root, "failed", &st->failed) ||
 	    ssp_jfile_uint(&f, root, "schedule_lag_max_us", 1, 0, BENCH_COUNT_MAX, &lag))
 		goto out;
+	if (fmt != BENCH_FORMAT) {
+		ssp_jfile_push_key(&f, "format");
+		ssp_jfile_error(&f, 0, "%lld, but this smtpspec reads bench results of format %d", fmt,
+				BENCH_FORMAT);
+		goto out;
+	}
 	if (m->processes == 0) {
 		snprintf(m->target, sizeof(m->target), "%.*s", (int)(tlen < 299 ? tlen : 299), target);
 		m->options = json_incref(json_object_get(root, "options"));

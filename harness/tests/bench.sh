@@ -206,7 +206,17 @@ if [ -s "$work/s1.json" ]; then
 	jq '.delivered = "many"' "$work/s1.json" >"$work/bad2.json"
 	printf '{"format": 1,\n  "target": ' >"$work/bad3.json"
 	jq '.histograms.dot.max = 1' "$work/s1.json" >"$work/bad4.json"
-	for b in bad1 bad2 bad3 bad4; do
+	jq '.format = 2' "$work/s1.json" >"$work/bad5.json"
+	jq '.sessions = []' "$work/s1.json" >"$work/bad6.json"
+	jq '.replies.mail = {"2500": 1}' "$work/s1.json" >"$work/bad7.json"
+	jq '.errors.refused = -1' "$work/s1.json" >"$work/bad8.json"
+	jq '.histograms.rcpt.count += 1' "$work/s1.json" >"$work/bad9.json"
+	jq '.histograms.sub_bucket_bits = 8' "$work/s1.json" >"$work/bad10.json"
+	jq '.elapsed_s = -3' "$work/s1.json" >"$work/bad11.json"
+	jq '. + {"surprise": true}' "$work/s1.json" >"$work/bad12.json"
+	jq 'del(.histograms.quit)' "$work/s1.json" >"$work/bad13.json"
+	jq '.histograms.dot.buckets[0] = [1]' "$work/s1.json" >"$work/bad14.json"
+	for b in bad1 bad2 bad3 bad4 bad5 bad6 bad7 bad8 bad9 bad10 bad11 bad12 bad13 bad14; do
 		out=$("$bin" bench --merge "$work/s1.json" "$work/$b.json" --json "$work/$b.out.json" 2>&1)
 		rc=$?
 		if [ $rc -eq 2 ] && printf '%s' "$out" | grep -q "$b.json:[0-9]*:[0-9]*: " && [ ! -e "$work/$b.out.json" ]; then
