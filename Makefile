@@ -110,6 +110,8 @@ integration: $(BIN)
 	$(Q)$(TEST_ENV) bash harness/tests/quotes.sh
 	$(Q)$(TEST_ENV) bash harness/tests/integration.sh
 	$(Q)$(TEST_ENV) bash harness/tests/reports.sh
+	$(Q)$(MAKE) --no-print-directory $(BUILD)/fakesmtpd
+	$(Q)$(TEST_ENV) bash harness/tests/bench.sh
 
 # Servers that misbehave on purpose: every run ends, bounded in time and memory.
 hostile: $(BIN) $(BUILD)/fakesmtpd

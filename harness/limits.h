@@ -111,6 +111,23 @@
 /* Replies read after smuggled content before the session stops reading. */
 #define SSP_SMUGGLE_REPLIES_MAX 64
 
+/* smtpspec bench (issue 11): every count and duration it accepts. */
+#define SSP_BENCH_CONNECTIONS_MAX 10000   /* concurrent sessions */
+#define SSP_BENCH_MESSAGES_MAX 100000000  /* messages in one run (--messages) */
+#define SSP_BENCH_DURATION_MAX_S 86400    /* --duration */
+#define SSP_BENCH_PER_SESSION_MAX 100000  /* messages per session */
+#define SSP_BENCH_RCPTS_MAX 100           /* recipients per message (RFC 5321 §4.5.3.1.8) */
+#define SSP_BENCH_SIZE_MAX (16 * 1024 * 1024) /* body bytes, one copy shared by all sessions */
+#define SSP_BENCH_RATE_MAX 1000000        /* --rate, messages per second */
+#define SSP_BENCH_RAMP_MAX_S 3600         /* --ramp */
+#define SSP_BENCH_SHARDS_MAX 10000        /* n of --shard k/n */
+#define SSP_BENCH_NAME_MAX 255            /* --ehlo, --from, --rcpt-domain */
+#define SSP_BENCH_READ_MAX 4096           /* reply bytes buffered per session */
+#define SSP_BENCH_DEADLINE_MAX_S 90000    /* --deadline of a bench run */
+#define SSP_BENCH_MERGE_MAX 1024          /* files combined by bench --merge */
+#define SSP_BENCH_PROGRESS_MS 1000        /* terminal refresh */
+#define SSP_BENCH_TICK_MS 50              /* ramp and pacing checks */
+
 /* Turn a limit into a string literal, for messages. */
 #define SSP_STR(x) #x
 #define SSP_XSTR(x) SSP_STR(x)

@@ -9,6 +9,7 @@
  * warned) or could not be judged (error); 2 bad usage or a bad vector,
  * suite or profile file (nothing ran); 3 the target could not be reached.
  */
+#include "bench_cli.h"
 #include "catalogue.h"
 #include "coverage.h"
 #include "diag.h"
@@ -68,6 +69,7 @@ static void usage(FILE *f)
 		"       smtpspec report --diff OLD.json NEW.json [--strict]\n"
 		"       smtpspec quotes --rfc-dir DIR   check every quote against the RFC texts\n"
 		"       smtpspec coverage [--rfc N]     RFC sections with a server requirement, and their vectors\n"
+		"       smtpspec bench --target HOST:PORT [options]   load test (bench --help)\n"
 		"       smtpspec --help | --version\n"
 		"\n"
 		"Runs RFC 5321 conformance vectors against an SMTP server.\n"
@@ -769,6 +771,8 @@ int main(int argc, char **argv)
 		return cmd_quotes(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "coverage") == 0)
 		return cmd_coverage(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "bench") == 0)
+		return ssp_bench_main(argc - 1, argv + 1);
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		usage(stdout);
 		return EXIT_PASS;
