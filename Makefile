@@ -109,6 +109,7 @@ unit: $(BUILD)/unit-tests
 integration: $(BIN)
 	$(Q)$(TEST_ENV) bash harness/tests/quotes.sh
 	$(Q)$(TEST_ENV) bash harness/tests/integration.sh
+	$(Q)$(TEST_ENV) bash harness/tests/security.sh
 	$(Q)$(TEST_ENV) bash harness/tests/reports.sh
 	$(Q)$(MAKE) --no-print-directory $(BUILD)/fakesmtpd
 	$(Q)$(TEST_ENV) bash harness/tests/bench.sh

@@ -166,8 +166,11 @@ if pf_port=$(start_server postfix-private "$work/postfix" "$work/pf.txt"); then
 		jq -e '[.results[] | select(.verdict == "fail") | .id] == [
 			"rfc5321/2.3.8/bare-lf-not-command-end",
 			"rfc5321/4.1.1.4/bare-lf-dot-not-end-of-data",
+			"rfc5321/4.1.1.4/bare-lf-dot-not-end-of-data-next-write",
 			"rfc5321/4.1.1.4/crlf-dot-lf-not-end-of-data",
+			"rfc5321/4.1.1.4/crlf-dot-lf-not-end-of-data-next-write",
 			"rfc5321/4.1.1.4/lf-dot-crlf-not-end-of-data",
+			"rfc5321/4.1.1.4/lf-dot-crlf-not-end-of-data-next-write",
 			"rfc5321/4.1.2/ehlo-underscore-501",
 			"rfc5321/4.1.2/mail-control-character-501",
 			"rfc5321/4.1.2/mail-underscore-domain-501"] and .summary.error == 0' "$work/pf.json"
