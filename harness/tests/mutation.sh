@@ -63,7 +63,7 @@ run_against() {
 
 # Mutants that need another mode to show: a variant that enables a
 # feature, plus the mode that breaks it.
-COMBINED="advertise-vrfy+vrfy-not-implemented send-implemented+ehlo-omits-send"
+COMBINED="advertise-vrfy+no-vrfy-502 send-implemented+ehlo-omits-send"
 
 bad=0
 variants=$("$fake" --list-modes | awk '$2 == "conformant" && $3 == "variant:" {print $1}')
