@@ -24,6 +24,7 @@ void register_jsonpos_tests(void);
 void register_loader_tests(void);
 void register_buf_tests(void);
 void register_transcript_tests(void);
+void register_rfctext_tests(void);
 
 /* One test of a suite: a name and its function. */
 typedef struct tests_entry_s {
