@@ -191,6 +191,14 @@ if run_mode "$work/ehlo.json" second-ehlo-503; then
 else
 	not_ok "second-ehlo-503: a result"
 fi
+if run_mode "$work/ehlo550.json" second-ehlo-550; then
+	expect_findings "second-ehlo-550: one finding, an info by second-ehlo-accepted" "$work/ehlo550.json" \
+		"info rfc5321/4.1.4/second-ehlo-accepted"
+	expect_verdicts "second-ehlo-550: second-ehlo-refused-keeps-transaction passes" "$work/ehlo550.json" pass \
+		rfc5321/4.1.4/second-ehlo-refused-keeps-transaction
+else
+	not_ok "second-ehlo-550: a result"
+fi
 if run_mode "$work/ehlo-resets.json" second-ehlo-503 bad-ehlo-resets; then
 	expect_verdicts "second-ehlo-503 that drops the transaction: second-ehlo-refused-keeps-transaction fails" \
 		"$work/ehlo-resets.json" fail rfc5321/4.1.4/second-ehlo-refused-keeps-transaction

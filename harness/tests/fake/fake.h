@@ -141,7 +141,8 @@
 	X(HELO_NOT_SUPPORTED, "helo-not-supported", "HELO gets 502") \
 	X(BAD_EHLO_RESETS, "bad-ehlo-resets", "an EHLO answered 501 still clears the transaction") \
 	X(SECOND_EHLO_KEEPS_TRANSACTION, "second-ehlo-keeps-transaction", "a second EHLO does not clear the transaction") \
-	X(SECOND_EHLO_503, "second-ehlo-503", "a second EHLO or HELO is answered 503 and the transaction is kept (with bad-ehlo-resets: cleared)") \
+	X(SECOND_EHLO_503, "second-ehlo-503", "a second EHLO or HELO is answered 503 (not a code §4.3.2 lists for EHLO) and the transaction is kept; with bad-ehlo-resets it is cleared") \
+	X(SECOND_EHLO_550, "second-ehlo-550", "conformant variant: a second EHLO or HELO is refused with 550 (listed for EHLO in §4.3.2) and the transaction is kept; only the client's MAY of RFC 5321 §4.1.4 speaks against it (an info)") \
 	X(VERBS_CASE_SENSITIVE, "verbs-case-sensitive", "verbs are recognised in capitals only (others get 500)") \
 	X(NOOP_NEEDS_EHLO, "noop-needs-ehlo", "NOOP, RSET, VRFY, EXPN and HELP before EHLO get 503") \
 	X(ARGS_ACCEPTED, "args-accepted", "RSET, DATA and QUIT with an argument are accepted instead of 501") \

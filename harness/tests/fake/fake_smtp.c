@@ -684,15 +684,18 @@ static int hello_check(fake_smtp_t *s, const char *arg, size_t n, const char *ve
 	return 0;
 }
 
-/* second_hello_refused - mode second-ehlo-503: a second EHLO or HELO gets
- * 503, the transaction kept (cleared with bad-ehlo-resets); 1 if refused. */
+/* second_hello_refused - modes second-ehlo-503 and -550: a second EHLO or
+ * HELO gets 503 (550), the transaction kept (cleared with bad-ehlo-resets); 1 if refused. */
 static int second_hello_refused(fake_smtp_t *s)
 {
-	if (!s->hello || !MODE(s, SECOND_EHLO_503))
+	if (!s->hello || !(MODE(s, SECOND_EHLO_503) || MODE(s, SECOND_EHLO_550)))
 		return 0;
 	if (MODE(s, BAD_EHLO_RESETS))
 		txn_clear(s);
-	reply(s, 503, "5.5.1", "Error: already greeted");
+	if (MODE(s, SECOND_EHLO_550))
+		reply(s, 550, "5.7.1", "Error: one EHLO per session");
+	else
+		reply(s, 503, "5.5.1", "Error: already greeted");
 	return 1;
 }
 
