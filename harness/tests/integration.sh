@@ -214,8 +214,9 @@ if ex_port=$(start_server exim-private "$work/exim" "$work/ex.txt"); then
 	# bare LF ends a command; unknown RCPT parameters get 501 (an info: 555
 	# is defined, but by a sentence with no RFC 2119 keyword, and a refusal
 	# with another code is never judged worse than accepting it); "MAIL"
-	# without "FROM:" is an unrecognised command (500: MAIL is required, §4.3.2); a control character is echoed back
-	# in the reply text, breaking the reply grammar.
+	# without "FROM:" is an unrecognised command (500: MAIL is required,
+	# §4.3.2); a control character is echoed back in the reply text, breaking
+	# the reply grammar.
 	expect_verdict "exim" "$work/ex.json" "rfc5321/2.3.8/bare-lf-not-command-end" fail
 	expect_verdict "exim" "$work/ex.json" "rfc5321/4.1.1.11/rcpt-unknown-parameter-555" info
 	expect_verdict "exim" "$work/ex.json" "rfc5321/4.1.4/mail-no-argument-501" fail
