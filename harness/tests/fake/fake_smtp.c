@@ -685,7 +685,8 @@ static int hello_check(fake_smtp_t *s, const char *arg, size_t n, const char *ve
 }
 
 /* second_hello_refused - modes second-ehlo-503 and -550: a second EHLO or
- * HELO gets 503 (550), the transaction kept (cleared with bad-ehlo-resets); 1 if refused. */
+ * HELO gets 503 (550), the transaction kept (cleared with bad-ehlo-resets);
+ * 1 if refused. */
 static int second_hello_refused(fake_smtp_t *s)
 {
 	if (!s->hello || !(MODE(s, SECOND_EHLO_503) || MODE(s, SECOND_EHLO_550)))
@@ -1282,7 +1283,9 @@ static void data_input(fake_smtp_t *s)
 			break;                /* a CR: wait for the octet after it */
 		}
 		s->pos++;
-		if ((ch == '\n' && (s->hist & 0xff) != '\r') || ((s->hist & 0xff) == '\r' && ch != '\n')) {
+		if ((ch == '\n' && (s->hist & 0xff) != '\r') ||
+		    ((s->hist & 0xff) == '\r' && ch != '\n')) {
+			/* a bare LF, or a bare CR before this octet */
 			s->bare_seen = 1;
 			if (MODE(s, REFUSE_BARE_LF_421)) {
 				fake_smtp_goodbye(s, "4.5.2", "Error: bare CR or LF received, closing");
