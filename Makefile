@@ -106,12 +106,12 @@ unit: $(BUILD)/unit-tests
 	$(Q)$(BUILD)/unit-tests harness/tests
 
 # Real servers on loopback (Postfix, Exim, smtp-sink), citations, coverage, reports.
-integration: $(BIN)
+integration: $(BIN) $(BUILD)/fakesmtpd
 	$(Q)$(TEST_ENV) bash harness/tests/quotes.sh
 	$(Q)$(TEST_ENV) bash harness/tests/integration.sh
 	$(Q)$(TEST_ENV) bash harness/tests/security.sh
+	$(Q)$(TEST_ENV) bash harness/tests/verdicts.sh
 	$(Q)$(TEST_ENV) bash harness/tests/reports.sh
-	$(Q)$(MAKE) --no-print-directory $(BUILD)/fakesmtpd
 	$(Q)$(TEST_ENV) bash harness/tests/bench.sh
 
 # Servers that misbehave on purpose: every run ends, bounded in time and memory.

@@ -331,9 +331,25 @@ bad:
 }
 
 /*
+ * level_mismatch - 1 when the vector's level is not the strongest RFC 2119
+ * keyword of its quote (a quote without one can only be a MAY: RFC 5321's
+ * descriptive sentences carry no requirement).  RFCs older than RFC 2119
+ * (1870, 2034) wrote their keywords in lower case.
+ */
+static int level_mismatch(const ssp_vector_t *v)
+{
+	switch (ssp_rfctext_keyword(v->quote, v->rfc < 2119, NULL)) {
+	case SSP_RFCTEXT_MUST: return v->level != SSP_LEVEL_MUST;
+	case SSP_RFCTEXT_SHOULD: return v->level != SSP_LEVEL_SHOULD;
+	default: return v->level != SSP_LEVEL_MAY;
+	}
+}
+
+/*
  * cmd_quotes - check that every vector's quote occurs in its RFC's text
- * (page furniture removed, whitespace collapsed).  Exit 0 all found, 1 some
- * not found, 2 bad usage, a bad catalogue or missing RFC texts.
+ * (page furniture removed, whitespace collapsed) and that its level is the
+ * quote's strongest RFC 2119 keyword.  Exit 0 all agree, 1 some do not,
+ * 2 bad usage, a bad catalogue or missing RFC texts.
  */
 static int cmd_quotes(int argc, char **argv)
 {
@@ -343,7 +359,7 @@ static int cmd_quotes(int argc, char **argv)
 	ssp_catalogue_t cat;
 	ssp_diag_t diag;
 	struct { unsigned rfc; char *text; } texts[32];
-	size_t ntexts = 0, i, k, missing = 0;
+	size_t ntexts = 0, i, k, missing = 0, badlevel = 0;
 	int code = EXIT_USAGE, a;
 
 	for (a = 1; a < argc; a++) {
@@ -387,9 +403,19 @@ static int cmd_quotes(int argc, char **argv)
 			       v->rfc, v->quote);
 			missing++;
 		}
+		if (level_mismatch(v)) {
+			const char *word;
+			int kw = ssp_rfctext_keyword(v->quote, v->rfc < 2119, &word);
+
+			printf("%s:%u: %s: level %s, but the strongest keyword of the quote is %s%s\n", v->file,
+			       v->line, v->id, ssp_level_name(v->level), word ? word : "none",
+			       kw == SSP_RFCTEXT_NONE ? " (a quote with no keyword is a MAY)" : "");
+			badlevel++;
+		}
 	}
-	printf("quotes: %zu passed, %zu failed\n", cat.n - missing, missing);
-	code = missing ? EXIT_FAILED : EXIT_PASS;
+	printf("quotes: %zu passed, %zu failed; levels: %zu agree with their quote, %zu do not\n", cat.n - missing,
+	       missing, cat.n - badlevel, badlevel);
+	code = missing || badlevel ? EXIT_FAILED : EXIT_PASS;
 out:
 	for (k = 0; k < ntexts; k++)
 		free(texts[k].text);

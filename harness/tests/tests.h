@@ -31,6 +31,7 @@ void register_conn_tests(void);
 void register_payload_tests(void);
 void register_results_tests(void);
 void register_hist_tests(void);
+void register_rfctext_tests(void);
 
 /* One test of a suite: a name and its function. */
 typedef struct tests_entry_s {
