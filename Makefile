@@ -34,13 +34,15 @@ else
 Q := @
 endif
 
-HARNESS_SRC := $(filter-out harness/main.c,$(wildcard harness/*.c))
+HARNESS_SRC := $(filter-out harness/main.c harness/cli_%.c,$(wildcard harness/*.c))
 REPORT_SRC := $(wildcard reports/*.c)
 BUILD ?= build
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(HARNESS_SRC) $(REPORT_SRC))
 # The HTML template, embedded into the binary (below).
 LIB_OBJ += $(BUILD)/reports/template_html.o
 MAIN_OBJ := $(BUILD)/harness/main.o
+# The command line: main.c and its subcommand modules (not in the library the tests link).
+MAIN_OBJ += $(patsubst %.c,$(BUILD)/%.o,$(wildcard harness/cli_*.c))
 TEST_SRC := $(wildcard harness/tests/*.c)
 TEST_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(TEST_SRC))
 
