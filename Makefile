@@ -47,7 +47,7 @@ TEST_SRC := $(wildcard harness/tests/*.c)
 TEST_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(TEST_SRC))
 
 .DELETE_ON_ERROR:
-.PHONY: all test unit integration hostile mutation demo deps install clean fuzz fuzz-replay asan bench interop
+.PHONY: all test unit integration hostile mutation demo deps install clean fuzz fuzz-replay asan bench interop cli package deb deps-demo
 
 all: bin/smtpspec
 
@@ -103,7 +103,7 @@ TEST_ENV = SMTPSPEC_BIN=$(abspath $(BIN)) FAKESMTPD=$(abspath $(BUILD)/fakesmtpd
 
 test: deps
 	@$(MAKE) --no-print-directory $(BIN) $(BUILD)/unit-tests $(BUILD)/fakesmtpd
-	@$(MAKE) --no-print-directory unit integration hostile mutation fuzz-replay
+	@$(MAKE) --no-print-directory unit integration hostile mutation fuzz-replay cli package
 
 unit: $(BUILD)/unit-tests
 	$(Q)$(BUILD)/unit-tests harness/tests
@@ -113,6 +113,11 @@ integration: $(BIN)
 	$(Q)$(TEST_ENV) bash harness/tests/quotes.sh
 	$(Q)$(TEST_ENV) bash harness/tests/integration.sh
 	$(Q)$(TEST_ENV) bash harness/tests/reports.sh
+
+# The command line where its users work: stdout/stderr, --quiet, TAP, "-", --version,
+# --help, explain, closed descriptors, RLIMIT_NOFILE, colour, atomic report files.
+cli: $(BIN) $(BUILD)/fakesmtpd
+	$(Q)$(TEST_ENV) bash harness/tests/cli.sh
 
 # Servers that misbehave on purpose: every run ends, bounded in time and memory.
 hostile: $(BIN) $(BUILD)/fakesmtpd

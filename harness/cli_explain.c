@@ -151,6 +151,7 @@ static void explain(FILE *f, const ssp_vector_t *v)
 		"greeting 220 (setup)", "none: the steps read the greeting themselves",
 	};
 	unsigned i, k;
+	char *quoted;
 
 	fprintf(f, "%s\n", v->id);
 	fprintf(f, "  title:    ");
@@ -161,8 +162,15 @@ static void explain(FILE *f, const ssp_vector_t *v)
 		v->level == SSP_LEVEL_MUST ? "a failure fails the run"
 		: v->level == SSP_LEVEL_SHOULD ? "a failure is a warning; --strict fails the run"
 					       : "a deviation is only reported (info)");
-	fprintf(f, "  quote:    \"");
-	wrap(f, v->quote, 12);
+	fprintf(f, "  quote:    ");
+	quoted = malloc(strlen(v->quote) + 3);
+	if (quoted) {
+		sprintf(quoted, "\"%s\"", v->quote);
+		wrap(f, quoted, 12);
+		free(quoted);
+	} else {
+		wrap(f, v->quote, 12);
+	}
 	if (v->description) {
 		fprintf(f, "  about:    ");
 		wrap(f, v->description, 12);

@@ -60,7 +60,7 @@ static void help_run(FILE *f)
 		"  --deadline S       the whole run (default %d)\n"
 		"  --strict           SHOULD-level warnings fail the run\n"
 		"output:\n"
-		"  --format FORMAT    standard output as text (default), tap (TAP version 14)\n"
+		"  --format FORMAT    standard output as text (default), tap (TAP version 13)\n"
 		"                     or json (the result document)\n"
 		"  -q, --quiet        nothing on standard output, no progress: the exit code\n"
 		"  --json FILE        write the result document\n"

@@ -223,7 +223,7 @@ static void yaml_string(FILE *f, const char *s)
 }
 
 /*
- * ssp_console_tap - the results as TAP version 14, one test point per
+ * ssp_console_tap - the results as TAP version 13, one test point per
  * vector in run order: pass and info are "ok" (info with a diagnostic),
  * skip is "ok ... # SKIP reason", fail and error are "not ok", a warning is
  * "not ok ... # TODO" (a known deviation that does not fail the run) or,
@@ -237,7 +237,7 @@ void ssp_console_tap(FILE *f, const ssp_run_t *run, int strict)
 
 	ssp_buf_init(&buf, 4 * SSP_REASON_MAX + 16);
 
-	fprintf(f, "TAP version 14\n1..%zu\n", run->n);
+	fprintf(f, "TAP version 13\n1..%zu\n", run->n);
 	for (i = 0; i < run->n; i++) {
 		const ssp_result_t *r = &run->results[i];
 		const ssp_vector_t *v = r->vector;
