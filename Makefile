@@ -12,6 +12,7 @@ VERSION := 0.1.0
 PREFIX ?= /usr/local
 DATADIR ?= $(PREFIX)/share/smtpspec
 BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
 
 CC ?= cc
 PKGS := libuv jansson libcrypto
@@ -24,7 +25,7 @@ WARNINGS := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wvla
 	-Wwrite-strings -Wformat=2 -Wshadow -Wpointer-arith -Wno-format-nonliteral \
 	-Wno-format-truncation
 CFLAGS ?= -O2 -g
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(PKG_CFLAGS) \
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) \
 	-DSSP_VERSION='"$(VERSION)"' -DSSP_DATADIR='"$(DATADIR)"' -MMD -MP
 LDLIBS := $(PKG_LIBS)
 
@@ -94,7 +95,11 @@ $(BUILD)/fakesmtpd: $(patsubst %.c,$(BUILD)/%.o,$(FAKE_SRC))
 
 # Packages first (a fresh machine has none of them), then a fresh build.
 deps:
-	@scripts/install-deps.sh
+	@scripts/install-deps.sh test
+
+# Only what the demo needs: the build dependencies and Postfix.
+deps-demo:
+	@scripts/install-deps.sh demo
 
 # The binary the tests run (make asan points it at a sanitizer build), and
 # what every test script is told.
@@ -133,7 +138,7 @@ interop: deps
 	@$(MAKE) --no-print-directory bin/smtpspec
 	$(Q)bash scripts/interop.sh
 
-demo: deps
+demo: deps-demo
 	@$(MAKE) --no-print-directory bin/smtpspec
 	$(Q)sh scripts/demo.sh
 
@@ -141,6 +146,32 @@ install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/smtpspec
 	cp -R vectors suites $(DESTDIR)$(DATADIR)/
+	install -d $(DESTDIR)$(MANDIR)/man1
+	install -m 644 docs/smtpspec.1 $(DESTDIR)$(MANDIR)/man1/smtpspec.1
+
+# The Debian package, built by dpkg-buildpackage from a copy of the tree in
+# $(BUILD)/deb/ (the toolchain writes its outputs beside the source tree, and
+# debian/ gets build products: the checkout stays clean).  The .deb lands in
+# $(BUILD)/deb/smtpspec_$(VERSION)_ARCH.deb.
+DEB_DIR := $(BUILD)/deb
+DEB_SRC := $(DEB_DIR)/smtpspec-$(VERSION)
+DEB_BUILD_OPTIONS ?= parallel=2
+deb:
+	$(Q)rm -rf $(DEB_DIR) && mkdir -p $(DEB_SRC)
+	$(Q)if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		git ls-files -z -c -o --exclude-standard | xargs -0 cp --parents -d -t $(DEB_SRC); \
+	else \
+		tar -cf - --exclude=./build --exclude=./bin --exclude=./out --exclude=./.git . | tar -xf - -C $(DEB_SRC); \
+	fi
+	$(Q)cd $(DEB_SRC) && DEB_BUILD_OPTIONS='$(DEB_BUILD_OPTIONS)' dpkg-buildpackage -us -uc -b >../build.log 2>&1 || \
+		{ tail -30 ../build.log; echo "make deb: dpkg-buildpackage failed: $(DEB_DIR)/build.log" >&2; exit 1; }
+	$(Q)ls $(DEB_DIR)/smtpspec_$(VERSION)_*.deb
+
+# The package (make deb, dpkg -x, the installed binary and catalogue against
+# smtp-sink, lintian), the man page (groff, man -l, every --help option in it)
+# and the README's CI recipes, run as written.
+package: $(BIN)
+	$(Q)$(TEST_ENV) MAKE='$(MAKE)' bash harness/tests/package.sh
 
 # Fuzzing (libFuzzer, clang): make fuzz [FUZZ_SECONDS=60].  The corpus and
 # the kept reproducers also run in make test, built with the normal compiler.
