@@ -3,7 +3,9 @@
 #   make            build bin/smtpspec
 #   make test       install missing packages (as root), unit and integration tests
 #   make demo       run the whole catalogue against a private Postfix on loopback
+#                   (installs only the build dependencies and Postfix)
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make deb        the Debian package, in build/deb/
 #   make clean
 #
 # One non-recursive Makefile; objects in build/; V=1 shows the commands.
