@@ -5,14 +5,13 @@
 #include "cli.h"
 #include "buf.h"
 #include "escape.h"
+#include "limits.h"
 #include "vector.h"
 
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* How many payload bytes a step shows before "... (N bytes)". */
-#define EXPLAIN_PAYLOAD_MAX 240
 /* Width of wrapped text. */
 #define EXPLAIN_WIDTH 76
 
@@ -43,13 +42,13 @@ static void wrap(FILE *f, const char *text, size_t indent)
 	fputc('\n', f);
 }
 
-/* shown - bytes p[0..n) escaped, cut at EXPLAIN_PAYLOAD_MAX. */
+/* shown - bytes p[0..n) escaped, cut at SSP_EXPLAIN_BYTES_MAX. */
 static void shown(FILE *f, const char *p, size_t n)
 {
 	ssp_buf_t b;
-	size_t cut = n > EXPLAIN_PAYLOAD_MAX ? EXPLAIN_PAYLOAD_MAX : n;
+	size_t cut = n > SSP_EXPLAIN_BYTES_MAX ? SSP_EXPLAIN_BYTES_MAX : n;
 
-	ssp_buf_init(&b, 4 * EXPLAIN_PAYLOAD_MAX + 16);
+	ssp_buf_init(&b, 4 * SSP_EXPLAIN_BYTES_MAX + 16);
 	ssp_escape_display(&b, p, cut);
 	fprintf(f, "%.*s", (int)b.len, b.data ? b.data : "");
 	if (cut < n)
