@@ -202,5 +202,9 @@ void ssp_cli_version(FILE *f, const char *catalogue)
 	snprintf(built, sizeof(built), "%d.%d.%d", UV_VERSION_MAJOR, UV_VERSION_MINOR, UV_VERSION_PATCH);
 	library(f, "libuv", uv_version_string(), built);
 	library(f, "jansson", jansson_version_str(), JANSSON_VERSION);
+#ifdef OPENSSL_VERSION_STR
+	library(f, "OpenSSL", OpenSSL_version(OPENSSL_VERSION_STRING), OPENSSL_VERSION_STR);
+#else
 	library(f, "OpenSSL", OpenSSL_version(OPENSSL_VERSION), OPENSSL_VERSION_TEXT);
+#endif
 }

@@ -75,7 +75,7 @@ js=$(pkg-config --modversion jansson 2>/dev/null)
 if [ $rc -eq 0 ] && grep -q '^smtpspec [0-9][0-9.]*$' "$work/version.txt" &&
 	grep -Eq "^catalogue $top sha256:[0-9a-f]{64}$" "$work/version.txt" &&
 	grep -q "^libuv $uv" "$work/version.txt" && grep -q "^jansson $js" "$work/version.txt" &&
-	grep -q '^OpenSSL OpenSSL [0-9]' "$work/version.txt"; then
+	grep -q "^OpenSSL $(pkg-config --modversion libcrypto)" "$work/version.txt"; then
 	ok "--version: version, catalogue digest, libuv $uv, jansson $js, OpenSSL"
 else
 	not_ok "--version fields" "exit $rc: $(cat "$work/version.txt")"
@@ -140,6 +140,9 @@ else
 	"$bin" run --target "127.0.0.1:$port" "${sel[@]}" --json "$work/r.json" >"$work/r.out" 2>"$work/r.err"
 	rc=$?
 	total=$(jq .summary.total "$work/r.json")
+	digest=$(jq -r .certification.catalogue_sha256 "$work/r.json")
+	grep -q "^catalogue $top sha256:$digest\$" "$work/version.txt" && ok "--version names the catalogue digest the result document certifies" ||
+		not_ok "--version digest" "result: $digest; $(grep ^catalogue "$work/version.txt")"
 	if [ $rc -eq 1 ] && grep -q "^smtpspec [0-9.]*: $total vectors in" "$work/r.out" &&
 		grep -q '^fail  rfc5321/3.3/rcpt-without-mail-503 \[MUST, RFC 5321 §3.3\]' "$work/r.out" &&
 		! grep -q 'vectors in' "$work/r.err" && ! grep -q ' ms)$' "$work/r.out" &&
