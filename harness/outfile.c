@@ -6,10 +6,54 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/*
+ * The temporary file being written, removed by a signal that ends the
+ * process meanwhile (SIGINT, SIGTERM, SIGHUP): the previous report is
+ * intact anyway, and no hidden temporary is left beside it.
+ */
+static char active_tmp[PATH_MAX];
+static volatile sig_atomic_t active;
+
+/* on_signal - remove the active temporary file, then die of the signal as before. */
+static void on_signal(int sig)
+{
+	if (active)
+		unlink(active_tmp);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* guard - track tmp (NULL: none) and catch the signals that would orphan it. */
+static void guard(const char *tmp)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	static int installed;
+	struct sigaction sa, old;
+	size_t i;
+
+	active = 0;
+	if (tmp == NULL)
+		return;
+	snprintf(active_tmp, sizeof(active_tmp), "%s", tmp);
+	active = 1;
+	if (installed)
+		return;
+	installed = 1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		/* a signal the caller ignores (nohup) stays ignored */
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+	}
+}
 
 int ssp_outfile_is_stdout(const char *path)
 {
@@ -113,6 +157,7 @@ int ssp_outfile_begin(ssp_outfile_t *o, const char *path, ssp_diag_t *diag)
 		/* not fatal: the report is then private */
 	}
 	close(fd);
+	guard(o->tmp);
 	return 0;
 }
 
@@ -153,12 +198,14 @@ int ssp_outfile_commit(ssp_outfile_t *o, FILE *out, ssp_diag_t *diag)
 		rc = ssp_diag_set(diag, o->path, 0, 0, "cannot rename %s to it: %s", o->tmp, strerror(errno));
 		unlink(o->tmp);
 	}
+	guard(NULL);
 	o->tmp[0] = '\0';
 	return rc;
 }
 
 void ssp_outfile_abort(ssp_outfile_t *o)
 {
+	guard(NULL);
 	if (!o->in_place && o->tmp[0] != '\0')
 		unlink(o->tmp);
 	o->tmp[0] = '\0';

@@ -6,6 +6,8 @@
  * one.  "-" means standard output (the temporary file is then copied there).
  * A path that names an existing non-regular file (/dev/null, a FIFO, a
  * terminal) is written in place: renaming over it would replace the node.
+ * A SIGINT, SIGTERM or SIGHUP during the write removes the temporary file
+ * and ends the process by that signal.
  */
 #ifndef SSP_OUTFILE_H
 #define SSP_OUTFILE_H

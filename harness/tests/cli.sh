@@ -217,6 +217,34 @@ else
 		grep -q '</html>' "$work/rep.html" && ok "report --junit -: JUnit on stdout, the HTML to its file" ||
 		not_ok "report --junit -" "exit $rc: $(head -3 "$work/rep.err")"
 
+	# terminated while writing: the signal ends the run (128+15), no temporary file is left
+	# (SIGTERM: a background job of a script starts with SIGINT ignored, and stays so)
+	mkdir -p "$work/tmpd" && mkfifo "$work/fifo"
+	TMPDIR="$work/tmpd" "$bin" run --target "127.0.0.1:$port" --format json --junit "$work/int.xml" \
+		>"$work/fifo" 2>/dev/null &
+	pid=$!
+	exec 3<"$work/fifo" # opened, never read: the copy to stdout blocks once the pipe is full
+	for _ in $(seq 1 100); do
+		[ -n "$(ls -A "$work/tmpd")" ] && break
+		sleep 0.1
+	done
+	tmpname=$(ls -A "$work/tmpd")
+	sleep 0.5
+	kill -TERM "$pid"
+	for _ in $(seq 1 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid"
+	fi
+	wait "$pid"
+	rc=$?
+	exec 3<&-
+	[ -n "$tmpname" ] && [ $rc -eq 143 ] && [ -z "$(ls -A "$work/tmpd")" ] && [ -s "$work/int.xml" ] &&
+		ok "SIGTERM while a report is written: exit 143, its temporary file ($tmpname) removed, the earlier report complete" ||
+		not_ok "SIGTERM during the write" "exit $rc; temporary: '$tmpname'; left: $(ls -A "$work/tmpd")"
+
 	# closed stdin, stdout and stderr: the run completes and writes its report
 	"$bin" run --target "127.0.0.1:$port" "${sel[@]}" --json "$work/closed.json" <&- >&- 2>&-
 	rc=$?
