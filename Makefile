@@ -217,7 +217,7 @@ asan: deps
 		build/asan/smtpspec build/asan/unit-tests build/asan/fakesmtpd
 	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 		$(MAKE) --no-print-directory BUILD=build/asan BIN=build/asan/smtpspec CFLAGS='$(ASAN_FLAGS)' \
-		LDFLAGS='-fsanitize=address,undefined' HOSTILE_RSS_MAX_KB=262144 unit integration hostile mutation fuzz-replay
+		LDFLAGS='-fsanitize=address,undefined' HOSTILE_RSS_MAX_KB=262144 unit integration hostile mutation fuzz-replay cli
 
 $(BUILD)/smtpspec: $(LIB_OBJ) $(MAIN_OBJ)
 	@mkdir -p $(dir $@)
