@@ -95,6 +95,10 @@
 #define SSP_DEFAULT_DEADLINE_S 900
 #define SSP_DEFAULT_JOBS 8
 #define SSP_JOBS_MAX 1024
+/* Descriptors kept back from --jobs under RLIMIT_NOFILE: stdio, the event loop, report files. */
+#define SSP_FD_RESERVE 32
+/* explain: payload bytes shown per step before "... (N bytes)". */
+#define SSP_EXPLAIN_BYTES_MAX 240
 /* Time given to a courtesy QUIT at the end of a session before closing. */
 #define SSP_QUIT_GRACE_MS 200
 /* Longest wait one option or vector may ask for (--timeout, "timeout_ms"). */
