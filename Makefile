@@ -28,7 +28,7 @@ WARNINGS := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wvla
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) \
 	-DSSP_VERSION='"$(VERSION)"' -DSSP_DATADIR='"$(DATADIR)"' -MMD -MP
-LDLIBS := $(PKG_LIBS)
+LDLIBS := $(PKG_LIBS) -lm
 
 ifeq ($(V),1)
 Q :=

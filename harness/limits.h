@@ -132,6 +132,9 @@
 #define SSP_BENCH_PROGRESS_MS 1000        /* terminal refresh */
 #define SSP_BENCH_TICK_MS 50              /* ramp and pacing checks */
 
+/* Steps whose reply codes a collecting session keeps (zero configuration). */
+#define SSP_PROBE_STEPS_MAX 64
+
 /* Turn a limit into a string literal, for messages. */
 #define SSP_STR(x) #x
 #define SSP_XSTR(x) SSP_STR(x)

@@ -226,10 +226,10 @@
 	X(ENHANCED_LEADING_ZEROS, "enhanced-leading-zeros", "enhanced status codes are written with a leading zero (\"2.01.0\")") \
 	X(MAIL_ENHANCED_DESTINATION, "mail-enhanced-destination", "MAIL is answered \"250 2.1.5\" (RFC 3463: X.1.5 is \"destination address valid\")") \
 	X(LONG_LINE_SPLIT, "long-line-split", "a command line over 512 octets is cut every 512 octets: each piece is a command line of its own (a fixed buffer)") \
-	X(CATCH_ALL, "catch-all", "every local part at its domain is a mailbox: RCPT and VRFY accept ${rejected_mailbox} too (issue 8 §1: its vectors need the profile)") \
-	X(GREETING_HOST_NOT_MAIL_DOMAIN, "greeting-host-not-mail-domain", "the greeting names mx1.internal.smtpspec.test; RCPT accepts only postmaster@smtpspec.test and <postmaster>, 550 for every other recipient") \
-	X(CLOSES_AFTER_ERRORS, "closes-after-errors", "after 3 error replies in a row: 421 and close (RFC 5321 §7.8 lets a server defend itself)") \
-	X(REFUSE_BARE_LF_421, "refuse-bare-lf-421", "a bare CR or LF in a command line or in the mail data: 421 and close") \
+	X(CATCH_ALL, "catch-all", "conformant variant: every local part at its domain is a mailbox: RCPT and VRFY accept ${rejected_mailbox} too (issue 8 §1: its vectors need the profile)") \
+	X(GREETING_HOST_NOT_MAIL_DOMAIN, "greeting-host-not-mail-domain", "conformant variant: the greeting names mx1.internal.smtpspec.test; RCPT accepts only postmaster@smtpspec.test and <postmaster>, 550 for every other recipient") \
+	X(CLOSES_AFTER_ERRORS, "closes-after-errors", "conformant variant: after 3 error replies in a row: 421 and close (RFC 5321 §7.8 lets a server defend itself)") \
+	X(REFUSE_BARE_LF_421, "refuse-bare-lf-421", "conformant variant: a bare CR or LF in a command line or in the mail data: 421 and close") \
 	X(REFUSE_BARE_LF_451, "refuse-bare-lf-451", "conformant variant: a message with a bare CR or LF gets 451 at the end of data; the session goes on") \
 	X(DATA_ENDS_EARLY_DISCARDS, "data-ends-early-discards", "a line of a single period ends the data whatever ends the lines (CR, LF, CRLF; NULs ignored): 250, then 503 or 500 to every line until QUIT") \
 	X(SMUGGLING_EXPLOITABLE, "smuggling-exploitable", "a line of a single period ends the data whatever ends the lines (CR, LF, CRLF; NULs ignored), and what follows is executed as commands") \
