@@ -135,6 +135,9 @@
 /* Steps whose reply codes a collecting session keeps (zero configuration). */
 #define SSP_PROBE_STEPS_MAX 64
 
+/* Console: earlier skips compared with each skip, to give a shared reason once. */
+#define SSP_SKIP_REASONS_MAX 256
+
 /* Turn a limit into a string literal, for messages. */
 #define SSP_STR(x) #x
 #define SSP_XSTR(x) SSP_STR(x)
