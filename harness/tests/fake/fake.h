@@ -182,6 +182,7 @@
 	X(EHLO_OMITS_SEND, "ehlo-omits-send", "with send-implemented: SEND, SOML and SAML are not listed in the EHLO reply") \
 	X(HELP_WRONG_CODE, "help-wrong-code", "HELP is answered 200") \
 	X(HELP_250, "help-250", "HELP is answered 250 (not 211 or 214)") \
+	X(HELP_ARGUMENT_REFUSED, "help-argument-501", "HELP with an argument (a command name) gets 501 instead of 211, 214 or 504") \
 	X(HELP_NOT_IMPLEMENTED, "help-not-implemented", "HELP gets 502 though the EHLO reply lists it") \
 	X(EHLO_OMITS_HELP, "ehlo-omits-help", "HELP is implemented but not listed in the EHLO reply") \
 	X(KEYWORDS_CASE_SENSITIVE, "keywords-case-sensitive", "FROM:, TO: and parameter keywords are recognised in capitals only") \

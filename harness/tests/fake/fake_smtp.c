@@ -1587,7 +1587,10 @@ static void send_cmd(fake_smtp_t *s, const char *arg, size_t n)
 static void help_cmd(fake_smtp_t *s, const char *arg, size_t n)
 {
 	(void)arg;
-	(void)n;
+	if (n > 0 && MODE(s, HELP_ARGUMENT_REFUSED)) {
+		reply(s, 501, "5.5.4", "Syntax: HELP");
+		return;
+	}
 	if (MODE(s, HELP_NOT_IMPLEMENTED)) {
 		reply(s, 502, "5.5.1", "HELP command not implemented");
 		return;
