@@ -71,6 +71,8 @@ static void reply_line(fake_smtp_t *s, int code, int last, const char *enh,
 			snprintf(e, sizeof(e), "%s ", enh);
 		if (MODE(s, ENHANCED_CLASS_MISMATCH))
 			e[0] = code / 100 == 2 ? '5' : '2';
+		if (MODE(s, ENHANCED_WRONG_SUBJECT) && enh[0] != '\0')
+			snprintf(e, sizeof(e), "%c.6.0 ", enh[0]);
 		put(s, e, strlen(e));
 	}
 	put(s, text, n);
@@ -710,7 +712,7 @@ static void ehlo_cmd(fake_smtp_t *s, const char *arg, size_t n)
 		word++;
 	if (word > FAKE_ECHO_MAX)
 		word = FAKE_ECHO_MAX;         /* keeps the line under 512 octets */
-	len = snprintf(first, sizeof(first), "%s Hello %.*s", FAKE_DOMAIN, (int)word, arg);
+	len = snprintf(first, sizeof(first), "%s Hello %.*s", fake_ext_domain(s), (int)word, arg);
 	if (MODE(s, LONG_REPLY_LINE) && len >= 0 && (size_t)len < sizeof(first) - 1) {
 		/* code, separator and CRLF make the line FAKE_LONG_REPLY_LINE */
 		size_t want = FAKE_LONG_REPLY_LINE - 6;
@@ -725,10 +727,11 @@ static void ehlo_cmd(fake_smtp_t *s, const char *arg, size_t n)
 		lines[nlines++] = "AUTH=LOGIN PLAIN";
 	if (MODE(s, EHLO_UNREGISTERED_KEYWORD))
 		lines[nlines++] = "FOOBAR";
-	for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
-		lines[nlines++] = keywords[i];
-	if (MODE(s, EHLO_OMITS_HELP))
-		nlines--;
+	for (i = 0; i + 1 < sizeof(keywords) / sizeof(keywords[0]); i++)
+		if ((lines[nlines] = fake_ext_keyword(s, keywords[i])) != NULL)
+			nlines++;
+	if (!MODE(s, EHLO_OMITS_HELP))
+		lines[nlines++] = keywords[i];  /* HELP, last */
 	if (MODE(s, ADVERTISE_VRFY))
 		lines[nlines++] = "VRFY";
 	if (!MODE(s, EXPN_NOT_IMPLEMENTED) && !MODE(s, EHLO_OMITS_EXPN))
@@ -817,6 +820,14 @@ static void mail_cmd(fake_smtp_t *s, const char *arg, size_t n)
 	}
 	path_len = (size_t)(c.p - path);
 	while ((r = next_param(&c, &pm)) > 0) {
+		int xcode;
+		const char *xenh, *xtext;
+		fake_param_t x = fake_ext_param(s, 0, pm.key, pm.klen, pm.val, pm.vlen, &xcode, &xenh, &xtext);
+
+		if (x == FAKE_PARAM_REFUSE)
+			fail(&v, xcode, xenh, xtext);
+		if (x != FAKE_PARAM_DEFAULT)
+			continue;
 		if (keyword_is(s, pm.key, pm.klen, "SIZE")) {
 			if (seen_size++ || pm.val == NULL || !digits_ok(pm.val, pm.vlen, 20, &size))
 				fail(&v, 501, "5.5.4", "Bad SIZE parameter");
@@ -857,7 +868,7 @@ static void mail_cmd(fake_smtp_t *s, const char *arg, size_t n)
 		reply(s, v.code, v.enh, "%s", v.text);
 		return;
 	}
-	if (has_8bit(path, path_len) && !seen_utf8) {
+	if (has_8bit(path, path_len) && !seen_utf8 && !MODE(s, UTF8_WITHOUT_SMTPUTF8)) {
 		/* RFC 6531 §3.5: an ASCII address is required without SMTPUTF8 */
 		reply(s, 550, "5.6.7", "Non-ASCII address requires SMTPUTF8");
 		return;
@@ -976,6 +987,14 @@ static void rcpt_cmd(fake_smtp_t *s, const char *arg, size_t n)
 	}
 	path_len = (size_t)(c.p - path);
 	while ((r = next_param(&c, &pm)) > 0) {
+		int xcode;
+		const char *xenh, *xtext;
+		fake_param_t x = fake_ext_param(s, 1, pm.key, pm.klen, pm.val, pm.vlen, &xcode, &xenh, &xtext);
+
+		if (x == FAKE_PARAM_REFUSE)
+			fail(&v, xcode, xenh, xtext);
+		if (x != FAKE_PARAM_DEFAULT)
+			continue;
 		if (keyword_is(s, pm.key, pm.klen, "NOTIFY")) {
 			if (MODE(s, DSN_PARAMS_REJECTED))
 				fail(&v, 555, "5.5.4", "Unsupported parameter");
@@ -992,7 +1011,7 @@ static void rcpt_cmd(fake_smtp_t *s, const char *arg, size_t n)
 	}
 	if (r < 0)
 		fail(&v, 501, "5.5.4", "Bad parameter syntax");
-	if (v.code == 0 && has_8bit(path, path_len) && !s->smtputf8)
+	if (v.code == 0 && has_8bit(path, path_len) && !s->smtputf8 && !MODE(s, UTF8_WITHOUT_SMTPUTF8))
 		fail(&v, 553, "5.6.7", "Non-ASCII address requires SMTPUTF8");
 	if (v.code == 0 && a.local_len > FAKE_LOCAL_FEW && MODE(s, LOCAL_PART_LIMIT_32))
 		fail(&v, 553, "5.1.3", "Local part too long");
@@ -1040,6 +1059,10 @@ static void data_cmd(fake_smtp_t *s, const char *arg, size_t n)
 	(void)arg;
 	if (!no_argument(s, n, "DATA"))
 		return;
+	if (MODE(s, CHUNKING_NO_DATA)) {
+		reply(s, 502, "5.5.1", "Error: use BDAT");
+		return;
+	}
 	if (!s->mail) {
 		bad_sequence(s, "Error: need MAIL command");
 		return;
@@ -1065,7 +1088,7 @@ static void data_cmd(fake_smtp_t *s, const char *arg, size_t n)
 	s->hist = MODE(s, EMPTY_DATA_NOT_ENDED) ? 0 : 0x0d0a;
 	s->msg_size = 0;
 	s->text_line = 0;
-	s->long_text_line = s->has_ctrl = s->blind = s->dot_line = 0;
+	s->long_text_line = s->has_ctrl = s->blind = s->dot_line = s->has_8bit = 0;
 	s->data_fresh = 1;
 	s->in_header = 1;
 	s->field_len = 0;
@@ -1156,6 +1179,8 @@ static int content_refused(fake_smtp_t *s)
 		why = "Error: message header defects";
 	else if (s->has_resent && MODE(s, REJECT_RESENT_FIELDS))
 		why = "Error: Resent- fields not accepted";
+	else if (s->has_8bit && MODE(s, EIGHT_BIT_DATA_REJECTED))
+		why = "Error: 8-bit message content not accepted";
 	if (why == NULL)
 		return 0;
 	reply(s, 554, "5.6.0", "%s", why);
@@ -1204,6 +1229,8 @@ static void data_input(fake_smtp_t *s)
 			header_octet(s, ch, bol);
 		if ((ch < 32 && ch != '\t' && ch != '\r' && ch != '\n') || ch == 127)
 			s->has_ctrl = 1;
+		if (ch > 127)
+			s->has_8bit = 1;
 		s->hist = (s->hist << 8) | ch;
 		if (!stuffing)
 			s->msg_size++;
@@ -1281,9 +1308,13 @@ static void bdat_input(fake_smtp_t *s)
 {
 	size_t avail = s->inlen - s->pos;
 	size_t take = s->bdat_left < avail ? (size_t)s->bdat_left : avail;
+	int ended;
 
+	take = fake_ext_bdat_take(s, s->in + s->pos, take, &ended);
 	s->pos += take;
-	s->bdat_left -= take;
+	s->bdat_left = ended ? 0 : s->bdat_left - take;
+	if (ended)
+		s->bdat_last = 1;
 	if (s->mail)
 		s->msg_size += take;
 	if (s->bdat_left == 0)
@@ -1295,12 +1326,19 @@ static void bdat_cmd(fake_smtp_t *s, const char *arg, size_t n)
 {
 	const char *sp = memchr(arg, ' ', n);
 	size_t k = sp ? (size_t)(sp - arg) : n;
-	uint64_t size;
+	uint64_t size = 0;
+	int size_ok = digits_ok(arg, k, 18, &size), xcode;
+	const char *xenh, *xtext;
 
-	if (!digits_ok(arg, k, 18, &size) || (sp && !eq_nocase(sp + 1, n - k - 1, "LAST"))) {
+	if (fake_ext_bdat(s, &size, &size_ok, &xcode, &xenh, &xtext)) {
+		reply(s, xcode, xenh, "%s", xtext);
+		return;
+	}
+	if (!size_ok || (sp && !eq_nocase(sp + 1, n - k - 1, "LAST"))) {
 		reply(s, 501, "5.5.4", "Syntax: BDAT chunk-size [LAST]");
 		return;
 	}
+	s->hist = 0x0d0a;                     /* mode bdat-ends-at-dot */
 	if (s->mail)
 		s->bdat = 1;
 	s->bdat_last = sp != NULL;
