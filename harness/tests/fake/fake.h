@@ -244,7 +244,8 @@
 	X(BDAT_FAILURE_NO_DISCARD, "bdat-failure-no-discard", "a BDAT without MAIL or RCPT is refused at once and its chunk read as commands") \
 	X(BDAT_SYNTAX_ACCEPTED, "bdat-syntax-accepted", "BDAT with a chunk size that is not a number is taken as BDAT 0") \
 	X(CHUNKING_NO_DATA, "chunking-no-data", "DATA gets 502 (BDAT only)") \
-	X(ENHANCED_WRONG_SUBJECT, "enhanced-wrong-subject", "every enhanced status code has the subject 6 (media): \"250 2.6.0\" to MAIL")
+	X(ENHANCED_WRONG_SUBJECT, "enhanced-wrong-subject", "every enhanced status code has the subject 6 (media): \"250 2.6.0\" to MAIL") \
+	X(UTF8_REPLY_ECHO, "utf8-reply-echo", "a refused RCPT is answered with its address repeated, UTF-8 included")
 
 typedef enum {
 #define FAKE_MODE_ENUM(id, name, desc) FAKE_MODE_##id,
