@@ -245,7 +245,9 @@
 	X(BDAT_SYNTAX_ACCEPTED, "bdat-syntax-accepted", "BDAT with a chunk size that is not a number is taken as BDAT 0") \
 	X(CHUNKING_NO_DATA, "chunking-no-data", "DATA gets 502 (BDAT only)") \
 	X(ENHANCED_WRONG_SUBJECT, "enhanced-wrong-subject", "every enhanced status code has the subject 6 (media): \"250 2.6.0\" to MAIL") \
-	X(UTF8_REPLY_ECHO, "utf8-reply-echo", "a refused RCPT is answered with its address repeated, UTF-8 included")
+	X(UTF8_REPLY_ECHO, "utf8-reply-echo", "a refused RCPT or VRFY is answered with its address repeated, UTF-8 included") \
+	X(SIZE_ENDS_DATA, "size-ends-data", "the mail data ends after the octets declared with SIZE=; the rest is read as commands") \
+	X(REJECT_BINARY_CTE, "reject-binary-cte", "a message with \"Content-Transfer-Encoding: binary\" in its header gets 554")
 
 typedef enum {
 #define FAKE_MODE_ENUM(id, name, desc) FAKE_MODE_##id,
@@ -350,6 +352,9 @@ typedef struct fake_smtp_s {
 	char last_rcpt[FAKE_RCPT_KEEP];
 	size_t last_rcpt_len;
 	int has_8bit;                  /* the mail data has an octet over 127 */
+	char cte[40];                 /* the start of the current header line */
+	size_t cte_len;
+	int binary_cte;               /* Content-Transfer-Encoding: binary seen */
 } fake_smtp_t;
 
 /* fake_smtp_init - a new session with these modes (kept by pointer). */
@@ -393,5 +398,11 @@ int fake_ext_bdat(const fake_smtp_t *s, uint64_t *size, int *size_ok, int *code,
  * it; *ended: mode bdat-ends-at-dot saw <CRLF>.<CRLF>, which ends the
  * chunk and the message there.  Keeps the last octets in s->hist. */
 size_t fake_ext_bdat_take(fake_smtp_t *s, const char *p, size_t n, int *ended);
+/* fake_ext_header_octet - one octet of the message header (bol: it starts
+ * a line): notes "Content-Transfer-Encoding: binary". */
+void fake_ext_header_octet(fake_smtp_t *s, unsigned char ch, int bol);
+/* fake_ext_data_over - mode size-ends-data: the octets counted so far
+ * reach the declared SIZE, so the data ends here. */
+int fake_ext_data_over(const fake_smtp_t *s);
 
 #endif /* FAKE_H */

@@ -175,3 +175,27 @@ size_t fake_ext_bdat_take(fake_smtp_t *s, const char *p, size_t n, int *ended)
 	}
 	return n;
 }
+
+void fake_ext_header_octet(fake_smtp_t *s, unsigned char ch, int bol)
+{
+	static const char want[] = "content-transfer-encoding: binary";
+	size_t n = sizeof(want) - 1;
+
+	if (bol)
+		s->cte_len = 0;
+	if (ch == '\r' || ch == '\n') {
+		if (s->cte_len == n && same(s->cte, n, want))
+			s->binary_cte = 1;
+		s->cte_len = n + 1;       /* nothing more on this line counts */
+		return;
+	}
+	if (s->cte_len < sizeof(s->cte) && s->cte_len <= n)
+		s->cte[s->cte_len++] = (char)ch;
+	else
+		s->cte_len = n + 1;
+}
+
+int fake_ext_data_over(const fake_smtp_t *s)
+{
+	return MODE(s, SIZE_ENDS_DATA) && s->declared > 0 && s->msg_size >= s->declared;
+}

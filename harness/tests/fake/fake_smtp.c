@@ -1099,6 +1099,8 @@ static void data_cmd(fake_smtp_t *s, const char *arg, size_t n)
 	s->msg_size = 0;
 	s->text_line = 0;
 	s->long_text_line = s->has_ctrl = s->blind = s->dot_line = s->has_8bit = 0;
+	s->cte_len = 0;
+	s->binary_cte = 0;
 	s->data_fresh = 1;
 	s->in_header = 1;
 	s->field_len = 0;
@@ -1189,6 +1191,8 @@ static int content_refused(fake_smtp_t *s)
 		why = "Error: message header defects";
 	else if (s->has_resent && MODE(s, REJECT_RESENT_FIELDS))
 		why = "Error: Resent- fields not accepted";
+	else if (s->binary_cte && MODE(s, REJECT_BINARY_CTE))
+		why = "Error: binary content needs BODY=BINARYMIME";
 	else if (s->has_8bit && MODE(s, EIGHT_BIT_DATA_REJECTED))
 		why = "Error: 8-bit message content not accepted";
 	if (why == NULL)
@@ -1235,8 +1239,10 @@ static void data_input(fake_smtp_t *s)
 
 		if (bol)
 			s->dot_line = ch == '.';
-		if (s->in_header)
+		if (s->in_header) {
 			header_octet(s, ch, bol);
+			fake_ext_header_octet(s, ch, bol);
+		}
 		if ((ch < 32 && ch != '\t' && ch != '\r' && ch != '\n') || ch == 127)
 			s->has_ctrl = 1;
 		if (ch > 127)
@@ -1268,6 +1274,12 @@ static void data_input(fake_smtp_t *s)
 			s->state = S_COMMAND;
 			if (!content_refused(s))
 				message_done(s, s->msg_size > 3 ? s->msg_size - 3 : 0);
+			return;
+		}
+		if (fake_ext_data_over(s)) {
+			/* mode size-ends-data: as many octets as declared */
+			s->state = S_COMMAND;
+			message_done(s, s->msg_size);
 			return;
 		}
 		if (data_ends(s)) {
@@ -1458,6 +1470,15 @@ static void vrfy_cmd(fake_smtp_t *s, const char *arg, size_t n)
 	}
 	if (n == 0 && MODE(s, NO_ARGUMENT_250)) {
 		reply(s, 250, "2.0.0", "Ok");
+		return;
+	}
+	if (n > 0 && has_8bit(arg, n) && !(n > 9 && eq_nocase(arg + n - 9, 9, " SMTPUTF8"))) {
+		/* RFC 6531 §3.7.4.2: the reply would need UTF-8 the client did
+		 * not allow: 252 or 550 */
+		if (MODE(s, UTF8_REPLY_ECHO))
+			reply(s, 501, "5.5.4", "%.*s: syntax error", (int)n, arg);
+		else
+			reply(s, 550, "5.6.8", "UTF-8 mailbox requires the SMTPUTF8 parameter");
 		return;
 	}
 	if (n == 0 || vrfy_mailbox(arg, n, box, sizeof(box), &a) != 0) {
