@@ -207,7 +207,7 @@ size_t ssp_coverage_print(FILE *f, const ssp_coverage_t *c, const ssp_catalogue_
 	size_t i, k, covered = 0, explained = 0, gaps = 0, must_gaps = 0, vectors = 0;
 	ssp_cov_count_t n;
 
-	fprintf(f, "RFC %u: sections that state requirements on the server\n\n", c->rfc);
+	fprintf(f, "RFC %u: what it requires of the server (sections, or single sentences)\n\n", c->rfc);
 	for (i = 0; i < c->n; i++) {
 		const ssp_cov_section_t *s = &c->s[i];
 		size_t count = 0;
