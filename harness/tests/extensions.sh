@@ -150,6 +150,8 @@ if pf_port=$(start_server postfix-private "$work/postfix" "$work/pf.txt"); then
 	expect_ids "postfix" "$work/pf.json" fail '["rfc6531/3.7.4.2/rcpt-refusal-ascii","rfc6531/3.7.4.2/vrfy-reply-ascii"]'
 	expect_ids "postfix" "$work/pf.json" info '["rfc1870/6/size-twice-refused","rfc6152/3/body-twice-refused",
 		"rfc6531/3.5/utf8-recipient-without-smtputf8-553","rfc6531/3.5/utf8-sender-without-smtputf8-550"]'
+	# ... and the reply grammar warns about the same echo (8-bit reply text)
+	expect_ids "postfix" "$work/pf.json" warn '["rfc6531/3.2/utf8-mailboxes-accepted","rfc6531/3.7.4.2/vrfy-utf8-without-smtputf8-252-550"]'
 	expect_ids "postfix" "$work/pf.json" skip "$NOT_ADVERTISED"
 	expect_verdict "postfix" "$work/pf.json" rfc3030/2/bdat-pipelined-after-failure pass
 	expect_verdict "postfix" "$work/pf.json" rfc1870/4/message-over-limit-552 pass
