@@ -4,6 +4,7 @@
 #include "coverage.h"
 
 #include "jsonfile.h"
+#include "limits.h"
 #include "suite.h"
 
 #include <stdlib.h>
@@ -139,12 +140,14 @@ static char *squeeze(const char *p)
 	return out;
 }
 
-/* quotes_it - the quote q is the requirement r, or a part of it, white
- * space aside (a vector may quote the half of a sentence it checks). */
+/* quotes_it - the quote q is the requirement r, a part of it long enough
+ * to name it (a vector may quote the half of a sentence it checks), or
+ * holds it; white space aside. */
 static int quotes_it(const char *r, const char *q)
 {
 	char *a = squeeze(r), *b = squeeze(q);
-	int yes = a && b && b[0] != '\0' && strstr(a, b) != NULL;
+	int yes = a && b && ((strlen(b) >= SSP_COVERAGE_QUOTE_MIN && strstr(a, b) != NULL) ||
+			     (a[0] != '\0' && strstr(b, a) != NULL));
 
 	free(a);
 	free(b);
@@ -219,8 +222,8 @@ size_t ssp_coverage_print(FILE *f, const ssp_coverage_t *c, const ssp_catalogue_
 		vectors += count;
 		fprintf(f, "§%-10s %-6s %-44.44s ", s->section, ssp_level_name(s->level), s->title);
 		if (s->requirement != NULL)
-			fprintf(f, "\n              \"%.160s%s\"\n              ", s->requirement,
-				strlen(s->requirement) > 160 ? "..." : "");
+			fprintf(f, "\n              \"%.*s%s\"\n              ", SSP_COVERAGE_SHOWN, s->requirement,
+				strlen(s->requirement) > SSP_COVERAGE_SHOWN ? "..." : "");
 		if (count > 0) {
 			covered++;
 			fprintf(f, "%zu vector%s\n", count, count == 1 ? "" : "s");

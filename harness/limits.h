@@ -79,6 +79,11 @@
 /* Zero configuration: recipients tried when the profile names none. */
 #define SSP_DISCOVER_CANDIDATES_MAX 12
 
+/* smtpspec coverage: octets of a requirement sentence shown on its line. */
+#define SSP_COVERAGE_SHOWN 160
+/* A quote shorter than this names no requirement sentence by itself. */
+#define SSP_COVERAGE_QUOTE_MIN 24
+
 /* Turn a limit into a string literal, for messages. */
 #define SSP_STR(x) #x
 #define SSP_XSTR(x) SSP_STR(x)
