@@ -247,7 +247,10 @@
 	X(ENHANCED_WRONG_SUBJECT, "enhanced-wrong-subject", "every enhanced status code has the subject 6 (media): \"250 2.6.0\" to MAIL") \
 	X(UTF8_REPLY_ECHO, "utf8-reply-echo", "a refused RCPT or VRFY is answered with its address repeated, UTF-8 included") \
 	X(SIZE_ENDS_DATA, "size-ends-data", "the mail data ends after the octets declared with SIZE=; the rest is read as commands") \
-	X(REJECT_BINARY_CTE, "reject-binary-cte", "a message with \"Content-Transfer-Encoding: binary\" in its header gets 554")
+	X(REJECT_BINARY_CTE, "reject-binary-cte", "a message with \"Content-Transfer-Encoding: binary\" in its header gets 554") \
+	X(BINARYMIME, "binarymime", "conformant variant: BINARYMIME (RFC 3030 §3) is advertised and BODY=BINARYMIME accepted; DATA after it gets 503") \
+	X(BINARYMIME_DATA_ACCEPTED, "binarymime-data-accepted", "as binarymime, but DATA after BODY=BINARYMIME gets 354") \
+	X(VRFY_SMTPUTF8_REJECTED, "vrfy-smtputf8-rejected", "VRFY with the SMTPUTF8 parameter gets 501 though SMTPUTF8 is advertised")
 
 typedef enum {
 #define FAKE_MODE_ENUM(id, name, desc) FAKE_MODE_##id,
@@ -324,6 +327,7 @@ typedef struct fake_smtp_s {
 	int hello;                    /* 0, 'H' (HELO) or 'E' (EHLO) */
 	int mail;                     /* a MAIL was accepted */
 	int smtputf8;                 /* ... with SMTPUTF8 */
+	int binarymime;               /* ... with BODY=BINARYMIME (mode binarymime) */
 	uint64_t declared;            /* its SIZE= (0: none) */
 	unsigned nrcpt;               /* accepted recipients */
 	int rcpt_tried;               /* some RCPT was given (maybe rejected) */

@@ -626,13 +626,19 @@ static void fail(verdict_t *v, int code, const char *enh, const char *text)
 
 static void txn_clear(fake_smtp_t *s)
 {
-	s->mail = s->smtputf8 = 0;
+	s->mail = s->smtputf8 = s->binarymime = 0;
 	s->declared = 0;
 	s->nrcpt = 0;
 	s->rcpt_tried = 0;
 	s->bdat = s->bdat_failed = s->bdat_last = 0;
 	s->msg_size = 0;
 	s->long_text_line = 0;
+}
+
+/* binary_offered - BINARYMIME is advertised (modes binarymime*). */
+static int binary_offered(const fake_smtp_t *s)
+{
+	return MODE(s, BINARYMIME) || MODE(s, BINARYMIME_DATA_ACCEPTED);
 }
 
 /* bad_sequence - 503 (RFC 5321 §4.1.4), or 250 in mode no-503. */
@@ -743,6 +749,8 @@ static void ehlo_cmd(fake_smtp_t *s, const char *arg, size_t n)
 	}
 	if (MODE(s, HOSTILE_JUNK_TLS))
 		lines[nlines++] = "STARTTLS";
+	if (binary_offered(s))
+		lines[nlines++] = "BINARYMIME";
 	if (MODE(s, NULL_REPLY_TEXT_SPACE))
 		lines[nlines++] = "";
 	reply_begin(s);
@@ -789,7 +797,7 @@ static void mail_cmd(fake_smtp_t *s, const char *arg, size_t n)
 	const char *path;
 	size_t path_len;
 	verdict_t v = { 0, NULL, NULL };
-	int seen_size = 0, seen_body = 0, seen_utf8 = 0, seen_ret = 0, seen_envid = 0, r;
+	int seen_size = 0, seen_body = 0, seen_utf8 = 0, seen_ret = 0, seen_envid = 0, seen_binary = 0, r;
 	uint64_t size = 0;
 	param_t pm;
 	addr_t a;
@@ -838,6 +846,8 @@ static void mail_cmd(fake_smtp_t *s, const char *arg, size_t n)
 				fail(&v, 501, "5.5.4", "Bad BODY parameter");
 			else if (eq_nocase(pm.val, pm.vlen, "8BITMIME") && MODE(s, BODY_8BITMIME_REJECTED))
 				fail(&v, 555, "5.5.4", "Unsupported BODY parameter");
+			else if (eq_nocase(pm.val, pm.vlen, "BINARYMIME") && binary_offered(s))
+				seen_binary = 1;
 			else if (eq_nocase(pm.val, pm.vlen, "BINARYMIME"))
 				fail(&v, 555, "5.5.4", "BODY=BINARYMIME is not supported");
 			else if (!eq_nocase(pm.val, pm.vlen, "7BIT") && !eq_nocase(pm.val, pm.vlen, "8BITMIME"))
@@ -891,6 +901,7 @@ static void mail_cmd(fake_smtp_t *s, const char *arg, size_t n)
 	}
 	s->mail = 1;
 	s->smtputf8 = seen_utf8;
+	s->binarymime = seen_binary;
 	s->declared = seen_size ? size : 0;
 	reply(s, 250, "2.1.0", "Ok");
 }
@@ -1075,6 +1086,11 @@ static void data_cmd(fake_smtp_t *s, const char *arg, size_t n)
 	}
 	if (!s->mail) {
 		bad_sequence(s, "Error: need MAIL command");
+		return;
+	}
+	if (s->binarymime && !MODE(s, BINARYMIME_DATA_ACCEPTED)) {
+		/* RFC 3030 §3: BINARYMIME cannot be used with DATA */
+		bad_sequence(s, "Error: BODY=BINARYMIME needs BDAT");
 		return;
 	}
 	if (s->bdat && !MODE(s, BDAT_DATA_MIXED)) {
@@ -1470,6 +1486,10 @@ static void vrfy_cmd(fake_smtp_t *s, const char *arg, size_t n)
 	}
 	if (n == 0 && MODE(s, NO_ARGUMENT_250)) {
 		reply(s, 250, "2.0.0", "Ok");
+		return;
+	}
+	if (MODE(s, VRFY_SMTPUTF8_REJECTED) && n > 9 && eq_nocase(arg + n - 9, 9, " SMTPUTF8")) {
+		reply(s, 501, "5.5.4", "Syntax: VRFY address");
 		return;
 	}
 	if (n > 0 && has_8bit(arg, n) && !(n > 9 && eq_nocase(arg + n - 9, 9, " SMTPUTF8"))) {
