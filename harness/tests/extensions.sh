@@ -1,11 +1,12 @@
 #!/bin/bash
 # extensions.sh - the ESMTP extension vectors (RFC 1870 SIZE, 6152 8BITMIME,
-# 6531 SMTPUTF8, 3030 CHUNKING, 3461 DSN, 3463 subjects) against known
+# 6531 SMTPUTF8, 3030 CHUNKING, 3461 DSN, 3463 subjects, the 2034 keyword)
+# against known
 # servers, with the verdicts that are known facts about them:
 #
 #   fakesmtpd, conformant (every extension vector passes but the four "not
 #   advertised" ones, which skip), its no-extensions variant (those four
-#   pass, the rest skip but RFC 3463's: ENHANCEDSTATUSCODES stays) and a few
+#   pass, the rest skip but RFC 2034's and 3463's: ENHANCEDSTATUSCODES stays) and a few
 #   one-rule mutants (the vector of that rule
 #   fails, at the level of its quote);
 #   a private Postfix and a private Exim (scripts/*-private.sh): exactly
@@ -38,7 +39,7 @@ trap cleanup EXIT
 . "$top/harness/tests/lib.sh"
 
 # The extension vectors: every file of these RFCs.
-SELECT=(--only 'rfc1870/*' --only 'rfc6152/*' --only 'rfc6531/*' --only 'rfc3030/*' --only 'rfc3461/*' --only 'rfc3463/*')
+SELECT=(--only 'rfc1870/*' --only 'rfc6152/*' --only 'rfc6531/*' --only 'rfc3030/*' --only 'rfc3461/*' --only 'rfc3463/*' --only 'rfc2034/3/*')
 NOT_ADVERTISED='["rfc1870/4/size-not-advertised-555","rfc3461/2/dsn-not-advertised-555","rfc6152/3/body-not-advertised-555","rfc6531/3.1/smtputf8-not-advertised-555"]'
 
 cat >"$work/fake-profile.json" <<'EOF'
@@ -115,7 +116,7 @@ else
 fi
 if run_fake "$work/noext.json" no-extensions; then
 	check "fakesmtpd without extensions: the not-advertised vectors pass (555), the others skip" \
-		jq -e --argjson na "$NOT_ADVERTISED" '[.results[] | select(.id | startswith("rfc3463/") | not)] as $r
+		jq -e --argjson na "$NOT_ADVERTISED" '[.results[] | select(.id | test("^rfc(3463|2034)/") | not)] as $r
 			| ([$r[] | select(.verdict == "pass") | .id] | sort) == $na
 			and ([$r[] | select(.verdict != "pass") | .verdict] | all(. == "skip"))' "$work/noext.json"
 else
@@ -145,6 +146,8 @@ mutant dsn-syntax-accepted rfc3461/5.1/orcpt-no-type-501 warn
 mutant unadvertised-params-501 rfc1870/4/size-not-advertised-555 info
 mutant enhanced-wrong-subject rfc3463/2/mail-subject-address info
 mutant binarymime-data-accepted rfc3030/3/data-after-binarymime-503 fail
+mutant ehlo-a-label-rejected rfc6531/3.7.1/ehlo-a-label-accepted fail
+mutant ext-keyword-parameters rfc6531/3.1/ehlo-smtputf8-no-parameters fail
 
 # ---- a private Postfix ---------------------------------------------------
 if pf_port=$(start_server postfix-private "$work/postfix" "$work/pf.txt"); then

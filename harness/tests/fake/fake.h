@@ -233,7 +233,7 @@
 	X(BODY_SYNTAX_ACCEPTED, "body-syntax-accepted", "BODY= values are not checked: an unknown value or a second BODY get 250") \
 	X(BODY_7BIT_REJECTED, "body-7bit-rejected", "BODY=7BIT gets 555 though 8BITMIME is advertised") \
 	X(EIGHT_BIT_DATA_REJECTED, "eight-bit-data-rejected", "a message with octets over 127 gets 554 after the dot, though 8BITMIME is advertised") \
-	X(EXT_KEYWORD_PARAMETERS, "ext-keyword-parameters", "the EHLO reply lists \"8BITMIME 1\", \"DSN 1\" and \"SMTPUTF8 1\" (keywords without parameters)") \
+	X(EXT_KEYWORD_PARAMETERS, "ext-keyword-parameters", "the EHLO reply lists \"8BITMIME 1\", \"DSN 1\", \"SMTPUTF8 1\" and \"ENHANCEDSTATUSCODES 1\" (keywords without parameters)") \
 	X(EHLO_OMITS_8BITMIME, "ehlo-omits-8bitmime", "SMTPUTF8 is advertised without 8BITMIME") \
 	X(EHLO_DOMAIN_NOT_LDH, "ehlo-domain-not-ldh", "the EHLO reply names the server \"fake_test.invalid\" (not an LDH name)") \
 	X(UTF8_WITHOUT_SMTPUTF8, "utf8-without-smtputf8", "non-ASCII addresses get 250 without the SMTPUTF8 parameter") \
@@ -250,7 +250,8 @@
 	X(REJECT_BINARY_CTE, "reject-binary-cte", "a message with \"Content-Transfer-Encoding: binary\" in its header gets 554") \
 	X(BINARYMIME, "binarymime", "conformant variant: BINARYMIME (RFC 3030 §3) is advertised and BODY=BINARYMIME accepted; DATA after it gets 503") \
 	X(BINARYMIME_DATA_ACCEPTED, "binarymime-data-accepted", "as binarymime, but DATA after BODY=BINARYMIME gets 354") \
-	X(VRFY_SMTPUTF8_REJECTED, "vrfy-smtputf8-rejected", "VRFY with the SMTPUTF8 parameter gets 501 though SMTPUTF8 is advertised")
+	X(VRFY_SMTPUTF8_REJECTED, "vrfy-smtputf8-rejected", "VRFY with the SMTPUTF8 parameter gets 501 though SMTPUTF8 is advertised") \
+	X(EHLO_A_LABEL_REJECTED, "ehlo-a-label-rejected", "EHLO with an A-label (xn--) in the client's name gets 501")
 
 typedef enum {
 #define FAKE_MODE_ENUM(id, name, desc) FAKE_MODE_##id,

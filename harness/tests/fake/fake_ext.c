@@ -75,6 +75,8 @@ const char *fake_ext_keyword(const fake_smtp_t *s, const char *kw)
 			return "DSN 1";
 		if (strcmp(kw, "SMTPUTF8") == 0)
 			return "SMTPUTF8 1";
+		if (strcmp(kw, "ENHANCEDSTATUSCODES") == 0)
+			return "ENHANCEDSTATUSCODES 1";
 	}
 	return kw;
 }

@@ -671,7 +671,8 @@ static int hello_check(fake_smtp_t *s, const char *arg, size_t n, const char *ve
 
 	while (word < n && arg[word] != ' ')
 		word++;
-	if ((n > 0 && arg[0] == '[' && MODE(s, EHLO_LITERAL_REJECTED)) ||
+	if ((MODE(s, EHLO_A_LABEL_REJECTED) && memmem(arg, word, "xn--", 4) != NULL) ||
+	    (n > 0 && arg[0] == '[' && MODE(s, EHLO_LITERAL_REJECTED)) ||
 	    (!hello_arg_ok(arg, n) && !MODE(s, EHLO_SYNTAX_ACCEPTED))) {
 		if (MODE(s, BAD_EHLO_RESETS))
 			txn_clear(s);
