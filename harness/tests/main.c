@@ -172,6 +172,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "unit-tests: %s\n", CU_get_error_msg());
 		return 2;
 	}
+	register_coverage_tests();
 	register_reply_tests();
 	register_escape_tests();
 	register_vars_tests();
@@ -181,7 +182,6 @@ int main(int argc, char **argv)
 	register_buf_tests();
 	register_transcript_tests();
 	register_verdict_rules_tests();
-	register_coverage_tests();
 	if (register_failed || CU_get_error() != CUE_SUCCESS) {
 		fprintf(stderr, "unit-tests: registration failed: %s\n", CU_get_error_msg());
 		CU_cleanup_registry();

@@ -719,7 +719,7 @@ static void ehlo_cmd(fake_smtp_t *s, const char *arg, size_t n)
 		word++;
 	if (word > FAKE_ECHO_MAX)
 		word = FAKE_ECHO_MAX;         /* keeps the line under 512 octets */
-	len = snprintf(first, sizeof(first), "%s Hello %.*s", fake_ext_domain(s), (int)word, arg);
+	len = snprintf(first, sizeof(first), "%s Hello %.*s", FAKE_DOMAIN, (int)word, arg);
 	if (MODE(s, LONG_REPLY_LINE) && len >= 0 && (size_t)len < sizeof(first) - 1) {
 		/* code, separator and CRLF make the line FAKE_LONG_REPLY_LINE */
 		size_t want = FAKE_LONG_REPLY_LINE - 6;
@@ -727,6 +727,8 @@ static void ehlo_cmd(fake_smtp_t *s, const char *arg, size_t n)
 		memset(first + len, 'x', want - (size_t)len);
 		first[want] = '\0';
 	}
+	if (MODE(s, EHLO_DOMAIN_NOT_LDH))
+		snprintf(first, sizeof(first), "%s Hello %.*s", fake_ext_domain(s), (int)word, arg);
 	lines[nlines++] = first;
 	if (MODE(s, EHLO_EMPTY_LINE))
 		lines[nlines++] = "";
