@@ -932,16 +932,8 @@ static int local_is(const fake_smtp_t *s, const addr_t *a, const char *name)
 
 /* rcpt_refuse - a refused RCPT: the transaction stays as it was (RFC 5321
  * §4.1.1.3), but in mode rcpt-refusal-ends-transaction. */
-static void rcpt_refuse(fake_smtp_t *s, int code, const char *enh, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void rcpt_refuse(fake_smtp_t *s, int code, const char *enh, const char *fmt, ...)
+static void rcpt_refuse(fake_smtp_t *s, int code, const char *enh, const char *text)
 {
-	char text[FAKE_CMD_LINE_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
 	reply(s, code, enh, "%s", text);
 	if (MODE(s, RCPT_REFUSAL_ENDS_TRANSACTION))
 		txn_clear(s);
@@ -1059,10 +1051,14 @@ static void rcpt_cmd(fake_smtp_t *s, const char *arg, size_t n)
 			fail(&v, 550, "5.1.1", "User unknown in local recipient table");
 		}
 	}
-	if (v.code != 0 && MODE(s, UTF8_REPLY_ECHO))
-		rcpt_refuse(s, v.code, v.enh, "%.*s: %s", (int)path_len, path, v.text);
-	else if (v.code != 0)
-		rcpt_refuse(s, v.code, v.enh, "%s", v.text);
+	if (v.code != 0 && MODE(s, UTF8_REPLY_ECHO)) {
+		/* the refused address repeated, as it came (UTF-8 included) */
+		char echo[FAKE_CMD_LINE_MAX];
+
+		snprintf(echo, sizeof(echo), "%.*s: %s", (int)(path_len < FAKE_ECHO_MAX ? path_len : FAKE_ECHO_MAX), path, v.text);
+		rcpt_refuse(s, v.code, v.enh, echo);
+	} else if (v.code != 0)
+		rcpt_refuse(s, v.code, v.enh, v.text);
 	else
 		rcpt_accept(s, path, path_len);
 }
