@@ -159,8 +159,14 @@ if pf_port=$(start_server postfix-private "$work/postfix" "$work/pf.txt"); then
 	expect_ids "postfix" "$work/pf.json" fail '["rfc6531/3.7.4.2/rcpt-refusal-ascii","rfc6531/3.7.4.2/vrfy-reply-ascii"]'
 	expect_ids "postfix" "$work/pf.json" info '["rfc1870/6/size-twice-refused","rfc6152/3/body-twice-refused",
 		"rfc6531/3.5/utf8-recipient-without-smtputf8-553","rfc6531/3.5/utf8-sender-without-smtputf8-550"]'
-	# ... and the reply grammar warns about the same echo (8-bit reply text)
-	expect_ids "postfix" "$work/pf.json" warn '["rfc6531/3.2/utf8-mailboxes-accepted","rfc6531/3.7.4.2/vrfy-utf8-without-smtputf8-252-550"]'
+	# ... and the reply grammar sees the same echo (8-bit reply text) in two
+	# vectors that judge something else: a warning there, or only a note
+	# where one cause makes one finding (issue 8); never a failure
+	check "postfix: the UTF-8 echo is at most a warning beside the two vectors that own it" \
+		jq -e '[.results[] | select(.verdict == "warn") | .id] - ["rfc6531/3.2/utf8-mailboxes-accepted",
+			"rfc6531/3.7.4.2/vrfy-utf8-without-smtputf8-252-550"] == [] and
+			([.results[] | select(.id == "rfc6531/3.2/utf8-mailboxes-accepted" or
+			.id == "rfc6531/3.7.4.2/vrfy-utf8-without-smtputf8-252-550") | .verdict] | all(. == "pass" or . == "warn"))' "$work/pf.json"
 	# the extensions it advertises skip the not-advertised vectors; it has
 	# no BINARYMIME; it accepts the UTF-8 sender, so no 5.6.7 to look at
 	expect_ids "postfix" "$work/pf.json" skip "$(jq -c '. + ["rfc3030/3/data-after-binarymime-503",
