@@ -1054,8 +1054,9 @@ static void rcpt_cmd(fake_smtp_t *s, const char *arg, size_t n)
 	if (v.code != 0 && MODE(s, UTF8_REPLY_ECHO)) {
 		/* the refused address repeated, as it came (UTF-8 included) */
 		char echo[FAKE_CMD_LINE_MAX];
+		int shown = (int)(path_len < FAKE_ECHO_MAX ? path_len : FAKE_ECHO_MAX);
 
-		snprintf(echo, sizeof(echo), "%.*s: %s", (int)(path_len < FAKE_ECHO_MAX ? path_len : FAKE_ECHO_MAX), path, v.text);
+		snprintf(echo, sizeof(echo), "%.*s: %s", shown, path, v.text);
 		rcpt_refuse(s, v.code, v.enh, echo);
 	} else if (v.code != 0)
 		rcpt_refuse(s, v.code, v.enh, v.text);
