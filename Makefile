@@ -117,6 +117,7 @@ unit: $(BUILD)/unit-tests
 # Real servers on loopback (Postfix, Exim, smtp-sink), citations, coverage, reports.
 integration: $(BIN) $(BUILD)/fakesmtpd
 	$(Q)$(TEST_ENV) bash harness/tests/quotes.sh
+	$(Q)$(TEST_ENV) bash harness/tests/extensions.sh
 	$(Q)$(TEST_ENV) bash harness/tests/integration.sh
 	$(Q)$(TEST_ENV) bash harness/tests/security.sh
 	$(Q)$(TEST_ENV) bash harness/tests/verdicts.sh

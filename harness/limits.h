@@ -32,6 +32,11 @@
 /* Transcript of one session: entries kept. */
 #define SSP_TRANSCRIPT_ENTRIES_MAX 1024
 
+/* smtpspec coverage: octets of a requirement sentence shown on its line. */
+#define SSP_COVERAGE_SHOWN 160
+/* A quote shorter than this names no requirement sentence by itself. */
+#define SSP_COVERAGE_QUOTE_MIN 24
+
 /* Bytes one step may send once escapes, variables and repeats are expanded. */
 #define SSP_SEND_BYTES_MAX (16 * 1024 * 1024)
 /* Addresses of a target name tried in turn by the probe. */
