@@ -220,7 +220,7 @@ static void settle_mailbox(const ssp_session_cfg_t *cfg, int mailbox_given, int 
 		setf(out->skip_domain, sizeof(out->skip_domain),
 			 "no mail domain found where the server accepts postmaster (%s); name one with --domain NAME or \"domain\" in a profile",
 			 tried[0] ? tried : "no candidate could be tried");
-		setf(out->how, sizeof(out->how), "no recipient accepted: %s", tried);
+		setf(out->how, sizeof(out->how), "no recipient accepted (%s)", tried[0] ? tried : "no candidate could be tried");
 		return;
 	}
 	snprintf(out->mailbox, sizeof(out->mailbox), "%s", c[k].mailbox);
