@@ -66,7 +66,9 @@ run_against() {
 COMBINED="advertise-vrfy+no-vrfy-502 send-implemented+ehlo-omits-send second-ehlo-503+bad-ehlo-resets"
 
 bad=0
-variants=$("$fake" --list-modes | awk '$2 == "conformant" && $3 == "variant:" {print $1}')
+# greeting-host-not-mail-domain refuses the profile's mailbox by design: it is
+# judged with no profile, by zero configuration (verdicts.sh)
+variants=$("$fake" --list-modes | awk '$2 == "conformant" && $3 == "variant:" && $1 != "greeting-host-not-mail-domain" {print $1}')
 : >"$work/passes.tsv"
 : >"$work/toostrict.txt"
 : >"$work/notpass.txt"

@@ -12,11 +12,10 @@
 #     commands, a second EHLO refused that also drops the transaction) and
 #     the smuggling modes fail the fake end-of-data vectors.
 #
-# What the judging engine decides (zero-configuration recipients for
-# catch-all and greeting-host-not-mail-domain, the 421 ladder of
-# closes-after-errors and refuse-bare-lf-421, three-way smuggling verdicts)
-# is asserted with the engine's work, not here.  Only 127.0.0.1 is
-# contacted.  Ends with "verdicts: N passed, N failed".
+# And, with no profile at all, zero configuration and the close ladder:
+# a greeting host that is no mail domain, a catch-all, a server closing
+# with 421 after errors or on a bare LF (security.sh has the smuggling
+# outcomes).  Only 127.0.0.1 is contacted.  Ends with "verdicts: N passed, N failed".
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -86,6 +85,9 @@ cat >"$work/profile.json" <<'EOF'
 EOF
 
 # run_mode OUT MODE...: the whole catalogue against fakesmtpd in MODE(s).
+# the profile every run_mode uses; empty for zero configuration
+profile_args=(--profile "$work/profile.json")
+
 run_mode() {
 	local out=$1 m args=() port=
 	shift
@@ -93,7 +95,7 @@ run_mode() {
 	coproc FAKE { exec "$fake" --port 0 "${args[@]}"; }
 	fake_pid=$FAKE_PID
 	if read -r -t 10 ready port <&"${FAKE[0]}" && [ "$ready" = READY ]; then
-		"$bin" run --target "127.0.0.1:$port" --profile "$work/profile.json" --catalogue "$catalogue" \
+		"$bin" run --target "127.0.0.1:$port" "${profile_args[@]}" --catalogue "$catalogue" \
 			--no-progress --timeout "${VERDICTS_TIMEOUT_MS:-1500}" --jobs 32 --deadline 300 \
 			--json "$out" >/dev/null 2>&1
 	fi
@@ -236,6 +238,34 @@ if run_mode "$work/451.json" refuse-bare-lf-451; then
 else
 	not_ok "refuse-bare-lf-451: a result"
 fi
+
+# ---- zero configuration and the close ladder (no profile at all) ---------
+# Servers real users have: a greeting that names a host that is not a mail
+# domain, a catch-all, one that closes with 421 after a burst of errors, one
+# that refuses bare CR or LF with 421 and closes.  With only --target: no
+# error, no fail; what cannot be judged skips with one reason.
+profile_args=()
+for m in greeting-host-not-mail-domain catch-all closes-after-errors refuse-bare-lf-421; do
+	if run_mode "$work/zc-$m.json" "$m"; then
+		check "$m, no profile: no error and no fail" \
+			jq -e '.summary.error == 0 and .summary.fail == 0' "$work/zc-$m.json"
+	else
+		not_ok "$m, no profile: a result"
+	fi
+done
+check "greeting-host-not-mail-domain: the recipient found is postmaster at the parent of the greeting's domain" \
+	jq -e '.target.mailbox == "postmaster@smtpspec.test" and .target.domain == "smtpspec.test" and (.target.recipients | contains("parent of the greeting"))' \
+	"$work/zc-greeting-host-not-mail-domain.json"
+check "catch-all: the vectors needing a refused recipient skip, all for one reason naming --rejected-mailbox" \
+	jq -e '[.results[] | select(.verdict == "skip" and (.reason | contains("--rejected-mailbox")))] | length > 5 and (map(.reason) | unique | length == 1)' \
+	"$work/zc-catch-all.json"
+check "closes-after-errors: the recipient-limit vectors end without a fail (452 then 421 is a defence, RFC 5321 §7.8)" \
+	jq -e '[.results[] | select(.id | startswith("rfc5321/4.5.3.1.")) | .verdict] | all(. == "pass" or . == "skip")' \
+	"$work/zc-closes-after-errors.json"
+check "refuse-bare-lf-421: every smuggling vector passes (refused)" \
+	jq -e '[.results[] | select(.category == "security") | .verdict] | length >= 20 and all(. == "pass")' \
+	"$work/zc-refuse-bare-lf-421.json"
+profile_args=(--profile "$work/profile.json")
 
 echo "verdicts: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -164,6 +164,7 @@
 	X(QUOTED_NOT_EQUIVALENT, "quoted-not-equivalent", "a quoted local part (\"smtpspec\"@...) is not the same mailbox as smtpspec@...") \
 	X(SOURCE_ROUTE_REJECTED, "source-route-rejected", "paths with a source route (<@a,@b:user@domain>) get 501") \
 	X(RCPT_UNKNOWN_ACCEPTED, "rcpt-unknown-accepted", "unknown local users get 250") \
+	X(RCPT_UNKNOWN_450, "rcpt-unknown-450", "RCPT to an unknown local user gets 450 (a temporary failure) instead of 550") \
 	X(RELAY_OPEN, "relay-open", "recipients in foreign domains get 250") \
 	X(FEW_RECIPIENTS, "few-recipients", "452 after 50 recipients (RFC 5321 asks for at least 100)") \
 	X(RCPT_LIMIT_552, "rcpt-limit-552", "too many recipients get 552 instead of 452") \

@@ -1087,7 +1087,10 @@ static void rcpt_cmd(fake_smtp_t *s, const char *arg, size_t n)
 			    (a.domain == NULL && MODE(s, POSTMASTER_NEEDS_DOMAIN)))
 				fail(&v, 550, "5.1.1", "Recipient address rejected");
 		} else if (!local_is(s, &a, "smtpspec")) {
-			fail(&v, 550, "5.1.1", "User unknown in local recipient table");
+			if (MODE(s, RCPT_UNKNOWN_450))
+				fail(&v, 450, "4.1.1", "Recipient address rejected: try again later");
+			else
+				fail(&v, 550, "5.1.1", "User unknown in local recipient table");
 		}
 	}
 	if (v.code != 0 && MODE(s, UTF8_REPLY_ECHO)) {
