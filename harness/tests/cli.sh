@@ -49,7 +49,7 @@ has_esc() {
 }
 
 echo "# smtpspec command-line tests (work dir $work)"
-sel=(--only 'rfc5321/3.3/*' --only 'rfc5321/4.1.1.5/*' --only 'rfc5321/4.1.1.10/*')
+sel=(--only 'rfc5321/3.3/*' --only 'rfc5321/4.1.1.5/*' --only 'rfc5321/4.1.1.10/*' --only rfc5321/4.2/only-listed-reply-codes)
 
 # ---- help and version: no network ----------------------------------------
 for cmd in run report explain quotes coverage; do
@@ -134,7 +134,7 @@ rc=$?
 	not_ok "two reports on stdout" "exit $rc: $(cat "$work/two.out")"
 
 # ---- a server that breaks a MUST: the text output --------------------------
-if ! start_fake no-503; then
+if ! start_fake no-503,noop-wrong-code; then
 	not_ok "fakesmtpd no-503 did not start"
 else
 	"$bin" run --target "127.0.0.1:$port" "${sel[@]}" --json "$work/r.json" >"$work/r.out" 2>"$work/r.err"
@@ -152,8 +152,8 @@ else
 		not_ok "stdout/stderr split" "exit $rc; stdout: $(head -5 "$work/r.out"); stderr: $(head -5 "$work/r.err")"
 	fi
 
-	"$bin" run --target "127.0.0.1:$port" --only "rfc5321/4.1.1.10/*" -v >"$work/v.out" 2>/dev/null
-	if grep -q '# reply code 250 is not among the replies RFC 5321 §4.3.2 lists' "$work/v.out" &&
+	"$bin" run --target "127.0.0.1:$port" --only rfc5321/4.2/only-listed-reply-codes -v >"$work/v.out" 2>/dev/null
+	if grep -q '# reply code 200 is not among the replies RFC 5321 §4.3.2 lists' "$work/v.out" &&
 		! grep -qF '\xc2\xa7' "$work/v.out"; then
 		ok "-v: the tool's own notes print UTF-8 as itself (§)"
 	else
@@ -301,7 +301,7 @@ fi
 
 # ---- server bytes stay escaped on the terminal ----------------------------
 if start_fake hostile-nul-utf8; then
-	"$bin" run --target "127.0.0.1:$port" --only rfc5321/4.1.1.5/rset-clears-transaction -v --jobs 1 --timeout 2000 \
+	"$bin" run --target "127.0.0.1:$port" --only rfc5321/4.2/reply-text-printable -v --jobs 1 --timeout 2000 \
 		>"$work/h.out" 2>"$work/h.err"
 	rc=$?
 	if [ $rc -le 1 ] && ! has_esc "$work/h.out" && grep -qF '\x1b[31m' "$work/h.out" &&
