@@ -143,6 +143,10 @@
 /* Console: earlier skips compared with each skip, to give a shared reason once. */
 #define SSP_SKIP_REASONS_MAX 256
 
+/* Reports: shared causes listed (the largest first), and ids shown for each on the console. */
+#define SSP_CAUSES_MAX 64
+#define SSP_CAUSE_IDS_SHOWN 8
+
 /* Turn a limit into a string literal, for messages. */
 #define SSP_STR(x) #x
 #define SSP_XSTR(x) SSP_STR(x)

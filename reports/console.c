@@ -8,11 +8,13 @@
  */
 #include "report.h"
 
+#include "causes.h"
 #include "certify.h"
 
 #include "../harness/buf.h"
 #include "../harness/escape.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
@@ -183,6 +185,37 @@ static const ssp_result_t *same_skip(const ssp_run_t *run, size_t i)
 	return NULL;
 }
 
+/* print_causes - the findings one reply explains, grouped (causes.h). */
+static void print_causes(ssp_console_t *c, const ssp_run_t *run, ssp_buf_t *buf)
+{
+	const char **observed = calloc(run->n ? run->n : 1, sizeof(*observed));
+	int *finding = calloc(run->n ? run->n : 1, sizeof(*finding));
+	size_t *order = calloc(run->n ? run->n : 1, sizeof(*order));
+	ssp_cause_t causes[SSP_CAUSES_MAX];
+	size_t i, k, n = 0;
+
+	if (observed != NULL && finding != NULL && order != NULL) {
+		for (i = 0; i < run->n; i++) {
+			observed[i] = run->results[i].observed;
+			finding[i] = ssp_verdict_is_finding(run->results[i].verdict);
+		}
+		n = ssp_causes_find(observed, finding, run->n, order, causes, SSP_CAUSES_MAX);
+	}
+	if (n > 0)
+		fprintf(c->f, "\nshared causes (one reply explains several findings):\n");
+	for (k = 0; k < n; k++) {
+		fprintf(c->f, "  %zu vectors: %s\n   ", causes[k].count, safe(buf, causes[k].observed));
+		for (i = 0; i < causes[k].count && i < SSP_CAUSE_IDS_SHOWN; i++)
+			fprintf(c->f, " %s", run->results[order[causes[k].first + i]].vector->id);
+		if (causes[k].count > SSP_CAUSE_IDS_SHOWN)
+			fprintf(c->f, " and %zu more", causes[k].count - SSP_CAUSE_IDS_SHOWN);
+		fprintf(c->f, "\n");
+	}
+	free(observed);
+	free(finding);
+	free(order);
+}
+
 void ssp_console_summary(ssp_console_t *c, const ssp_run_t *run, const ssp_report_meta_t *m)
 {
 	size_t i;
@@ -213,6 +246,7 @@ void ssp_console_summary(ssp_console_t *c, const ssp_run_t *run, const ssp_repor
 		if (c->verbose && r->verdict != SSP_SKIP)
 			ssp_console_transcript(c->f, &r->transcript, "      ");
 	}
+	print_causes(c, run, &buf);
 	fprintf(c->f, "\nsmtpspec %s: %zu vectors in %.1f s%s\n", m->version, run->n,
 		run->elapsed_ms / 1000.0, m->strict ? " (strict: warnings fail)" : "");
 	/* the target is printed separately: it may be long */

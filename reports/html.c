@@ -10,6 +10,8 @@
  */
 #include "result.h"
 
+#include "causes.h"
+
 #include "markup.h"
 
 #include "../harness/buf.h"
@@ -245,6 +247,47 @@ static void security(FILE *f, const page_t *pg)
 		fputs("</span></li>\n", f);
 	}
 	fputs("</ul>\n</section>\n", f);
+}
+
+/* causes - findings one reply explains (causes.h): "N vectors: <reply>". */
+static void causes(FILE *f, const page_t *pg)
+{
+	const ssp_doc_t *d = pg->doc;
+	const char **observed = calloc(d->nresults ? d->nresults : 1, sizeof(*observed));
+	int *finding = calloc(d->nresults ? d->nresults : 1, sizeof(*finding));
+	size_t *order = calloc(d->nresults ? d->nresults : 1, sizeof(*order));
+	ssp_cause_t c[SSP_CAUSES_MAX];
+	size_t i, k, n = 0;
+
+	if (observed != NULL && finding != NULL && order != NULL) {
+		for (i = 0; i < d->nresults; i++) {
+			observed[i] = d->results[i].observed;
+			finding[i] = ssp_verdict_is_finding(d->results[i].verdict);
+		}
+		n = ssp_causes_find(observed, finding, d->nresults, order, c, SSP_CAUSES_MAX);
+	}
+	if (n > 0)
+		fputs("<section id=\"causes\">\n<h2>Shared causes</h2>\n<p class=\"sub\">One reply explains "
+		      "several findings: look at it first.</p>\n<ul class=\"causes\">\n", f);
+	for (k = 0; k < n; k++) {
+		fprintf(f, "<li><strong>%zu vectors</strong>: <code>", c[k].count);
+		escaped_str(f, c[k].observed);
+		fputs("</code><br>", f);
+		for (i = 0; i < c[k].count; i++) {
+			const ssp_doc_result_t *r = &d->results[order[c[k].first + i]];
+			fputs(i ? ", <a href=\"#" : "<a href=\"#", f);
+			ssp_markup_id(f, "v-", r->id);
+			fputs("\"><code>", f);
+			ssp_markup_str(f, r->id);
+			fputs("</code></a>", f);
+		}
+		fputs("</li>\n", f);
+	}
+	if (n > 0)
+		fputs("</ul>\n</section>\n", f);
+	free(observed);
+	free(finding);
+	free(order);
 }
 
 /* certification - one statement per suite, and the digest. */
@@ -618,6 +661,7 @@ static void part(FILE *f, const char *name, void *arg)
 		return;
 	header(f, pg);
 	security(f, pg);
+	causes(f, pg);
 	certification(f, pg);
 	baseline(f, pg);
 	section_table(f, pg);

@@ -6,6 +6,8 @@
  */
 #include "report.h"
 
+#include "causes.h"
+
 #include "certify.h"
 
 #include "../harness/buf.h"
@@ -125,6 +127,44 @@ static json_t *security_counts(const ssp_run_t *run)
 	return o;
 }
 
+/* causes - the "causes" array: findings one reply explains (causes.h), or NULL. */
+static json_t *causes(const ssp_run_t *run)
+{
+	const char **observed = calloc(run->n ? run->n : 1, sizeof(*observed));
+	int *finding = calloc(run->n ? run->n : 1, sizeof(*finding));
+	size_t *order = calloc(run->n ? run->n : 1, sizeof(*order));
+	ssp_cause_t c[SSP_CAUSES_MAX];
+	json_t *list = json_array();
+	size_t i, k, n = 0;
+
+	if (observed == NULL || finding == NULL || order == NULL || list == NULL) {
+		json_decref(list);
+		list = NULL;
+		goto out;
+	}
+	for (i = 0; i < run->n; i++) {
+		observed[i] = run->results[i].observed;
+		finding[i] = ssp_verdict_is_finding(run->results[i].verdict);
+	}
+	n = ssp_causes_find(observed, finding, run->n, order, c, SSP_CAUSES_MAX);
+	for (k = 0; k < n; k++) {
+		json_t *ids = json_array();
+
+		for (i = 0; i < c[k].count; i++)
+			json_array_append_new(ids, json_string(run->results[order[c[k].first + i]].vector->id));
+		if (json_array_append_new(list, json_pack("{s:o, s:o}", "observed", text(c[k].observed), "ids", ids)) != 0) {
+			json_decref(list);
+			list = NULL;
+			goto out;
+		}
+	}
+out:
+	free(observed);
+	free(finding);
+	free(order);
+	return list;
+}
+
 json_t *ssp_json_build(const ssp_run_t *run, const ssp_report_meta_t *m)
 {
 	json_t *doc, *results, *summary, *suites, *target;
@@ -183,8 +223,16 @@ json_t *ssp_json_build(const ssp_run_t *run, const ssp_report_meta_t *m)
 			"summary", summary,
 			"exit_code", m->exit_code,
 			"results", results);
-	if (doc != NULL)
+	if (doc != NULL) {
+		json_t *c = causes(run);
+
+		if (c == NULL) { /* a result document that lacks a part is no document */
+			json_decref(doc);
+			return NULL;
+		}
+		json_object_set_new(doc, "causes", c);
 		json_object_set_new(doc, "certification", ssp_certify_json(run, m));
+	}
 	return doc;
 }
 

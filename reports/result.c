@@ -805,12 +805,45 @@ static int baseline(ld_t *l, json_t *root)
 	return rc ? -1 : 0;
 }
 
+/* causes - the optional "causes" array (findings one reply explains),
+ * checked against the schema; the writers group the results themselves. */
+static int causes_member(ld_t *l, json_t *root)
+{
+	static const char *const cause_keys[] = { "observed", "ids", NULL };
+	json_t *a, *e;
+	size_t i;
+	int rc = 0;
+
+	if (json_object_get(root, "causes") == NULL)
+		return 0;
+	if (member(l, root, "causes", JSON_ARRAY, &a) != 0)
+		return -1;
+	ssp_jfile_push_key(l->f, "causes");
+	json_array_foreach(a, i, e) {
+		const char *observed;
+		const char *const *ids;
+		size_t nids;
+
+		ssp_jfile_push_index(l->f, i);
+		if (!json_is_object(e))
+			rc = ssp_jfile_error(l->f, 0, "must be an object {\"observed\", \"ids\"}");
+		else
+			rc = keys(l, e, cause_keys) || str(l, e, "observed", S_REQUIRED | S_ESCAPED, &observed) ||
+			     strings(l, e, "ids", SSP_VECTORS_MAX, 0, &ids, &nids);
+		ssp_jfile_pop(l->f);
+		if (rc)
+			break;
+	}
+	ssp_jfile_pop(l->f);
+	return rc ? -1 : 0;
+}
+
 /* root_fields - every member of the document (its schema already checked): 0 or -1. */
 static int root_fields(ld_t *l, json_t *root)
 {
 	static const char *const root_keys[] = { "schema", "tool", "target", "started", "duration_ms", "catalogue",
 						  "profile", "suites", "options", "summary", "exit_code", "results",
-						  "certification", "baseline", NULL };
+						  "certification", "baseline", "causes", NULL };
 	static const char *const tool_keys[] = { "name", "version", NULL };
 	static const char *const catalogue_keys[] = { "path", "vectors", "selected", NULL };
 	static const char *const option_keys[] = { "jobs", "timeout_ms", "connect_timeout_ms", "deadline_s",
@@ -877,7 +910,7 @@ static int root_fields(ld_t *l, json_t *root)
 	if (rc || num(l, root, "exit_code", 0, 3, &code))
 		return -1;
 	d->exit_code = (int)code;
-	return results(l, root) || certification(l, root) || baseline(l, root) ? -1 : 0;
+	return results(l, root) || certification(l, root) || baseline(l, root) || causes_member(l, root) ? -1 : 0;
 }
 
 /* load - the document at f->root into doc: 0 or -1 with the error in f->diag. */
