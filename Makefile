@@ -14,7 +14,7 @@ DATADIR ?= $(PREFIX)/share/smtpspec
 BINDIR ?= $(PREFIX)/bin
 
 CC ?= cc
-PKGS := libuv jansson libcrypto
+PKGS := libuv jansson libcrypto libssl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CUNIT_CFLAGS := $(shell pkg-config --cflags cunit 2>/dev/null)

@@ -79,6 +79,11 @@
 /* Zero configuration: recipients tried when the profile names none. */
 #define SSP_DISCOVER_CANDIDATES_MAX 12
 
+/* TLS (tls.c): ciphertext waiting each way (received and not processed,
+ * produced and not sent), and the length of an error sentence. */
+#define SSP_TLS_BUFFER_MAX (256 * 1024)
+#define SSP_TLS_ERROR_MAX 512
+
 /* Turn a limit into a string literal, for messages. */
 #define SSP_STR(x) #x
 #define SSP_XSTR(x) SSP_STR(x)
