@@ -86,7 +86,7 @@ $(BUILD)/unit-tests: $(LIB_OBJ) $(TEST_OBJ)
 
 # The misbehaving test server (issue: prove the suite can't be fooled).
 FAKE_SRC := $(wildcard harness/tests/fake/*.c)
-$(BUILD)/fakesmtpd: $(patsubst %.c,$(BUILD)/%.o,$(FAKE_SRC))
+$(BUILD)/fakesmtpd: $(patsubst %.c,$(BUILD)/%.o,$(FAKE_SRC)) $(BUILD)/harness/tls.o
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
