@@ -7,6 +7,8 @@ set -eu
 
 PKGS="build-essential pkg-config libuv1-dev libjansson-dev libcunit1-dev libssl-dev \
 postfix jq libxml2-utils time bc netcat-openbsd chromium node-ajv"
+# AUTH on the private Postfix (scripts/postfix-private.sh, SMTPSPEC_AUTH=1): Cyrus SASL.
+PKGS="$PKGS sasl2-bin libsasl2-modules"
 
 missing=""
 for p in $PKGS; do
