@@ -182,6 +182,7 @@ int main(int argc, char **argv)
 	register_transcript_tests();
 	register_verdict_rules_tests();
 	register_tls_tests();
+	register_tlsopt_tests();
 	if (register_failed || CU_get_error() != CUE_SUCCESS) {
 		fprintf(stderr, "unit-tests: registration failed: %s\n", CU_get_error_msg());
 		CU_cleanup_registry();

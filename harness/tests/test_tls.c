@@ -10,6 +10,7 @@
 
 #include "../limits.h"
 #include "../tls.h"
+#include "../tlsopt.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -446,4 +447,71 @@ void register_tls_tests(void)
 	};
 
 	tests_add_suite("tls", tests);
+}
+
+/* ---- the command-line options (tlsopt.h) -------------------------------- */
+
+static void test_options(void)
+{
+	ssp_tlsopt_t t = { 0 };
+	char err[256], line[512];
+
+	/* not a TLS option: nothing taken */
+	CU_ASSERT_EQUAL(ssp_tlsopt_parse(&t, 'v', NULL, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(t.mode, SSP_TLS_MODE_NONE);
+	ssp_tlsopt_describe(&t, line, sizeof(line));
+	CHECKF(strstr(line, "not verified") != NULL, "%s", line);
+
+	CU_ASSERT_EQUAL(ssp_tlsopt_parse(&t, SSP_TLSOPT_STARTTLS, NULL, err, sizeof(err)), 1);
+	CU_ASSERT_EQUAL(t.mode, SSP_TLS_MODE_STARTTLS);
+	/* --tls and --starttls exclude each other, in either order */
+	CU_ASSERT_EQUAL(ssp_tlsopt_parse(&t, SSP_TLSOPT_TLS, NULL, err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "--tls and --starttls exclude each other");
+	t.mode = SSP_TLS_MODE_IMPLICIT;
+	CU_ASSERT_EQUAL(ssp_tlsopt_parse(&t, SSP_TLSOPT_STARTTLS, NULL, err, sizeof(err)), -1);
+	ssp_tlsopt_describe(&t, line, sizeof(line));
+	CHECKF(strstr(line, "RFC 8314") != NULL, "%s", line);
+
+	/* SNI: a host name, nothing else */
+	CU_ASSERT_EQUAL(ssp_tlsopt_parse(&t, SSP_TLSOPT_SNI, "mx.example.org", err, sizeof(err)), 1);
+	CU_ASSERT_EQUAL(ssp_tlsopt_parse(&t, SSP_TLSOPT_SNI, "bad name", err, sizeof(err)), -1);
+	CHECKF(strstr(err, "bad name") != NULL, "%s", err);
+	CU_ASSERT_EQUAL(ssp_tlsopt_parse(&t, SSP_TLSOPT_SNI, "", err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(t.sni, "mx.example.org");
+	CU_ASSERT_STRING_EQUAL(ssp_tlsopt_sni(&t, "127.0.0.1"), "mx.example.org");
+	t.sni = NULL;
+	/* without --sni: the target's host name, never an address */
+	CU_ASSERT_STRING_EQUAL(ssp_tlsopt_sni(&t, "mail.example.org"), "mail.example.org");
+	CU_ASSERT_PTR_NULL(ssp_tlsopt_sni(&t, "127.0.0.1"));
+	CU_ASSERT_PTR_NULL(ssp_tlsopt_sni(&t, "::1"));
+	CU_ASSERT_PTR_NULL(ssp_tlsopt_sni(&t, NULL));
+
+	/* combinations */
+	CU_ASSERT_EQUAL(ssp_tlsopt_check(&t, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(ssp_tlsopt_parse(&t, SSP_TLSOPT_CLIENT_KEY, "key.pem", err, sizeof(err)), 1);
+	CU_ASSERT_EQUAL(ssp_tlsopt_check(&t, err, sizeof(err)), -1);
+	CHECKF(strstr(err, "go together") != NULL, "%s", err);
+	CU_ASSERT_EQUAL(ssp_tlsopt_parse(&t, SSP_TLSOPT_CLIENT_CERT, "cert.pem", err, sizeof(err)), 1);
+	CU_ASSERT_EQUAL(ssp_tlsopt_check(&t, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(ssp_tlsopt_parse(&t, SSP_TLSOPT_CA_FILE, "ca.pem", err, sizeof(err)), 1);
+	CU_ASSERT_EQUAL(ssp_tlsopt_check(&t, err, sizeof(err)), -1);
+	CHECKF(strstr(err, "--tls-verify") != NULL, "%s", err);
+	CU_ASSERT_EQUAL(ssp_tlsopt_parse(&t, SSP_TLSOPT_VERIFY, NULL, err, sizeof(err)), 1);
+	CU_ASSERT_EQUAL(ssp_tlsopt_check(&t, err, sizeof(err)), 0);
+	ssp_tlsopt_describe(&t, line, sizeof(line));
+	CHECKF(strstr(line, "verified against ca.pem") != NULL && strstr(line, "client certificate") != NULL,
+	       "%s", line);
+	/* files that do not exist: no context, and the reason names the file */
+	CU_ASSERT_PTR_NULL(ssp_tlsopt_ctx(&t, err, sizeof(err)));
+	CHECKF(strstr(err, "cert.pem") != NULL, "%s", err);
+}
+
+void register_tlsopt_tests(void)
+{
+	static const tests_entry_t tests[] = {
+		{ "options, combinations, SNI default", test_options },
+		{ NULL, NULL },
+	};
+
+	tests_add_suite("tlsopt", tests);
 }

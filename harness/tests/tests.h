@@ -26,6 +26,7 @@ void register_buf_tests(void);
 void register_transcript_tests(void);
 void register_verdict_rules_tests(void);
 void register_tls_tests(void);
+void register_tlsopt_tests(void);
 
 /* One test of a suite: a name and its function. */
 typedef struct tests_entry_s {
