@@ -111,6 +111,7 @@ integration: $(BIN)
 	$(Q)$(TEST_ENV) bash harness/tests/quotes.sh
 	$(Q)$(TEST_ENV) bash harness/tests/integration.sh
 	$(Q)$(TEST_ENV) bash harness/tests/reports.sh
+	$(Q)$(TEST_ENV) bash harness/tests/tls.sh
 
 # Servers that misbehave on purpose: every run ends, bounded in time and memory.
 hostile: $(BIN) $(BUILD)/fakesmtpd
