@@ -317,10 +317,10 @@ static int fatal(ssp_tls_t *t, const char *what, int rc)
 		vr = SSL_get_verify_result(t->ssl);
 		if (t->verify && vr != X509_V_OK) {
 			ERR_clear_error();
-			snprintf(t->err, sizeof(t->err), "%s failed: certificate verification: %s", what,
+			errorf(t->err, sizeof(t->err), "%s failed: certificate verification: %s", what,
 				 X509_verify_cert_error_string(vr));
 		} else {
-			snprintf(t->err, sizeof(t->err), "%s failed: %s", what,
+			errorf(t->err, sizeof(t->err), "%s failed: %s", what,
 				 e == SSL_ERROR_SSL ? ssl_reason(why, sizeof(why))
 						    : "the TLS layer gave up without a reason");
 		}
@@ -335,13 +335,13 @@ int ssp_tls_feed(ssp_tls_t *t, const void *p, size_t n)
 	if (t->failed)
 		return -1;
 	if (n > SSP_TLS_BUFFER_MAX - BIO_ctrl_pending(t->rbio)) {
-		snprintf(t->err, sizeof(t->err),
+		errorf(t->err, sizeof(t->err),
 			 "TLS: more than " SSP_XSTR(SSP_TLS_BUFFER_MAX) " octets received and not processed");
 		t->failed = 1;
 		return -1;
 	}
 	if (n > 0 && BIO_write(t->rbio, p, (int)n) != (int)n) {
-		snprintf(t->err, sizeof(t->err), "TLS: out of memory");
+		errorf(t->err, sizeof(t->err), "TLS: out of memory");
 		t->failed = 1;
 		return -1;
 	}
@@ -395,13 +395,13 @@ ssize_t ssp_tls_write(ssp_tls_t *t, const void *p, size_t n)
 	if (t->failed)
 		return SSP_TLS_ERROR;
 	if (!t->done) {
-		snprintf(t->err, sizeof(t->err), "TLS write failed: the handshake is not complete");
+		errorf(t->err, sizeof(t->err), "TLS write failed: the handshake is not complete");
 		return SSP_TLS_ERROR;
 	}
 	/* each record adds at most a header, a tag and padding: 256 octets */
 	if (n > SSP_TLS_BUFFER_MAX - BIO_ctrl_pending(t->wbio) ||
 	    (n / 16384 + 1) * 256 > SSP_TLS_BUFFER_MAX - BIO_ctrl_pending(t->wbio) - n) {
-		snprintf(t->err, sizeof(t->err),
+		errorf(t->err, sizeof(t->err),
 			 "TLS write failed: more than " SSP_XSTR(SSP_TLS_BUFFER_MAX) " octets would wait to be sent");
 		t->failed = 1;
 		return SSP_TLS_ERROR;
@@ -414,7 +414,7 @@ ssize_t ssp_tls_write(ssp_tls_t *t, const void *p, size_t n)
 		return (ssize_t)n;
 	rc = fatal(t, "TLS write", rc);
 	if (rc != SSP_TLS_ERROR) {
-		snprintf(t->err, sizeof(t->err), "TLS write failed: the peer renegotiates");
+		errorf(t->err, sizeof(t->err), "TLS write failed: the peer renegotiates");
 		t->failed = 1;
 	}
 	return SSP_TLS_ERROR;
