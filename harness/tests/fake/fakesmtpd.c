@@ -435,14 +435,25 @@ static void update(fake_conn_t *c)
 	int want;
 
 	do {
-		if (c->closing)
-			return;
-		if (c->tls != NULL && fake_tls_pull(c->tls, s) != 0) {
-			conn_close(c, 0);
-			return;
-		}
-		if (c->tls == NULL || ssp_tls_done(c->tls))
-			fake_smtp_process(s);   /* plaintext only once TLS is up */
+		int more;
+
+		do {
+			size_t had;
+
+			if (c->closing)
+				return;
+			/* plaintext decrypted earlier may wait in the TLS engine while
+			 * no more ciphertext comes: take it as s->in makes room */
+			if (c->tls != NULL && fake_tls_pull(c->tls, s) != 0) {
+				conn_close(c, 0);
+				return;
+			}
+			had = s->inlen;
+			if (c->tls == NULL || ssp_tls_done(c->tls))
+				fake_smtp_process(s);   /* plaintext only once TLS is up */
+			more = c->tls != NULL && s->inlen < had;  /* room made: pull again */
+		} while (more && s->end == FAKE_END_NONE && s->stream == FAKE_STREAM_NONE &&
+			 s->out.len < FAKE_OUT_HIGH);
 		if (c->eof && (s->end == FAKE_END_NONE || s->end == FAKE_END_HANG) &&
 		    s->stream == FAKE_STREAM_NONE && s->out.len < FAKE_OUT_HIGH)
 			s->end = FAKE_END_CLOSE;  /* RFC 5321 §4.1.1.5: as if QUIT */
