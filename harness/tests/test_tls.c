@@ -11,6 +11,8 @@
 #include "../limits.h"
 #include "../tls.h"
 #include "../tlsopt.h"
+#include "../buf.h"
+#include "../profile.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -506,10 +508,63 @@ static void test_options(void)
 	CHECKF(strstr(err, "cert.pem") != NULL, "%s", err);
 }
 
+/* ---- the AUTH variables a profile provides (profile.c) ------------------ */
+
+static void test_auth_vars(void)
+{
+	static const char good[] = "{ \"auth\": { \"user\": \"smtpspec\", \"password\": \"smtpspec-secret\" } }";
+	ssp_profile_t p;
+	ssp_diag_t diag;
+	ssp_vars_t v;
+	ssp_buf_t big;
+	unsigned i;
+
+	memset(&p, 0, sizeof(p));
+	ssp_diag_init(&diag);
+	CU_ASSERT_EQUAL_FATAL(ssp_profile_load_mem(&p, "p.json", good, sizeof(good) - 1, &diag), 0);
+	ssp_vars_init(&v, NULL);
+	CU_ASSERT_EQUAL(ssp_profile_vars(&p, "mx.example", "mx", &v), 0);
+	/* RFC 4616 §2: NUL smtpspec NUL smtpspec-secret, in base64 */
+	CU_ASSERT_STRING_EQUAL(ssp_vars_get(&v, "auth_plain"), "AHNtdHBzcGVjAHNtdHBzcGVjLXNlY3JldA==");
+	CU_ASSERT_STRING_EQUAL(ssp_vars_get(&v, "auth_user_b64"), "c210cHNwZWM=");
+	CU_ASSERT_STRING_EQUAL(ssp_vars_get(&v, "auth_password_b64"), "c210cHNwZWMtc2VjcmV0");
+	CU_ASSERT_TRUE(ssp_profile_known(&p, "auth_plain"));
+	ssp_vars_free(&v);
+	ssp_profile_free(&p);
+
+	/* without credentials: empty user and password, PLAIN of two NULs */
+	memset(&p, 0, sizeof(p));
+	CU_ASSERT_EQUAL_FATAL(ssp_profile_load(&p, NULL, &diag), 0);
+	ssp_vars_init(&v, NULL);
+	CU_ASSERT_EQUAL(ssp_profile_vars(&p, NULL, "mx", &v), 0);
+	CU_ASSERT_STRING_EQUAL(ssp_vars_get(&v, "auth_plain"), "AAA=");
+	CU_ASSERT_STRING_EQUAL(ssp_vars_get(&v, "auth_user_b64"), "");
+	ssp_vars_free(&v);
+	ssp_profile_free(&p);
+
+	/* credentials whose base64 would not fit a variable: refused at load */
+	ssp_buf_init(&big, 1 << 20);
+	ssp_buf_append_str(&big, "{ \"auth\": { \"user\": \"");
+	for (i = 0; i < 2000; i++)
+		ssp_buf_append_str(&big, "u");
+	ssp_buf_append_str(&big, "\", \"password\": \"");
+	for (i = 0; i < 2000; i++)
+		ssp_buf_append_str(&big, "p");
+	ssp_buf_append_str(&big, "\" } }");
+	memset(&p, 0, sizeof(p));
+	ssp_diag_init(&diag);
+	CU_ASSERT_EQUAL(ssp_profile_load_mem(&p, "big.json", big.data, big.len, &diag), -1);
+	CHECKF(strstr(diag.text, "user and password together") != NULL && diag.line == 1, "%d: %s", diag.line,
+	       diag.text);
+	ssp_profile_free(&p);
+	ssp_buf_free(&big);
+}
+
 void register_tlsopt_tests(void)
 {
 	static const tests_entry_t tests[] = {
 		{ "options, combinations, SNI default", test_options },
+		{ "AUTH variables from the profile", test_auth_vars },
 		{ NULL, NULL },
 	};
 
