@@ -21,8 +21,7 @@ CUNIT_CFLAGS := $(shell pkg-config --cflags cunit 2>/dev/null)
 CUNIT_LIBS := $(shell pkg-config --libs cunit 2>/dev/null)
 
 WARNINGS := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wvla \
-	-Wwrite-strings -Wformat=2 -Wshadow -Wpointer-arith -Wno-format-nonliteral \
-	-Wno-format-truncation
+	-Wwrite-strings -Wformat=2 -Wshadow -Wpointer-arith
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(PKG_CFLAGS) \
 	-DSSP_VERSION='"$(VERSION)"' -DSSP_DATADIR='"$(DATADIR)"' -MMD -MP
@@ -138,7 +137,7 @@ install: $(BIN)
 
 # Fuzzing (libFuzzer, clang): make fuzz [FUZZ_SECONDS=60].  The corpus and
 # the kept reproducers also run in make test, built with the normal compiler.
-FUZZ_TARGETS := reply escape vector profile
+FUZZ_TARGETS := reply escape vector profile result
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer \
@@ -149,6 +148,12 @@ $(BUILD)/fuzz/fuzz_%: harness/fuzz/fuzz_%.c $(HARNESS_LIB_SRC)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(HARNESS_LIB_SRC) $(LDLIBS)
+
+# The result documents' target also renders what it accepts: the report writers too.
+$(BUILD)/fuzz/fuzz_result: harness/fuzz/fuzz_result.c $(HARNESS_LIB_SRC) $(REPORT_SRC) $(BUILD)/reports/template_html.c
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -I. -o $@ $< $(HARNESS_LIB_SRC) $(REPORT_SRC) $(BUILD)/reports/template_html.c $(LDLIBS)
 
 $(BUILD)/fuzz/replay_%: $(BUILD)/harness/fuzz/fuzz_%.o $(BUILD)/harness/fuzz/replay.o $(LIB_OBJ)
 	@mkdir -p $(dir $@)

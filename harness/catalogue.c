@@ -30,7 +30,7 @@ typedef struct {
 
 static const char *const vector_keys[] = {
 	"id", "title", "rfc", "section", "level", "quote", "description",
-	"requires", "prelude", "steps", "comment", NULL,
+	"requires", "prelude", "steps", "comment", "category", NULL,
 };
 static const char *const step_keys[] = {
 	"send", "send_raw", "pipeline", "data", "dot_stuff", "expect", "repeat",
@@ -38,7 +38,7 @@ static const char *const step_keys[] = {
 };
 static const char *const expect_keys[] = {
 	"code", "warn", "skip", "enhanced", "text", "not_text", "every_text", "first_line", "keyword_lines", "max_lines", "capture", "timeout_ms",
-	"close", "silence_ms", "comment", NULL,
+	"close", "silence_ms", "smuggling", "comment", NULL,
 };
 
 /* known - variable-name check for ssp_vars_scan. */
@@ -212,15 +212,26 @@ static int expect_one(lctx_t *l, json_t *v, ssp_expect_t *e)
 	if (ssp_jfile_check_keys(l->f, v, expect_keys))
 		return -1;
 	n = 0;
-	if (ssp_jfile_uint(l->f, v, "timeout_ms", 0, 1, 3600000, &n))
+	if (ssp_jfile_uint(l->f, v, "timeout_ms", 0, 1, SSP_TIMEOUT_MAX_MS, &n))
 		return -1;
 	e->timeout_ms = (unsigned)n;
+	if (json_object_get(v, "smuggling") != NULL) {
+		static const char *const only[] = { "smuggling", "timeout_ms", "comment", NULL };
+		if (ssp_jfile_bool(l->f, v, "smuggling", &flag))
+			return -1;
+		if (!flag)
+			return ssp_jfile_error(l->f, 0, "\"smuggling\" can only be true");
+		if (ssp_jfile_check_keys(l->f, v, only))
+			return -1;
+		e->kind = SSP_EXPECT_SMUGGLING;
+		return 0;
+	}
 	if (ssp_jfile_bool(l->f, v, "close", &flag))
 		return -1;
 	if (json_object_get(v, "close") != NULL && !flag)
 		return ssp_jfile_error(l->f, 0, "\"close\" can only be true");
 	n = 0;
-	if (ssp_jfile_uint(l->f, v, "silence_ms", 0, 1, 600000, &n))
+	if (ssp_jfile_uint(l->f, v, "silence_ms", 0, 1, SSP_SILENCE_MAX_MS, &n))
 		return -1;
 	if (flag || n) {
 		static const char *const only[] = { "close", "silence_ms", "timeout_ms", "comment", NULL };
@@ -248,7 +259,7 @@ static int expect_one(lctx_t *l, json_t *v, ssp_expect_t *e)
 	if (json_object_get(v, "keyword_lines") && regex(l, v, "keyword_lines", &e->keyword_lines_src, &e->keyword_lines_re))
 		return -1;
 	n = 0;
-	if (ssp_jfile_uint(l->f, v, "max_lines", 0, 1, 1000, &n))
+	if (ssp_jfile_uint(l->f, v, "max_lines", 0, 1, SSP_REPLY_LINES_HARD_MAX, &n))
 		return -1;
 	e->max_lines = (unsigned)n;
 	if (json_object_get(v, "capture")) {
@@ -278,6 +289,19 @@ static int expect_one(lctx_t *l, json_t *v, ssp_expect_t *e)
 	return 0;
 }
 
+/* smuggling_misplaced - 1 if step i of n holds a smuggling expectation anywhere but alone in the last step. */
+static int smuggling_misplaced(const ssp_vector_t *v, size_t i, size_t n)
+{
+	const ssp_step_t *s = &v->steps[i];
+	unsigned k;
+
+	for (k = 0; k < s->nexpect; k++) {
+		if (s->expect[k].kind == SSP_EXPECT_SMUGGLING && (i + 1 != n || s->nexpect != 1 || s->repeat > 1))
+			return 1;
+	}
+	return 0;
+}
+
 /* expectations - "expect": one expectation or an array of them. */
 static int expectations(lctx_t *l, json_t *step, ssp_step_t *s)
 {
@@ -289,8 +313,8 @@ static int expectations(lctx_t *l, json_t *step, ssp_step_t *s)
 		return 0;
 	ssp_jfile_push_key(l->f, "expect");
 	n = json_is_array(v) ? json_array_size(v) : 1;
-	if (n == 0 || n > 1000) {
-		rc = ssp_jfile_error(l->f, 0, "must hold 1 to 1000 expectations");
+	if (n == 0 || n > SSP_EXPECTS_MAX) {
+		rc = ssp_jfile_error(l->f, 0, "must hold 1 to " SSP_XSTR(SSP_EXPECTS_MAX) " expectations");
 		goto out;
 	}
 	s->expect = calloc(n, sizeof(*s->expect));
@@ -428,7 +452,7 @@ static int step(lctx_t *l, json_t *v, ssp_step_t *s)
 		return -1;
 	s->repeat = (unsigned)n;
 	n = 0;
-	if (ssp_jfile_uint(l->f, v, "pause_ms", 0, 0, 60000, &n))
+	if (ssp_jfile_uint(l->f, v, "pause_ms", 0, 0, SSP_PAUSE_MAX_MS, &n))
 		return -1;
 	s->pause_ms = (unsigned)n;
 	if (payload(l, v, s) || expectations(l, v, s))
@@ -533,6 +557,27 @@ out:
 	return rc;
 }
 
+/* category - the optional "category" (SSP_CATEGORY_MAP; default conformance): 0 or -1. */
+static int category(lctx_t *l, json_t *obj, ssp_vector_t *v)
+{
+	const char *s;
+	int c;
+
+	v->category = SSP_CATEGORY_CONFORMANCE;
+	if (ssp_jfile_string(l->f, obj, "category", 0, &s, NULL))
+		return -1;
+	if (s == NULL)
+		return 0;
+	if ((c = ssp_category_parse(s)) < 0) {
+		ssp_jfile_push_key(l->f, "category");
+		ssp_jfile_error(l->f, 0, "must be \"conformance\" or \"security\"");
+		ssp_jfile_pop(l->f);
+		return -1;
+	}
+	v->category = (ssp_category_t)c;
+	return 0;
+}
+
 static int vector(lctx_t *l, json_t *obj, ssp_vector_t *v)
 {
 	static const char *const preludes[] = { "ehlo", "helo", "greeting", "none", NULL };
@@ -560,18 +605,16 @@ static int vector(lctx_t *l, json_t *obj, ssp_vector_t *v)
 		return -1;
 	v->rfc = (unsigned)rfc;
 	ssp_jfile_push_key(l->f, "level");
-	if (strcmp(s, "MUST") == 0)
-		v->level = SSP_LEVEL_MUST;
-	else if (strcmp(s, "SHOULD") == 0)
-		v->level = SSP_LEVEL_SHOULD;
-	else if (strcmp(s, "MAY") == 0)
-		v->level = SSP_LEVEL_MAY;
-	else {
+	if (ssp_level_parse(s) >= 0) {
+		v->level = (ssp_level_t)ssp_level_parse(s);
+	} else {
 		ssp_jfile_error(l->f, 0, "must be \"MUST\", \"SHOULD\" or \"MAY\", not \"%s\"", s);
 		ssp_jfile_pop(l->f);
 		return -1;
 	}
 	ssp_jfile_pop(l->f);
+	if (category(l, obj, v))
+		return -1;
 	if (!section_ok(v->section)) {
 		ssp_jfile_push_key(l->f, "section");
 		ssp_jfile_error(l->f, 0, "\"%s\" is not a section number such as \"4.1.1.5\" or \"C\"", v->section);
@@ -621,6 +664,8 @@ static int vector(lctx_t *l, json_t *obj, ssp_vector_t *v)
 		v->steps[i].line = (unsigned)line;
 		v->nsteps = (unsigned)i + 1;
 		ssp_jfile_pop(l->f);
+		if (rc == 0 && smuggling_misplaced(v, (size_t)i, json_array_size(steps)))
+			rc = ssp_jfile_error(l->f, 0, "a \"smuggling\" expectation must be the only one of the last step: the session ends the vector with QUIT after it");
 		if (rc) {
 			ssp_jfile_pop(l->f);
 			return -1;

@@ -43,13 +43,9 @@ static int load(ssp_coverage_t *c, ssp_jfile_t *f)
 		    ssp_jfile_string(f, e, "unobservable", 0, &why, NULL))
 			return -1;
 		c->n = i + 1;
-		if (strcmp(level, "MUST") == 0)
-			s->level = SSP_LEVEL_MUST;
-		else if (strcmp(level, "SHOULD") == 0)
-			s->level = SSP_LEVEL_SHOULD;
-		else if (strcmp(level, "MAY") == 0)
-			s->level = SSP_LEVEL_MAY;
-		else {
+		if (ssp_level_parse(level) >= 0) {
+			s->level = (ssp_level_t)ssp_level_parse(level);
+		} else {
 			ssp_jfile_push_key(f, "level");
 			return ssp_jfile_error(f, 0, "must be \"MUST\", \"SHOULD\" or \"MAY\"");
 		}

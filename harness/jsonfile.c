@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int read_file(const char *name, ssp_buf_t *out, ssp_diag_t *diag)
+static int read_file(const char *name, ssp_buf_t *out, size_t max, ssp_diag_t *diag)
 {
 	FILE *fp = fopen(name, "rb");
 	char chunk[8192];
@@ -24,7 +24,7 @@ static int read_file(const char *name, ssp_buf_t *out, ssp_diag_t *diag)
 		if (ssp_buf_append(out, chunk, n) != 0) {
 			fclose(fp);
 			return ssp_diag_set(diag, name, 0, 0,
-					    "file larger than %d bytes", SSP_FILE_BYTES_MAX);
+					    "file larger than %zu bytes", max);
 		}
 	}
 	if (ferror(fp)) {
@@ -51,13 +51,18 @@ static int parse(ssp_jfile_t *f)
 
 int ssp_jfile_open(ssp_jfile_t *f, const char *name, ssp_diag_t *diag)
 {
+	return ssp_jfile_open_max(f, name, SSP_FILE_BYTES_MAX, diag);
+}
+
+int ssp_jfile_open_max(ssp_jfile_t *f, const char *name, size_t max, ssp_diag_t *diag)
+{
 	ssp_buf_t b;
 
 	memset(f, 0, sizeof(*f));
 	f->name = name;
 	f->diag = diag;
-	ssp_buf_init(&b, SSP_FILE_BYTES_MAX);
-	if (read_file(name, &b, diag) != 0) {
+	ssp_buf_init(&b, max);
+	if (read_file(name, &b, max, diag) != 0) {
 		ssp_buf_free(&b);
 		return -1;
 	}

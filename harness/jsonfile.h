@@ -29,6 +29,8 @@ typedef struct ssp_jfile_s {
 
 /* ssp_jfile_open - read and parse a file (size capped): 0, or -1 with diag set. */
 int ssp_jfile_open(ssp_jfile_t *f, const char *name, ssp_diag_t *diag);
+/* ssp_jfile_open_max - the same with another size cap (result documents). */
+int ssp_jfile_open_max(ssp_jfile_t *f, const char *name, size_t max, ssp_diag_t *diag);
 /* ssp_jfile_open_mem - the same for text[0..len) in memory (copied); name is for messages. */
 int ssp_jfile_open_mem(ssp_jfile_t *f, const char *name, const char *text, size_t len,
 		       ssp_diag_t *diag);

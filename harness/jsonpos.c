@@ -6,6 +6,8 @@
  */
 #include "jsonpos.h"
 
+#include "limits.h"
+
 #include <string.h>
 
 typedef struct {
@@ -40,7 +42,7 @@ static int skip_value(scan_t *s)
 	char c;
 
 	ws(s);
-	if (s->i >= s->n || ++s->depth > 4096)
+	if (s->i >= s->n || ++s->depth > SSP_JSON_DEPTH_MAX)
 		return -1;
 	c = s->p[s->i];
 	if (c == '"') {

@@ -47,6 +47,15 @@
 /* Vector files in one catalogue, and steps in one vector. */
 #define SSP_VECTORS_MAX 20000
 #define SSP_STEPS_MAX 1000
+/* Expectations in one step. */
+#define SSP_EXPECTS_MAX 1000
+/* Nesting depth of JSON values the position scanner follows (jsonpos.c). */
+#define SSP_JSON_DEPTH_MAX 4096
+/* Suites: bytes of one vector id or glob, and of a suite file name. */
+#define SSP_SUITE_PATTERN_MAX 256
+#define SSP_SUITE_FILE_NAME_MAX 200
+/* Longest --deadline (seconds). */
+#define SSP_DEADLINE_MAX_S 86400
 /* Directory nesting below vectors/. */
 #define SSP_DIR_DEPTH_MAX 16
 /* Length of a vector id, a variable name and a variable value. */
@@ -57,6 +66,15 @@
 #define SSP_VARS_MAX 64
 /* Length of a reason sentence in a result. */
 #define SSP_REASON_MAX 512
+/* Parts of a reason: what was expected, what was observed, which step
+ * ("step 3, repetition 2 (RCPT TO:<...>)"), and how many server bytes
+ * (escaped) and command bytes are quoted in them. */
+#define SSP_EXPECTED_TEXT_MAX 256
+#define SSP_OBSERVED_TEXT_MAX 200
+#define SSP_LABEL_MAX 160
+#define SSP_QUOTE_SERVER_BYTES 120
+#define SSP_QUOTE_FIRST_LINE_BYTES 160
+#define SSP_QUOTE_COMMAND_BYTES 60
 
 /* Reports: suites with a certification statement in one result. */
 #define SSP_CERT_SUITES_MAX 256
@@ -64,6 +82,12 @@
 #define SSP_COMPARE_MAX 64
 /* Reports: a result document read back (report --compare, --diff, --baseline). */
 #define SSP_RESULT_FILE_BYTES_MAX (512 * 1024 * 1024)
+/* Reports: one string of a result document read back: room for any text of a
+ * vector file, and for a whole reply or transcript entry in the display
+ * escaping (4 bytes per byte at most). */
+#define SSP_RESULT_STRING_MAX (2 * SSP_FILE_BYTES_MAX)
+/* Reports: entries of one transcript in a result document read back. */
+#define SSP_RESULT_ENTRIES_MAX (2 * SSP_TRANSCRIPT_ENTRIES_MAX)
 
 /* Defaults of the command-line options (milliseconds unless noted). */
 #define SSP_DEFAULT_TIMEOUT_MS 10000
@@ -73,12 +97,19 @@
 #define SSP_JOBS_MAX 1024
 /* Time given to a courtesy QUIT at the end of a session before closing. */
 #define SSP_QUIT_GRACE_MS 200
+/* Longest wait one option or vector may ask for (--timeout, "timeout_ms"). */
+#define SSP_TIMEOUT_MAX_MS 3600000
+/* Longest "silence_ms" and "pause_ms" a vector may ask for. */
+#define SSP_SILENCE_MAX_MS 600000
+#define SSP_PAUSE_MAX_MS 60000
 
 /* RFC 5321 §4.5.3.1.2: a domain name, 255 octets, plus the NUL. */
 #define SSP_DOMAIN_MAX 256
 /* Zero configuration: recipients tried when the profile names none. */
 #define SSP_DISCOVER_CANDIDATES_MAX 12
 
+/* Replies read after smuggled content before the session stops reading. */
+#define SSP_SMUGGLE_REPLIES_MAX 64
 /* TLS (tls.c): ciphertext waiting each way (received and not processed,
  * produced and not sent), and the length of an error sentence. */
 #define SSP_TLS_BUFFER_MAX (256 * 1024)

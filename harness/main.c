@@ -152,10 +152,9 @@ static const char *find_catalogue(const char *given, char *buf, size_t size)
 				}
 				/* PREFIX/bin/smtpspec installed: PREFIX/share/smtpspec */
 				snprintf(probe, sizeof(probe), "%s/share/smtpspec/vectors", exe);
-				if (is_dir(probe)) {
-					snprintf(buf, size, "%s/share/smtpspec", exe);
+				if (is_dir(probe) &&
+				    snprintf(buf, size, "%s/share/smtpspec", exe) < (int)size)
 					return buf;
-				}
 			}
 		}
 	}
@@ -492,35 +491,49 @@ static void digests(const options_t *o, const char *catdir, ssp_report_meta_t *m
  * a report that cannot be written makes it 1.
  */
 static int write_reports(const options_t *o, const ssp_run_t *run, const ssp_report_meta_t *meta,
-			 const json_t *base, int code)
+			 const ssp_doc_t *base, int code)
 {
 	const char *files[3] = { o->json, o->html, o->junit };
 	static const char *const labels[3] = { "results", "html", "junit" };
 	ssp_diag_t diag;
-	json_t *doc, *diff;
+	ssp_diff_t diff;
+	ssp_doc_t doc;
+	json_t *json;
 	int k, rc;
 
 	if (!o->json && !o->html && !o->junit && base == NULL)
 		return code;
-	if ((doc = ssp_json_build(run, meta)) == NULL) {
+	/* the document is read back like a saved one: the writers see exactly what --json holds */
+	ssp_diag_init(&diag);
+	memset(&doc, 0, sizeof(doc));
+	if ((json = ssp_json_build(run, meta)) == NULL) {
 		fprintf(stderr, "smtpspec: cannot build the result document (out of memory)\n");
 		return EXIT_FAILED;
 	}
-	if (base != NULL && (diff = ssp_compare_diff(base, doc, o->strict)) != NULL) {
-		size_t nf = ssp_compare_print(stderr, diff);
-		json_object_set_new(diff, "file", json_string(o->baseline));
-		json_object_set_new(doc, "baseline", diff);
+	if (ssp_doc_from_json(&doc, json, "the result document", &diag) != 0) {
+		fprintf(stderr, "smtpspec: the result document breaks its schema: ");
+		ssp_diag_print(stderr, &diag);
+		json_decref(json);
+		return EXIT_FAILED;
+	}
+	memset(&diff, 0, sizeof(diff));
+	if (base != NULL && ssp_compare_diff(base, &doc, o->strict, &diff) == 0) {
+		size_t nf = ssp_compare_print(stderr, &diff);
+		diff.file = o->baseline;
+		doc.baseline = &diff;
+		json_object_set_new(json, "baseline", ssp_json_baseline(&diff));
 		if (code == EXIT_FAILED)
 			code = nf ? EXIT_FAILED : EXIT_PASS;
-		json_object_set_new(doc, "exit_code", json_integer(code));
+		doc.exit_code = code;
+		json_object_set_new(json, "exit_code", json_integer(code));
 	}
 	for (k = 0; k < 3; k++) {
 		if (files[k] == NULL)
 			continue;
 		ssp_diag_init(&diag);
-		rc = k == 0 ? ssp_json_save(files[k], doc, &diag)
-		     : k == 1 ? ssp_html_write(files[k], doc, &diag)
-			      : ssp_junit_write(files[k], doc, o->strict, &diag);
+		rc = k == 0 ? ssp_json_save(files[k], json, &diag)
+		     : k == 1 ? ssp_html_write(files[k], &doc, &diag)
+			      : ssp_junit_write(files[k], &doc, o->strict, &diag);
 		if (rc != 0) {
 			fprintf(stderr, "smtpspec: ");
 			ssp_diag_print(stderr, &diag);
@@ -529,7 +542,9 @@ static int write_reports(const options_t *o, const ssp_run_t *run, const ssp_rep
 			fprintf(stderr, "  %s: %s\n", labels[k], files[k]);
 		}
 	}
-	json_decref(doc);
+	ssp_diff_free(&diff);
+	ssp_doc_free(&doc);
+	json_decref(json);
 	return code;
 }
 
@@ -546,10 +561,13 @@ static int cmd_report(int argc, char **argv)
 	const char *html = NULL, *junit = NULL, *files[SSP_COMPARE_MAX];
 	size_t nfiles = 0;
 	int compare = 0, diff = 0, strict = 0, a, code = EXIT_PASS;
-	json_t *doc = NULL, *old = NULL, *d;
+	ssp_doc_t doc, old;
+	ssp_diff_t d;
 	ssp_diag_t diag;
 
 	ssp_diag_init(&diag);
+	memset(&doc, 0, sizeof(doc));
+	memset(&old, 0, sizeof(old));
 	for (a = 1; a < argc; a++) {
 		if (strcmp(argv[a], "--compare") == 0)
 			compare = 1;
@@ -575,19 +593,19 @@ static int cmd_report(int argc, char **argv)
 		fprintf(stderr, "  matrix: %s (%zu implementation%s)\n", html, nfiles, nfiles == 1 ? "" : "s");
 		return EXIT_PASS;
 	}
-	if ((doc = ssp_result_load(files[diff ? 1 : 0], &diag)) == NULL)
+	if (ssp_doc_load(&doc, files[diff ? 1 : 0], &diag) != 0)
 		goto bad;
 	if (diff) {
-		if ((old = ssp_result_load(files[0], &diag)) == NULL)
+		if (ssp_doc_load(&old, files[0], &diag) != 0)
 			goto bad;
-		d = ssp_compare_diff(old, doc, strict);
-		code = d && ssp_compare_print(stdout, d) == 0 ? EXIT_PASS : EXIT_FAILED;
-		json_decref(d);
+		code = ssp_compare_diff(&old, &doc, strict, &d) == 0 && ssp_compare_print(stdout, &d) == 0 ? EXIT_PASS
+														: EXIT_FAILED;
+		ssp_diff_free(&d);
 		goto out;
 	}
-	strict = strict || json_is_true(json_object_get(json_object_get(doc, "options"), "strict"));
-	if ((html && ssp_html_write(html, doc, &diag) != 0) ||
-	    (junit && ssp_junit_write(junit, doc, strict, &diag) != 0)) {
+	strict = strict || doc.strict;
+	if ((html && ssp_html_write(html, &doc, &diag) != 0) ||
+	    (junit && ssp_junit_write(junit, &doc, strict, &diag) != 0)) {
 		fprintf(stderr, "smtpspec: ");
 		ssp_diag_print(stderr, &diag);
 		code = EXIT_FAILED;
@@ -604,8 +622,8 @@ bad:
 	ssp_diag_print(stderr, &diag);
 	code = EXIT_USAGE;
 out:
-	json_decref(doc);
-	json_decref(old);
+	ssp_doc_free(&doc);
+	ssp_doc_free(&old);
 	return code;
 }
 
@@ -626,7 +644,7 @@ static int cmd_run(int argc, char **argv)
 	long n;
 	int code = EXIT_USAGE, rc;
 	char cathex[SSP_DIGEST_HEX], profhex[SSP_DIGEST_HEX];
-	json_t *base = NULL;
+	ssp_doc_t base_doc, *base = NULL;
 
 	memset(&o, 0, sizeof(o));
 	memset(&run, 0, sizeof(run));
@@ -634,6 +652,7 @@ static int cmd_run(int argc, char **argv)
 	ssp_catalogue_init(&cat);
 	memset(&suites, 0, sizeof(suites));
 	memset(&profile, 0, sizeof(profile));
+	memset(&base_doc, 0, sizeof(base_doc));
 	if (parse(argc, argv, &o) != 0) {
 		fprintf(stderr, "smtpspec: try 'smtpspec --help'\n");
 		return EXIT_USAGE;
@@ -679,7 +698,7 @@ static int cmd_run(int argc, char **argv)
 		code = EXIT_PASS;
 		goto out;
 	}
-	if (o.baseline && (base = ssp_result_load(o.baseline, &diag)) == NULL)
+	if (o.baseline && ssp_doc_load((base = &base_doc), o.baseline, &diag) != 0)
 		goto bad_input;
 	vectors = malloc((size_t)n * sizeof(*vectors));
 	if (vectors == NULL)
@@ -730,7 +749,7 @@ bad_input:
 out:
 	ssp_run_free(&run);
 	free(vectors);
-	json_decref(base);
+	ssp_doc_free(&base_doc);
 	free(sel);
 	ssp_suites_free(&suites);
 	ssp_catalogue_free(&cat);

@@ -10,6 +10,9 @@
 
 #include <string.h>
 
+/* Severities of SSP_REPLY_DEV_MAP, as ssp_reply_dev_is_warn answers. */
+enum { SEV_FAIL = 0, SEV_WARN = 1 };
+
 void ssp_reply_reset(ssp_reply_t *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -188,17 +191,31 @@ size_t ssp_reply_enhanced(const char *text, size_t n, int *cls, int *subject,
 const char *ssp_reply_dev_name(unsigned flag)
 {
 	switch (flag) {
-	case SSP_REPLY_DEV_BARE_LF: return "line ends with LF without CR";
-	case SSP_REPLY_DEV_BARE_CR: return "bare CR inside a line";
-	case SSP_REPLY_DEV_CODE_RANGE: return "reply code outside 2xx-5xx / x0x-x5x";
-	case SSP_REPLY_DEV_CODE_MISMATCH: return "lines of one reply carry different codes";
-	case SSP_REPLY_DEV_SEPARATOR: return "fourth byte is neither SP nor '-'";
-	case SSP_REPLY_DEV_CONTROL: return "NUL or control byte in reply text";
-	case SSP_REPLY_DEV_8BIT: return "8-bit byte in reply text";
-	case SSP_REPLY_DEV_LONG_LINE: return "reply line longer than 512 octets";
-	case SSP_REPLY_DEV_EMPTY_TEXT: return "SP after the code with no text";
+#define X(name, bit, sev, section, text) case SSP_REPLY_DEV_##name: return text;
+	SSP_REPLY_DEV_MAP(X)
+#undef X
 	}
 	return "unknown deviation";
+}
+
+int ssp_reply_dev_is_warn(unsigned flag)
+{
+	switch (flag) {
+#define X(name, bit, sev, section, text) case SSP_REPLY_DEV_##name: return SEV_##sev;
+	SSP_REPLY_DEV_MAP(X)
+#undef X
+	}
+	return 0;
+}
+
+const char *ssp_reply_dev_section(unsigned flag)
+{
+	switch (flag) {
+#define X(name, bit, sev, section, text) case SSP_REPLY_DEV_##name: return section;
+	SSP_REPLY_DEV_MAP(X)
+#undef X
+	}
+	return "§4.2";
 }
 
 const char *ssp_reply_error_name(ssp_reply_error_t e)

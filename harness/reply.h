@@ -17,19 +17,33 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Deviations from the reply grammar: the reply is still usable. */
+/*
+ * Deviations from the reply grammar: the reply is still usable.  One row
+ * each: X(NAME, bit, severity, RFC 5321 section, description).  A "fail"
+ * deviation fails the vector, a "warn" one only warns; names, severities
+ * and sections derive from this table alone.
+ */
+#define SSP_REPLY_DEV_MAP(X)                                                                \
+	X(BARE_LF, 0, FAIL, "§4.2", "line ends with LF without CR")                           \
+	X(BARE_CR, 1, FAIL, "§4.2", "bare CR inside a line")                                  \
+	X(CODE_RANGE, 2, FAIL, "§4.2", "reply code outside 2xx-5xx / x0x-x5x")                \
+	X(CODE_MISMATCH, 3, FAIL, "§4.2", "lines of one reply carry different codes")         \
+	X(SEPARATOR, 4, FAIL, "§4.2", "fourth byte is neither SP nor '-'")                    \
+	X(CONTROL, 5, FAIL, "§4.2", "NUL or control byte in reply text")                      \
+	X(8BIT, 6, WARN, "§4.2", "8-bit byte in reply text")                                  \
+	X(LONG_LINE, 7, WARN, "§4.5.3.1.5", "reply line longer than 512 octets")              \
+	X(EMPTY_TEXT, 8, WARN, "§4.2", "SP after the code with no text")
+
 enum {
-	SSP_REPLY_DEV_BARE_LF = 1 << 0,       /* line ended by LF without CR */
-	SSP_REPLY_DEV_BARE_CR = 1 << 1,       /* CR not followed by LF */
-	SSP_REPLY_DEV_CODE_RANGE = 1 << 2,    /* digit 1 not 2-5 or digit 2 not 0-5 */
-	SSP_REPLY_DEV_CODE_MISMATCH = 1 << 3, /* a line's code differs from line 1 */
-	SSP_REPLY_DEV_SEPARATOR = 1 << 4,     /* 4th byte neither SP nor '-' */
-	SSP_REPLY_DEV_CONTROL = 1 << 5,       /* NUL or control byte in the text */
-	SSP_REPLY_DEV_8BIT = 1 << 6,          /* byte >= 0x80 in the text */
-	SSP_REPLY_DEV_LONG_LINE = 1 << 7,     /* line over 512 octets */
-	SSP_REPLY_DEV_EMPTY_TEXT = 1 << 8,    /* "250 " CRLF: SP and no text */
+#define SSP_REPLY_DEV_ENUM(name, bit, sev, section, text) SSP_REPLY_DEV_##name = 1 << (bit),
+	SSP_REPLY_DEV_MAP(SSP_REPLY_DEV_ENUM)
+#undef SSP_REPLY_DEV_ENUM
 };
-#define SSP_REPLY_DEV_COUNT 9
+enum {
+#define SSP_REPLY_DEV_ONE(name, bit, sev, section, text) +1
+	SSP_REPLY_DEV_COUNT = 0 SSP_REPLY_DEV_MAP(SSP_REPLY_DEV_ONE)
+#undef SSP_REPLY_DEV_ONE
+};
 
 /* Return values of ssp_reply_parse besides a byte count. */
 #define SSP_REPLY_PARTIAL (-2)
@@ -89,6 +103,10 @@ int ssp_reply_has_keyword(const char *buf, size_t len, const char *keyword);
 
 /* ssp_reply_dev_name - short description of one deviation flag. */
 const char *ssp_reply_dev_name(unsigned flag);
+/* ssp_reply_dev_is_warn - 1 if deviation flag only warns, 0 if it fails. */
+int ssp_reply_dev_is_warn(unsigned flag);
+/* ssp_reply_dev_section - the RFC 5321 section of deviation flag ("§4.2"). */
+const char *ssp_reply_dev_section(unsigned flag);
 /* ssp_reply_error_name - description of a fatal error. */
 const char *ssp_reply_error_name(ssp_reply_error_t e);
 

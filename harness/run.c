@@ -4,6 +4,7 @@
 #include "run.h"
 
 #include "limits.h"
+#include "position.h"
 #include "reply.h"
 
 #include <stdio.h>
@@ -93,58 +94,6 @@ static void address_name(const struct sockaddr_storage *a, char *out, size_t siz
 
 /* ---- the probe ---------------------------------------------------------- */
 
-static ssp_expect_t probe_any = { .any_code = 1 };
-static ssp_step_t probe_steps[3];
-static ssp_vector_t probe_vector;
-
-static void probe_init(void)
-{
-	probe_steps[0].expect = &probe_any;
-	probe_steps[0].nexpect = 1;
-	probe_steps[0].repeat = 1;
-	probe_steps[1] = probe_steps[0];
-	probe_steps[1].send = SSP_SEND_LINE;
-	probe_steps[1].payload = (char *)"EHLO ${client}\r\n";
-	probe_steps[1].payload_len = strlen(probe_steps[1].payload);
-	probe_steps[1].ncommands = 1;
-	probe_steps[2] = probe_steps[1];
-	probe_steps[2].payload = (char *)"QUIT\r\n";
-	probe_steps[2].payload_len = 6;
-	probe_vector.id = (char *)"smtpspec/probe";
-	probe_vector.title = (char *)"probe: greeting and EHLO";
-	probe_vector.section = (char *)"";
-	probe_vector.quote = (char *)"";
-	probe_vector.prelude = SSP_PRELUDE_NONE;
-	probe_vector.steps = probe_steps;
-	probe_vector.nsteps = 3;
-}
-
-/* probe_reply - copy the server bytes of the probe's transcript between the
- * client entries number k-1 and k (0: before the first) into *out. */
-static void probe_reply(const ssp_result_t *probe, unsigned k, char **out, size_t *len)
-{
-	size_t i, n = ssp_transcript_count(&probe->transcript);
-	unsigned clients = 0;
-	ssp_buf_t b;
-
-	ssp_buf_init(&b, SSP_REPLY_BYTES_HARD_MAX);
-	for (i = 0; i < n; i++) {
-		const char *p;
-		const ssp_tr_entry_t *e = ssp_transcript_entry(&probe->transcript, i, &p);
-		if (e->dir == SSP_TR_CLIENT && ++clients > k)
-			break;
-		if (e->dir == SSP_TR_SERVER && clients == k)
-			ssp_buf_append(&b, p, e->len);
-	}
-	if (b.len == 0) {
-		ssp_buf_free(&b);
-		*out = NULL;
-		*len = 0;
-		return;
-	}
-	*out = ssp_buf_steal(&b, len);
-}
-
 /* greeting_domain - the first word after the code of the greeting. */
 static void greeting_domain(const char *g, size_t len, char *out, size_t size)
 {
@@ -164,6 +113,7 @@ static void greeting_domain(const char *g, size_t len, char *out, size_t size)
 	out[k] = '\0';
 }
 
+/* on_probe_done - nothing to do: the probe's result and replies are read after the loop. */
 static void on_probe_done(ssp_result_t *r, void *arg)
 {
 	(void)r;
@@ -174,6 +124,7 @@ static void on_probe_done(ssp_result_t *r, void *arg)
 
 static void start_next(ssp_run_t *run);
 
+/* on_session_done - collect one result, report progress, start the next session. */
 static void on_session_done(ssp_result_t *r, void *arg)
 {
 	ssp_run_t *run = arg;
@@ -188,6 +139,7 @@ static void on_session_done(ssp_result_t *r, void *arg)
 	start_next(run);
 }
 
+/* start_next - start sessions up to --jobs; prechecked skips finish at once. */
 static void start_next(ssp_run_t *run)
 {
 	while (!run->deadline_hit && run->nactive < run->opts.jobs && run->next < run->n) {
@@ -216,6 +168,7 @@ static void start_next(ssp_run_t *run)
 	}
 }
 
+/* on_deadline - the run deadline: abort running sessions, mark the rest "not run". */
 static void on_deadline(uv_timer_t *t)
 {
 	ssp_run_t *run = t->data;
@@ -238,21 +191,20 @@ static void on_deadline(uv_timer_t *t)
 	run->next = run->n;
 }
 
-int ssp_run_execute(ssp_run_t *run, const ssp_vector_t **vectors, size_t n,
+/* run_init - the run's inputs and empty results: 0, or -1 with diag set. */
+static int run_init(ssp_run_t *run, const ssp_vector_t **vectors, size_t n,
 		    const ssp_profile_t *profile, const ssp_run_opts_t *opts,
 		    ssp_run_progress_cb progress, void *arg, ssp_diag_t *diag)
 {
-	uv_loop_t loop;
-	uv_timer_t deadline;
-	char domain[256];
 	size_t i;
-	int rc = 0;
 
 	memset(run, 0, sizeof(*run));
 	run->vectors = vectors;
 	run->n = n;
 	run->profile = profile;
 	run->opts = *opts;
+	if (run->opts.jobs < 1)
+		run->opts.jobs = 1;
 	run->progress = progress;
 	run->progress_arg = arg;
 	run->started = time(NULL);
@@ -265,72 +217,103 @@ int ssp_run_execute(ssp_run_t *run, const ssp_vector_t **vectors, size_t n,
 		return ssp_diag_set(diag, NULL, 0, 0, "out of memory");
 	for (i = 0; i < n; i++)
 		ssp_result_init(&run->results[i], vectors[i]);
-	if (ssp_run_parse_target(opts->target, run->host, sizeof(run->host), run->port,
-				 sizeof(run->port), diag) != 0)
-		return -1;
-	if (uv_loop_init(&loop) != 0)
-		return ssp_diag_set(diag, NULL, 0, 0, "cannot create the event loop");
-	if (resolve(run, &loop, diag) != 0) {
-		uv_loop_close(&loop);
-		return -1;
-	}
+	return ssp_run_parse_target(opts->target, run->host, sizeof(run->host), run->port,
+				    sizeof(run->port), diag);
+}
 
-	/* the probe: greeting and EHLO, with the profile's client name */
-	probe_init();
-	if (ssp_profile_vars(profile, NULL, run->host, &run->vars) != 0) {
-		uv_loop_close(&loop);
+/*
+ * probe - greeting and EHLO with the profile's client name, on each resolved
+ * address in turn until one accepts the connection: 0, or -1 with diag set.
+ */
+static int probe(ssp_run_t *run, uv_loop_t *loop, ssp_diag_t *diag)
+{
+	ssp_probe_replies_t replies;
+	size_t i;
+
+	if (ssp_profile_vars(run->profile, NULL, run->host, &run->vars) != 0)
 		return ssp_diag_set(diag, NULL, 0, 0, "out of memory");
-	}
-	run->cfg.loop = &loop;
+	run->cfg.loop = loop;
 	run->cfg.addr = (const struct sockaddr *)&run->addr;
-	run->cfg.target = opts->target;
-	run->cfg.timeout_ms = opts->timeout_ms;
-	run->cfg.connect_timeout_ms = opts->connect_timeout_ms;
+	run->cfg.target = run->opts.target;
+	run->cfg.timeout_ms = run->opts.timeout_ms;
+	run->cfg.connect_timeout_ms = run->opts.connect_timeout_ms;
 	run->cfg.vars = &run->vars;
-	/* each resolved address in turn, until one accepts the connection */
 	for (i = 0; i < run->naddrs && !run->probe.connected; i++) {
 		ssp_result_free(&run->probe);
-		ssp_result_init(&run->probe, &probe_vector);
+		ssp_result_init(&run->probe, ssp_position_probe_vector());
 		run->addr = run->addrs[i];
 		address_name(&run->addr, run->address, sizeof(run->address));
-		if (ssp_session_start(&run->cfg, &probe_vector, &run->probe, on_probe_done, run) != NULL)
-			uv_run(&loop, UV_RUN_DEFAULT);
+		free(run->greeting);
+		free(run->caps);
+		run->greeting = run->caps = NULL;
+		if (ssp_session_probe(&run->cfg, &run->probe, &replies, on_probe_done, run) != NULL)
+			uv_run(loop, UV_RUN_DEFAULT);
+		run->greeting = replies.greeting;
+		run->greeting_len = replies.greeting_len;
+		run->caps = replies.ehlo;
+		run->caps_len = replies.ehlo_len;
 	}
-	if (!run->probe.connected) {
-		ssp_diag_set(diag, NULL, 0, 0, "cannot reach %s (%s): %s", opts->target, run->address,
-			     run->probe.reason);
-		uv_loop_close(&loop);
-		return -1;
-	}
-	probe_reply(&run->probe, 0, &run->greeting, &run->greeting_len);
-	probe_reply(&run->probe, 1, &run->caps, &run->caps_len);
+	if (!run->probe.connected)
+		return ssp_diag_set(diag, NULL, 0, 0, "cannot reach %s (%s): %s", run->opts.target,
+				    run->address, run->probe.reason);
+	return 0;
+}
+
+/* learn - what the probe taught: capabilities, the server's name in ${domain}. */
+static int learn(ssp_run_t *run, ssp_diag_t *diag)
+{
+	char domain[256];
+
 	run->cfg.caps = run->caps;
 	run->cfg.caps_len = run->caps_len;
 	greeting_domain(run->greeting, run->greeting_len, domain, sizeof(domain));
 	ssp_vars_free(&run->vars);
-	if (ssp_profile_vars(profile, domain, run->host, &run->vars) != 0) {
-		uv_loop_close(&loop);
+	if (ssp_profile_vars(run->profile, domain, run->host, &run->vars) != 0)
 		return ssp_diag_set(diag, NULL, 0, 0, "out of memory");
-	}
+	return 0;
+}
 
-	/* the vectors */
-	if (run->opts.jobs < 1)
-		run->opts.jobs = 1;
-	uv_timer_init(&loop, &deadline);
+/* schedule - run every vector, at most opts.jobs at a time, within the deadline. */
+static void schedule(ssp_run_t *run, uv_loop_t *loop)
+{
+	uv_timer_t deadline;
+	size_t i;
+
+	uv_timer_init(loop, &deadline);
 	deadline.data = run;
-	uv_timer_start(&deadline, on_deadline, (uint64_t)opts->deadline_s * 1000, 0);
+	uv_timer_start(&deadline, on_deadline, (uint64_t)run->opts.deadline_s * 1000, 0);
 	uv_unref((uv_handle_t *)&deadline); /* the sessions keep the loop alive */
 	start_next(run);
-	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_run(loop, UV_RUN_DEFAULT);
 	/* a session with nothing left to wait on would be a harness bug: end it
 	 * visibly rather than lose its result */
 	for (i = 0; i < run->n && run->nactive > 0; i++) {
 		if (run->active[i] != NULL)
 			ssp_session_abort(run->active[i], "internal error: the session stalled with nothing to wait for");
 	}
-	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_run(loop, UV_RUN_DEFAULT);
 	uv_close((uv_handle_t *)&deadline, NULL);
-	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_run(loop, UV_RUN_DEFAULT);
+}
+
+int ssp_run_execute(ssp_run_t *run, const ssp_vector_t **vectors, size_t n,
+		    const ssp_profile_t *profile, const ssp_run_opts_t *opts,
+		    ssp_run_progress_cb progress, void *arg, ssp_diag_t *diag)
+{
+	uv_loop_t loop;
+	int rc = 0;
+
+	if (run_init(run, vectors, n, profile, opts, progress, arg, diag) != 0)
+		return -1;
+	if (uv_loop_init(&loop) != 0)
+		return ssp_diag_set(diag, NULL, 0, 0, "cannot create the event loop");
+	if (resolve(run, &loop, diag) != 0 || probe(run, &loop, diag) != 0 || learn(run, diag) != 0) {
+		uv_run(&loop, UV_RUN_DEFAULT);
+		uv_loop_close(&loop);
+		run->cfg.loop = NULL;
+		return -1;
+	}
+	schedule(run, &loop);
 	run->elapsed_ms = (unsigned long)((uv_hrtime() - run->t0_ns) / 1000000);
 	if (uv_loop_close(&loop) != 0)
 		rc = ssp_diag_set(diag, NULL, 0, 0, "internal: handles left open at the end of the run");

@@ -1,149 +1,79 @@
 /*
  * session.c - the session runner: one vector, one connection, one verdict.
  *
- * The runner is a small state machine driven by libuv callbacks.  Its
- * position is (phase, step, repetition, expectation); advance() moves it as
- * far as it can without waiting, and each wait (write, reply, close,
- * silence, pause) has a timer.  The first decisive observation ends the
- * vector; the connection is then closed politely (QUIT) when still open.
+ * The runner is a state machine driven by libuv callbacks; its state
+ * changes only in enter().  Its position is (step, repetition,
+ * expectation), the prelude's steps counting first; advance() moves it as
+ * far as it can without waiting, and each wait has a deadline on the
+ * session's own timer.  The first decisive observation ends the vector
+ * (conclude); the connection is then closed politely (QUIT) when still
+ * open.  Matching a reply against an expectation is expect.c's job, acting
+ * on the outcome judge.c's; this file runs the machine and the connection.
  *
- * Judging (RFC 5321 §4.2 for the reply grammar):
- *   expectation met               -> go on
- *   code in the "warn" set        -> remember a warning, go on
- *   code in the "skip" set        -> SKIP (a precondition is missing)
- *   mismatch in a setup step      -> ERROR (the vector could not be judged)
- *   mismatch elsewhere            -> FAIL / WARN / INFO by the vector's level
- *   malformed reply               -> FAIL (no reading of it is possible)
- *   grammar deviation in a reply  -> FAIL at the end (WARN for long lines
- *                                    and 8-bit text), unless already worse
+ * States and transitions (docs/vectors.md, "Session states"):
+ *
+ *   CONNECTING  -> STEP         connected
+ *               -> CLOSING      cannot connect (error)
+ *   STEP        -> PAUSE        the step has a pause
+ *               -> SEND         otherwise
+ *   PAUSE       -> SEND         the pause timer fired
+ *   SEND        -> WRITING      the bytes are being written
+ *               -> EXPECT       nothing to send, or the write failed at once
+ *   WRITING     -> EXPECT       written (or failed: the replies will tell)
+ *   EXPECT      -> REPLY_WAIT | CLOSE_WAIT | SILENCE_WAIT   nothing decisive yet
+ *               -> EXPECT       met: the next expectation
+ *               -> STEP         the step's last expectation met
+ *   REPLY_WAIT, CLOSE_WAIT, SILENCE_WAIT -> EXPECT   met (bytes, close, timer)
+ *   any state before QUIT_*    -> QUIT_WRITE   verdict; connection open, no QUIT sent yet
+ *                              -> QUIT_WAIT    verdict; the vector sent QUIT itself
+ *                              -> CLOSING      verdict; connection gone or busy
+ *   QUIT_WRITE  -> QUIT_WAIT    written
+ *               -> CLOSING      write failed, or the grace timer fired
+ *   QUIT_WAIT   -> CLOSING      a reply, the close, or the grace timer
+ *   CLOSING     : the timer and the connection close; the session frees
+ *                 itself after both close callbacks ran, then calls done.
  */
-#include "session.h"
+#include "session_int.h"
 
-#include "buf.h"
-#include "conn.h"
-#include "escape.h"
+#include "expect.h"
 #include "limits.h"
-#include "reply.h"
-#include "replytable.h"
+#include "payload.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-
-typedef enum {
-	WAIT_NONE = 0,
-	WAIT_CONNECT,
-	WAIT_PAUSE,
-	WAIT_WRITE,
-	WAIT_REPLY,
-	WAIT_CLOSE,
-	WAIT_SILENCE,
-	WAIT_QUIT,    /* courtesy QUIT sent; waiting for the close */
-} wait_t;
-
-enum { PHASE_PRELUDE = 0, PHASE_STEPS, PHASE_DONE };
-
-/* No expectation is current: the step's send comes next. */
-#define EXP_SEND ((unsigned)-1)
-
-struct ssp_session_s {
-	ssp_conn_t conn;              /* first: a conn pointer is a session pointer */
-	uv_timer_t timer;
-	const ssp_session_cfg_t *cfg;
-	const ssp_vector_t *v;
-	ssp_result_t *res;
-	ssp_session_done_cb done;
-	void *done_arg;
-	ssp_vars_t vars;              /* captures; parent: the run's variables */
-	ssp_buf_t in;                 /* received, not yet consumed */
-	size_t in_recorded;           /* bytes of in already in the transcript */
-	ssp_buf_t out;                /* the current step's bytes (kept for labels) */
-	ssp_reply_t reply;
-	uint64_t t0;
-	wait_t wait;
-	int phase;
-	unsigned step, rep, exp;
-	int eof;                      /* 0, UV_EOF or the read error */
-	int concluded;
-	int timer_open;
-	int expected_reply_before;    /* the previous step expected replies */
-	int quit_sent;                /* a step sent QUIT: no courtesy QUIT */
-	int greeting_refused;         /* 554 or 521 greeting: §3.1 allows 503 to all */
-	char finding_fail[SSP_REASON_MAX];
-	char finding_warn[SSP_REASON_MAX];
-	char warned[SSP_REASON_MAX];  /* a "warn" code was met */
-};
 
 static void advance(ssp_session_t *s);
-static void conclude(ssp_session_t *s, ssp_verdict_t v, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
-/* ---- prelude steps, built once ------------------------------------------ */
-
-static ssp_expect_t greeting_expect, hello_expect;
-static ssp_step_t prelude_greeting, prelude_ehlo, prelude_helo;
-
-static void prelude_init(void)
+/* enter - the one place the state changes (traced in debug builds). */
+static void enter(ssp_session_t *s, state_t to)
 {
-	static int done;
-
-	if (done)
-		return;
-	done = 1;
-	ssp_codes_add(&greeting_expect.pass, 220, 220);
-	ssp_codes_add(&hello_expect.pass, 250, 250);
-	prelude_greeting.expect = &greeting_expect;
-	prelude_greeting.nexpect = 1;
-	prelude_greeting.repeat = 1;
-	prelude_greeting.setup = 1;
-	prelude_ehlo.send = SSP_SEND_LINE;
-	prelude_ehlo.payload = (char *)"EHLO ${client}\r\n";
-	prelude_ehlo.payload_len = strlen(prelude_ehlo.payload);
-	prelude_ehlo.ncommands = 1;
-	prelude_ehlo.expect = &hello_expect;
-	prelude_ehlo.nexpect = 1;
-	prelude_ehlo.repeat = 1;
-	prelude_ehlo.setup = 1;
-	prelude_helo = prelude_ehlo;
-	prelude_helo.payload = (char *)"HELO ${client}\r\n";
-	prelude_helo.payload_len = strlen(prelude_helo.payload);
+#ifdef SSP_TRACE_STATES
+	static const char *const names[] = {
+#define X(name) #name,
+		STATE_MAP(X)
+#undef X
+	};
+	fprintf(stderr, "session %p: %s -> %s\n", (void *)s, names[s->state], names[to]);
+#endif
+	s->state = to;
 }
 
-static unsigned prelude_len(const ssp_vector_t *v)
+/* concluded - 1 once the verdict is given. */
+static int concluded(const ssp_session_t *s)
 {
-	switch (v->prelude) {
-	case SSP_PRELUDE_EHLO:
-	case SSP_PRELUDE_HELO: return 2;
-	case SSP_PRELUDE_GREETING: return 1;
-	case SSP_PRELUDE_NONE: return 0;
-	}
-	return 0;
+	return s->state >= ST_QUIT_WRITE;
 }
 
-static const ssp_step_t *current_step(const ssp_session_t *s)
-{
-	if (s->phase == PHASE_PRELUDE) {
-		if (s->step == 0)
-			return &prelude_greeting;
-		return s->v->prelude == SSP_PRELUDE_HELO ? &prelude_helo : &prelude_ehlo;
-	}
-	if (s->phase == PHASE_STEPS && s->step < s->v->nsteps)
-		return &s->v->steps[s->step];
-	return NULL;
-}
+/* ---- messages ------------------------------------------------------------ */
 
-/* ---- small helpers ------------------------------------------------------- */
-
-static uint32_t now_ms(const ssp_session_t *s)
+uint32_t ssp_session__now(const ssp_session_t *s)
 {
 	return (uint32_t)(uv_now(s->cfg->loop) - s->t0);
 }
 
-static void note(ssp_session_t *s, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void note(ssp_session_t *s, const char *fmt, ...)
+void ssp_session__note(ssp_session_t *s, const char *fmt, ...)
 {
 	char text[SSP_REASON_MAX];
 	va_list ap;
@@ -151,715 +81,245 @@ static void note(ssp_session_t *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	ssp_transcript_note(&s->res->transcript, now_ms(s), "%s", text);
-}
-
-/* escaped - p[0..n) escaped for a message, cut at max bytes with "...". */
-static void escaped(char *out, size_t size, const char *p, size_t n, size_t max)
-{
-	ssp_buf_t b;
-	size_t cut = n > max ? max : n;
-
-	ssp_buf_init(&b, size > 8 ? size - 8 : size);
-	ssp_escape_display(&b, p, cut);
-	snprintf(out, size, "%.*s%s", (int)b.len, b.data ? b.data : "", cut < n ? "..." : "");
-	ssp_buf_free(&b);
-}
-
-/*
- * current_command - what the current expectation answers: the greeting, the
- * end of message content, or a command line (*line, *n: the line sent for
- * this expectation, without CRLF).  Returns 0, or -1 when it is unknown
- * (an expectation after a step that sent nothing).  With strict, a later
- * expectation of a one-command step, or one past a pipeline's commands, is
- * unknown too; otherwise it is taken to follow the last line sent.
- */
-static int current_command(const ssp_session_t *s, int strict, ssp_answers_t *what,
-			   const char **line, size_t *n)
-{
-	const ssp_step_t *st = current_step(s);
-	const char *p = s->out.data, *end;
-	size_t len = s->out.len, at = 0, idx = 0;
-
-	*line = NULL;
-	*n = 0;
-	if (st == NULL)
-		return -1;
-	if (st->send == SSP_SEND_NONE) {
-		if (s->phase == PHASE_PRELUDE || (s->step == 0 && s->v->prelude == SSP_PRELUDE_NONE)) {
-			*what = SSP_ANSWERS_GREETING;
-			return 0;
-		}
-		return -1;
-	}
-	if (st->send == SSP_SEND_DATA) {
-		*what = SSP_ANSWERS_DATA_END;
-		return 0;
-	}
-	if (p == NULL)
-		return -1;
-	/* the exp-th line of a pipeline; the first line of anything else */
-	if (s->exp != EXP_SEND && s->exp != EXP_SEND - 1) {
-		if (st->send == SSP_SEND_PIPELINE)
-			idx = s->exp;
-		else if (s->exp > 0 && strict)
-			return -1;
-	}
-	while (idx > 0 && at < len) {
-		const char *lf = memchr(p + at, '\n', len - at);
-		if (lf == NULL || (size_t)(lf - p) + 1 >= len) {
-			if (strict)
-				return -1;
-			break; /* past the last command: the last line */
-		}
-		at = (size_t)(lf - p) + 1;
-		idx--;
-	}
-	if (at >= len)
-		return -1;
-	end = memchr(p + at, '\n', len - at);
-	*n = end ? (size_t)(end - (p + at)) : len - at;
-	if (*n > 0 && p[at + *n - 1] == '\r')
-		(*n)--;
-	*line = p + at;
-	*what = SSP_ANSWERS_COMMAND;
-	return 0;
-}
-
-/* step_label - "step 3 (RCPT TO:<x@y>)" for the command behind expectation exp. */
-static void step_label(const ssp_session_t *s, char *out, size_t size)
-{
-	const ssp_step_t *st = current_step(s);
-	unsigned number = s->phase == PHASE_PRELUDE ? 0 : s->step + 1;
-	ssp_answers_t what;
-	const char *line;
-	size_t n;
-	char text[96];
-
-	if (st == NULL) {
-		snprintf(out, size, "after the last step");
-		return;
-	}
-	if (current_command(s, 0, &what, &line, &n) != 0)
-		snprintf(text, sizeof(text), "no command sent");
-	else if (what == SSP_ANSWERS_GREETING)
-		snprintf(text, sizeof(text), "greeting");
-	else if (what == SSP_ANSWERS_DATA_END)
-		snprintf(text, sizeof(text), "end of message content");
-	else
-		escaped(text, sizeof(text), line, n, 60);
-	if (number == 0)
-		snprintf(out, size, "prelude (%s)", text);
-	else if (st->repeat > 1)
-		snprintf(out, size, "step %u, repetition %u (%s)", number, s->rep + 1, text);
-	else
-		snprintf(out, size, "step %u (%s)", number, text);
-}
-
-/* check_table - warn about a code §4.3.2 does not list for the command. */
-static void check_table(ssp_session_t *s, int code, const char *got)
-{
-	ssp_answers_t what;
-	const char *line;
-	size_t n;
-	char label[160], listed[160];
-
-	/* raw bytes may be message content or anything else: what they are
-	 * answering is not known, so the table cannot be applied */
-	if (current_step(s) != NULL && current_step(s)->send == SSP_SEND_RAW)
-		return;
-	if (current_command(s, 1, &what, &line, &n) != 0)
-		return;
-	if (what == SSP_ANSWERS_GREETING && (code == 554 || code == 521))
-		s->greeting_refused = 1;
-	/* §3.1: after a 554 greeting every command but QUIT gets 503 */
-	if (s->finding_warn[0] || (s->greeting_refused && code == 503) ||
-	    ssp_replytable_check(what, line, n, code) != 0)
-		return;
-	step_label(s, label, sizeof(label));
-	ssp_replytable_describe(what, line, n, listed, sizeof(listed));
-	note(s, "reply code %d is not among the replies RFC 5321 §4.3.2 lists here (%s)", code, listed);
-	snprintf(s->finding_warn, sizeof(s->finding_warn),
-		 "%s: reply code %d is not among those RFC 5321 §4.3.2 lists for it (%s): %s", label,
-		 code, listed, got);
-}
-
-/* describe_reply - "503 5.5.1 Error: need MAIL command" (+ line count). */
-static void describe_reply(const char *p, size_t len, unsigned nlines, char *out, size_t size)
-{
-	const char *lf = memchr(p, '\n', len);
-	size_t first = lf ? (size_t)(lf - p) : len;
-
-	if (first > 0 && p[first - 1] == '\r')
-		first--;
-	escaped(out, size, p, first, 160);
-	if (nlines > 1) {
-		size_t used = strlen(out);
-		snprintf(out + used, size - used, " (%u lines)", nlines);
-	}
-}
-
-/* describe_pending - the first line of what is waiting in s->in, for a message. */
-static void describe_pending(const ssp_session_t *s, char *out, size_t size)
-{
-	if (s->in.len > 0 && memchr(s->in.data, '\n', s->in.len))
-		describe_reply(s->in.data, s->in.len, 1, out, size);
-	else
-		escaped(out, size, s->in.data ? s->in.data : "", s->in.len, 120);
-}
-
-/* appendf - append printf-formatted text to the string in out[0..size). */
-static void appendf(char *out, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void appendf(char *out, size_t size, const char *fmt, ...)
-{
-	size_t used = strlen(out);
-	va_list ap;
-
-	if (used + 1 >= size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(out + used, size - used, fmt, ap);
-	va_end(ap);
-}
-
-static void describe_expect(const ssp_expect_t *e, char *out, size_t size)
-{
-	switch (e->kind) {
-	case SSP_EXPECT_CLOSE:
-		snprintf(out, size, "the server to close the connection");
-		return;
-	case SSP_EXPECT_SILENCE:
-		snprintf(out, size, "no reply within %u ms", e->silence_ms);
-		return;
-	case SSP_EXPECT_REPLY:
-		break;
-	}
-	if (e->any_code)
-		snprintf(out, size, "any reply");
-	else
-		ssp_codes_describe(&e->pass, out, size);
-	if (e->enhanced) {
-		char part[3][8];
-		int val[3] = { e->enh_class, e->enh_subject, e->enh_detail }, i;
-
-		for (i = 0; i < 3; i++) {
-			if (val[i] < 0)
-				snprintf(part[i], sizeof(part[i]), "x");
-			else
-				snprintf(part[i], sizeof(part[i]), "%d", val[i]);
-		}
-		if (val[0] < 0 && val[1] < 0 && val[2] < 0)
-			appendf(out, size, " with an enhanced status code of the same class on every line");
-		else
-			appendf(out, size, " with an enhanced status code %s.%s.%s", part[0], part[1], part[2]);
-	}
-	if (e->text_src)
-		appendf(out, size, " with text matching /%s/", e->text_src);
-	if (e->every_text_src)
-		appendf(out, size, " with every line matching /%s/", e->every_text_src);
-	if (e->first_line_src)
-		appendf(out, size, " with a first line matching /%s/", e->first_line_src);
-	if (e->keyword_lines_src)
-		appendf(out, size, " with every line after the first matching /%s/", e->keyword_lines_src);
-	if (e->not_text_src)
-		appendf(out, size, " with no line matching /%s/", e->not_text_src);
-	if (e->max_lines)
-		appendf(out, size, " in at most %u line%s", e->max_lines, e->max_lines == 1 ? "" : "s");
-}
-
-static void set_expected_observed(ssp_session_t *s, const char *expected, const char *observed)
-{
-	snprintf(s->res->expected, sizeof(s->res->expected), "%s", expected);
-	snprintf(s->res->observed, sizeof(s->res->observed), "%s", observed);
-	s->res->step = s->phase == PHASE_STEPS ? s->step + 1 : 0;
-}
-
-/* ---- transcript of received bytes --------------------------------------- */
-
-/* record_in - record the complete lines of in not yet recorded; with
- * flush, also the partial rest. */
-static void record_in(ssp_session_t *s, int flush)
-{
-	while (s->in_recorded < s->in.len) {
-		const char *p = s->in.data + s->in_recorded;
-		size_t avail = s->in.len - s->in_recorded;
-		const char *lf = memchr(p, '\n', avail);
-		size_t n;
-
-		if (lf == NULL && !flush)
-			break;
-		n = lf ? (size_t)(lf - p) + 1 : avail;
-		ssp_transcript_add(&s->res->transcript, SSP_TR_SERVER, now_ms(s), p, n, lf == NULL);
-		s->in_recorded += n;
-	}
-}
-
-static void consume_in(ssp_session_t *s, size_t n)
-{
-	ssp_buf_consume(&s->in, n);
-	s->in_recorded = s->in_recorded > n ? s->in_recorded - n : 0;
+	ssp_transcript_note(&s->res->transcript, ssp_session__now(s), "%s", text);
 }
 
 /* ---- ending ------------------------------------------------------------- */
 
-static void on_closed(ssp_conn_t *c)
+/* release - once the timer and the connection are closed: report, free. */
+static void release(ssp_session_t *s)
 {
-	ssp_session_t *s = (ssp_session_t *)c;
-
-	if (s->timer_open)
-		return; /* the timer's close callback finishes */
-	s->res->duration_ms = now_ms(s);
-	ssp_transcript_finish(&s->res->transcript, now_ms(s));
+	if (s->timer_open || s->conn != NULL)
+		return;
+	s->res->duration_ms = ssp_session__now(s);
+	ssp_transcript_finish(&s->res->transcript, ssp_session__now(s));
 	ssp_vars_free(&s->vars);
-	ssp_buf_free(&s->in);
+	ssp_inbox_free(&s->in);
 	ssp_buf_free(&s->out);
 	s->done(s->res, s->done_arg);
 	free(s);
 }
 
+/* on_conn_closed - the connection freed itself: release when the timer is closed too. */
+static void on_conn_closed(void *owner)
+{
+	ssp_session_t *s = owner;
+
+	s->conn = NULL;
+	release(s);
+}
+
+/* on_timer_closed - the timer is closed: release when the connection is too. */
 static void on_timer_closed(uv_handle_t *h)
 {
 	ssp_session_t *s = h->data;
 
 	s->timer_open = 0;
-	if (s->conn.closing && s->conn.open_handles == 0)
-		on_closed(&s->conn);
+	release(s);
 }
 
+/* close_session - close the timer and the connection; release() follows. */
 static void close_session(ssp_session_t *s)
 {
-	s->wait = WAIT_NONE;
-	if (s->timer_open && !uv_is_closing((uv_handle_t *)&s->timer))
-		uv_close((uv_handle_t *)&s->timer, on_timer_closed);
-	if (!s->conn.closing)
-		ssp_conn_close(&s->conn, on_closed);
-}
-
-static void on_quit_timeout(uv_timer_t *t)
-{
-	ssp_session_t *s = t->data;
-
-	note(s, "closing the connection");
-	close_session(s);
-}
-
-static void on_quit_written(ssp_conn_t *c, int status)
-{
-	ssp_session_t *s = (ssp_session_t *)c;
-
-	if (status != 0 || s->eof) {
-		close_session(s);
+	if (s->state == ST_CLOSING)
 		return;
-	}
-	s->wait = WAIT_QUIT;
-	uv_timer_start(&s->timer, on_quit_timeout, SSP_QUIT_GRACE_MS, 0);
+	enter(s, ST_CLOSING);
+	if (s->timer_open)
+		uv_close((uv_handle_t *)&s->timer, on_timer_closed);
+	if (s->conn != NULL)
+		ssp_conn_close(s->conn);
+}
+
+static void on_wait_timeout(uv_timer_t *t);
+
+/* start_timer - the deadline of the current wait, ms from now. */
+static void start_timer(ssp_session_t *s, unsigned ms)
+{
+	uv_timer_start(&s->timer, on_wait_timeout, ms, 0);
 }
 
 /* finish - after the verdict: QUIT politely if the connection is still up. */
 static void finish(ssp_session_t *s)
 {
 	static const char quit[] = "QUIT\r\n";
+	int open = s->conn != NULL && ssp_conn_is_open(s->conn) && !s->eof;
 
 	uv_timer_stop(&s->timer);
-	if (s->quit_sent && s->conn.connected && !s->eof && !s->conn.closing) {
+	if (open && s->quit_sent) {
 		/* the vector said QUIT already: give the server a moment to close */
-		s->wait = WAIT_QUIT;
-		uv_timer_start(&s->timer, on_quit_timeout, SSP_QUIT_GRACE_MS, 0);
+		enter(s, ST_QUIT_WAIT);
+		start_timer(s, SSP_QUIT_GRACE_MS);
 		return;
 	}
-	if (s->conn.connected && !s->eof && !s->conn.writing && !s->conn.closing) {
-		ssp_transcript_lines(&s->res->transcript, SSP_TR_CLIENT, now_ms(s), quit, sizeof(quit) - 1);
-		if (ssp_conn_write(&s->conn, quit, sizeof(quit) - 1, on_quit_written) == 0) {
-			s->wait = WAIT_WRITE;
+	if (open && !ssp_conn_is_writing(s->conn)) {
+		ssp_transcript_lines(&s->res->transcript, SSP_TR_CLIENT, ssp_session__now(s), quit, sizeof(quit) - 1);
+		if (ssp_conn_write(s->conn, quit, sizeof(quit) - 1) == 0) {
+			enter(s, ST_QUIT_WRITE);
+			start_timer(s, SSP_QUIT_GRACE_MS);
 			return;
 		}
 	}
 	close_session(s);
 }
 
-static void conclude(ssp_session_t *s, ssp_verdict_t v, const char *fmt, ...)
+void ssp_session__conclude(ssp_session_t *s, ssp_verdict_t v, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (s->concluded)
+	if (concluded(s))
 		return;
-	s->concluded = 1;
-	s->phase = PHASE_DONE;
 	va_start(ap, fmt);
 	vsnprintf(s->res->reason, sizeof(s->res->reason), fmt, ap);
 	va_end(ap);
 	/* grammar findings make a pass (or a softer verdict) worse */
-	if (s->finding_fail[0] && (v == SSP_PASS || v == SSP_WARN || v == SSP_INFO)) {
-		v = SSP_FAIL;
-		snprintf(s->res->reason, sizeof(s->res->reason), "%s", s->finding_fail);
-	} else if (s->finding_warn[0] && v == SSP_PASS) {
-		v = SSP_WARN;
-		snprintf(s->res->reason, sizeof(s->res->reason), "%s", s->finding_warn);
-	}
+	v = ssp_findings_apply(&s->found, v, s->res->reason, sizeof(s->res->reason));
 	s->res->verdict = v;
-	note(s, "verdict: %s: %s", ssp_verdict_name(v), s->res->reason);
+	ssp_session__note(s, "verdict: %s: %s", ssp_verdict_name(v), s->res->reason);
 	finish(s);
-}
-
-/* mismatch - an expectation was not met: the verdict depends on the step. */
-static void mismatch(ssp_session_t *s, const ssp_step_t *st, const char *expected,
-		     const char *observed)
-{
-	char label[160];
-
-	step_label(s, label, sizeof(label));
-	set_expected_observed(s, expected, observed);
-	if (st->setup)
-		conclude(s, SSP_ERROR, "setup %s: expected %s, got %s; the vector could not be judged",
-			 label, expected, observed);
-	else
-		conclude(s, ssp_verdict_for_level(s->v->level), "%s: expected %s, got %s",
-			 label, expected, observed);
-}
-
-/* ---- judging replies ---------------------------------------------------- */
-
-static void record_findings(ssp_session_t *s, const ssp_reply_t *r, const char *p)
-{
-	unsigned bit;
-	char label[160], got[200];
-
-	if (r->dev == 0)
-		return;
-	step_label(s, label, sizeof(label));
-	describe_reply(p, r->len, r->nlines, got, sizeof(got));
-	for (bit = 1; bit < (1u << SSP_REPLY_DEV_COUNT); bit <<= 1) {
-		int soft = bit == SSP_REPLY_DEV_LONG_LINE || bit == SSP_REPLY_DEV_8BIT ||
-			   bit == SSP_REPLY_DEV_EMPTY_TEXT;
-		char *slot = soft ? s->finding_warn : s->finding_fail;
-		const char *where = bit == SSP_REPLY_DEV_LONG_LINE ? "§4.5.3.1.5" : "§4.2";
-
-		if (!(r->dev & bit))
-			continue;
-		note(s, "reply syntax (RFC 5321 %s): %s, line %u", where,
-		     ssp_reply_dev_name(bit), r->dev_line);
-		if (slot[0] == '\0')
-			snprintf(slot, SSP_REASON_MAX, "%s: reply violates the reply syntax of RFC 5321 %s (%s): %s",
-				 label, where, ssp_reply_dev_name(bit), got);
-	}
-}
-
-/*
- * enhanced_ok - the reply carries the expected enhanced code: on the first
- * line, of the reply's class, and the same on every line (RFC 2034 §4).
- */
-static int enhanced_ok(const ssp_expect_t *e, int code, const char *p, size_t len)
-{
-	size_t pos = 0, tl;
-	const char *text;
-	int c, sj, d, c2, sj2, d2;
-
-	if (!ssp_reply_next_line(p, len, &pos, &text, &tl))
-		return 0;
-	if (ssp_reply_enhanced(text, tl, &c, &sj, &d) == 0)
-		return 0;
-	if (c != code / 100)
-		return 0;
-	while (ssp_reply_next_line(p, len, &pos, &text, &tl)) {
-		if (ssp_reply_enhanced(text, tl, &c2, &sj2, &d2) == 0 || c2 != c || sj2 != sj || d2 != d)
-			return 0;
-	}
-	return (e->enh_class < 0 || e->enh_class == c) && (e->enh_subject < 0 || e->enh_subject == sj) &&
-	       (e->enh_detail < 0 || e->enh_detail == d);
-}
-
-/*
- * lines_match - lines first..last (0-based; last -1: to the end) of the
- * reply p[0..len) all match re.
- */
-static int lines_match(const regex_t *re, const char *p, size_t len, int first, int last)
-{
-	size_t pos = 0, tl, i;
-	const char *text;
-	char line[SSP_REPLY_LINE_HARD_MAX + 1];
-	int k = -1;
-
-	while (ssp_reply_next_line(p, len, &pos, &text, &tl)) {
-		if (++k < first || (last >= 0 && k > last))
-			continue;
-		for (i = 0; i < tl; i++)
-			line[i] = text[i] == '\0' ? '?' : text[i];
-		line[tl] = '\0';
-		if (regexec(re, line, 0, NULL, 0) != 0)
-			return 0;
-	}
-	return 1;
-}
-
-/* line_matches - some line of the reply p[0..len) matches re. */
-static int line_matches(const regex_t *re, const char *p, size_t len)
-{
-	size_t pos = 0, tl;
-	const char *text;
-	char line[SSP_REPLY_LINE_HARD_MAX + 1];
-
-	while (ssp_reply_next_line(p, len, &pos, &text, &tl)) {
-		size_t i;
-		for (i = 0; i < tl; i++)
-			line[i] = text[i] == '\0' ? '?' : text[i];
-		line[tl] = '\0';
-		if (regexec(re, line, 0, NULL, 0) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/* capture - store the first match of the capture regex; 0 or -1. */
-static int capture(ssp_session_t *s, const ssp_expect_t *e, const char *p, size_t len)
-{
-	size_t pos = 0, tl;
-	const char *text;
-	char line[SSP_REPLY_LINE_HARD_MAX + 1];
-	regmatch_t m[2];
-
-	while (ssp_reply_next_line(p, len, &pos, &text, &tl)) {
-		size_t i;
-		for (i = 0; i < tl; i++)
-			line[i] = text[i] == '\0' ? '?' : text[i];
-		line[tl] = '\0';
-		if (regexec(&e->capture_re, line, 2, m, 0) == 0) {
-			regmatch_t *g = m[1].rm_so >= 0 ? &m[1] : &m[0];
-			if (ssp_vars_set(&s->vars, e->capture_var, line + g->rm_so,
-					 (size_t)(g->rm_eo - g->rm_so)) != 0)
-				return -1;
-			note(s, "captured ${%s} = \"%.*s\"", e->capture_var, (int)(g->rm_eo - g->rm_so),
-			     line + g->rm_so);
-			return 0;
-		}
-	}
-	return -1;
-}
-
-/* required_missing - the first required keyword the EHLO reply lacks, or NULL. */
-static const char *required_missing(const ssp_vector_t *v, const char *caps, size_t len)
-{
-	unsigned i;
-
-	for (i = 0; i < v->nrequires; i++) {
-		if (caps == NULL || !ssp_reply_has_keyword(caps, len, v->requires[i]))
-			return v->requires[i];
-	}
-	return NULL;
-}
-
-/* judge - a complete reply p[0..r->len) for expectation e: 0 to go on. */
-static int judge(ssp_session_t *s, const ssp_step_t *st, const ssp_expect_t *e,
-		 const ssp_reply_t *r, const char *p)
-{
-	char expected[256], got[200], label[160];
-	int code_ok;
-
-	describe_expect(e, expected, sizeof(expected));
-	describe_reply(p, r->len, r->nlines, got, sizeof(got));
-	if (e->kind != SSP_EXPECT_REPLY) {
-		mismatch(s, st, expected, got);
-		return -1;
-	}
-	code_ok = (e->any_code && r->code != 421) || ssp_codes_has(&e->pass, r->code);
-	if (!code_ok && ssp_codes_has(&e->skip, r->code)) {
-		step_label(s, label, sizeof(label));
-		set_expected_observed(s, expected, got);
-		conclude(s, SSP_SKIP, "%s: got %s, which means a precondition of this vector is missing", label, got);
-		return -1;
-	}
-	/* 421 may answer any command (§3.8, §4.3.2): the server is closing, and
-	 * the vector, unless it asked for 421, cannot be judged */
-	if (!code_ok && r->code == 421 && !ssp_codes_has(&e->warn, 421)) {
-		step_label(s, label, sizeof(label));
-		set_expected_observed(s, expected, got);
-		conclude(s, SSP_ERROR, "%s: got %s: the server is closing the session, which RFC 5321 allows at any time; the vector could not be judged",
-			 label, got);
-		return -1;
-	}
-	if (!code_ok && ssp_codes_has(&e->warn, r->code)) {
-		if (s->warned[0] == '\0') {
-			step_label(s, label, sizeof(label));
-			snprintf(s->warned, sizeof(s->warned), "%s: got %s, acceptable only as a warning (expected %s)",
-				 label, got, expected);
-			set_expected_observed(s, expected, got);
-		}
-		code_ok = 2;
-	}
-	if (!code_ok || (code_ok == 1 && e->enhanced && !enhanced_ok(e, r->code, p, r->len)) ||
-	    (code_ok == 1 && e->text_src && !line_matches(&e->text_re, p, r->len)) ||
-	    (code_ok == 1 && e->not_text_src && line_matches(&e->not_text_re, p, r->len)) ||
-	    (code_ok == 1 && e->every_text_src && !lines_match(&e->every_text_re, p, r->len, 0, -1)) ||
-	    (code_ok == 1 && e->first_line_src && !lines_match(&e->first_line_re, p, r->len, 0, 0)) ||
-	    (code_ok == 1 && e->keyword_lines_src && !lines_match(&e->keyword_lines_re, p, r->len, 1, -1)) ||
-	    (code_ok == 1 && e->max_lines && r->nlines > e->max_lines)) {
-		mismatch(s, st, expected, got);
-		return -1;
-	}
-	check_table(s, r->code, got);
-	if (e->capture_var && capture(s, e, p, r->len) != 0) {
-		step_label(s, label, sizeof(label));
-		set_expected_observed(s, expected, got);
-		conclude(s, SSP_ERROR, "%s: capture ${%s}: no line of the reply matches /%s/", label,
-			 e->capture_var, e->capture_src);
-		return -1;
-	}
-	/* the prelude's EHLO reply tells which extensions this session has */
-	if (s->phase == PHASE_PRELUDE && st == &prelude_ehlo) {
-		const char *missing = required_missing(s->v, p, r->len);
-		if (missing != NULL) {
-			conclude(s, SSP_SKIP, "the server does not advertise %s in its EHLO reply", missing);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* try_reply - judge the reply at the start of in if it is complete.
- * Returns 1 when the expectation is settled, 0 to wait for more bytes. */
-static int try_reply(ssp_session_t *s, const ssp_step_t *st, const ssp_expect_t *e)
-{
-	char expected[256], got[200];
-	ssize_t n = ssp_reply_parse(&s->reply, s->in.data ? s->in.data : "", s->in.len);
-
-	if (n == SSP_REPLY_PARTIAL) {
-		if (!s->eof)
-			return 0;
-		describe_expect(e, expected, sizeof(expected));
-		if (s->in.len > 0) {
-			escaped(got, sizeof(got), s->in.data, s->in.len, 120);
-			snprintf(got + strlen(got), sizeof(got) - strlen(got), " and then the connection %s",
-				 s->eof == UV_EOF ? "closed" : "reset");
-		} else {
-			snprintf(got, sizeof(got), "%s", s->eof == UV_EOF ? "the server closed the connection" : "the connection was reset");
-		}
-		if (e->kind == SSP_EXPECT_CLOSE || e->kind == SSP_EXPECT_SILENCE)
-			return 1; /* a closed connection sends no reply */
-		if (!s->quit_sent) {
-			/* §3.8: no close before QUIT but with 421, whatever the
-			 * vector's own level */
-			char label[160];
-			step_label(s, label, sizeof(label));
-			set_expected_observed(s, expected, got);
-			conclude(s, SSP_FAIL, "%s: expected %s, got %s: a server MUST NOT close the connection before QUIT except after a 421 reply (RFC 5321 §3.8)",
-				 label, expected, got);
-			return 1;
-		}
-		mismatch(s, st, expected, got);
-		return 1;
-	}
-	if (n == SSP_REPLY_MALFORMED) {
-		char label[160];
-		record_in(s, 1);
-		step_label(s, label, sizeof(label));
-		describe_expect(e, expected, sizeof(expected));
-		escaped(got, sizeof(got), s->in.data, s->in.len < 120 ? s->in.len : 120, 120);
-		set_expected_observed(s, expected, got);
-		conclude(s, SSP_FAIL, "%s: malformed reply (RFC 5321 §4.2): %s: %s", label,
-			 ssp_reply_error_name(s->reply.error), got);
-		return 1;
-	}
-	record_findings(s, &s->reply, s->in.data);
-	if (judge(s, st, e, &s->reply, s->in.data) != 0)
-		return 1;
-	consume_in(s, (size_t)n);
-	ssp_reply_reset(&s->reply);
-	s->exp++;
-	return 1;
 }
 
 /* ---- waiting ------------------------------------------------------------ */
 
+/* on_wait_timeout - the current wait's deadline: what it means depends on the state. */
 static void on_wait_timeout(uv_timer_t *t)
 {
 	ssp_session_t *s = t->data;
-	const ssp_step_t *st = current_step(s);
-	const ssp_expect_t *e;
-	char expected[256], got[200];
-	unsigned ms;
+	const ssp_step_t *st = ssp_position_step(&s->pos);
 
-	if (st == NULL || s->concluded)
-		return;
-	switch (s->wait) {
-	case WAIT_PAUSE:
-		s->wait = WAIT_NONE;
-		s->exp = EXP_SEND - 1; /* paused: the send itself comes next */
+	switch (s->state) {
+	case ST_PAUSE:
+		enter(s, ST_SEND);
 		advance(s);
 		return;
-	case WAIT_SILENCE:
-		s->wait = WAIT_NONE;
-		s->exp++;
+	case ST_SILENCE_WAIT:
+		s->pos.exp++;
+		enter(s, ST_EXPECT);
 		advance(s);
 		return;
-	case WAIT_WRITE:
-		note(s, "timeout: the server took none of our bytes for %u ms", s->cfg->timeout_ms);
-		mismatch(s, st, "the server to read the command", "no progress writing: the server does not read");
+	case ST_WRITING:
+		ssp_session__note(s, "timeout: the server took none of our bytes for %u ms", s->cfg->timeout_ms);
+		ssp_session__mismatch(s, st, "the server to read the command", "no progress writing: the server does not read");
 		return;
-	case WAIT_REPLY:
-	case WAIT_CLOSE:
-		e = &st->expect[s->exp];
-		ms = e->timeout_ms ? e->timeout_ms : s->cfg->timeout_ms;
-		record_in(s, 1);
-		note(s, "timeout: nothing decisive within %u ms", ms);
-		describe_expect(e, expected, sizeof(expected));
-		if (s->in.len > 0) {
-			char part[160];
-			escaped(part, sizeof(part), s->in.data, s->in.len, 120);
-			snprintf(got, sizeof(got), "an incomplete reply \"%s\" after %u ms", part, ms);
-		} else if (e->kind == SSP_EXPECT_CLOSE) {
-			snprintf(got, sizeof(got), "the connection still open after %u ms", ms);
-		} else {
-			snprintf(got, sizeof(got), "no reply within %u ms", ms);
-		}
-		mismatch(s, st, expected, got);
+	case ST_REPLY_WAIT:
+	case ST_CLOSE_WAIT:
+		ssp_session__timed_out(s, st);
+		return;
+	case ST_SMUGGLE_WAIT:
+		ssp_session__timed_out(s, st);
+		return;
+	case ST_SMUGGLE_DRAIN:
+		ssp_session__smuggle_verdict(s, "no reply to QUIT in time");
+		return;
+	case ST_QUIT_WRITE:
+	case ST_QUIT_WAIT:
+		ssp_session__note(s, "closing the connection");
+		close_session(s);
 		return;
 	default:
 		return;
 	}
 }
 
-static void start_timer(ssp_session_t *s, unsigned ms)
+/*
+ * smuggle_read - the replies after smuggled content (smuggle.h): QUIT goes
+ * out after the first, and its 221 ends them; so do a 421, the close and
+ * the cap.  Judges when they end.
+ */
+static void smuggle_read(ssp_session_t *s)
 {
-	uv_timer_start(&s->timer, on_wait_timeout, ms, 0);
+	static const char quit[] = "QUIT\r\n";
+	const ssp_step_t *st = ssp_position_step(&s->pos);
+
+	while (!concluded(s)) {
+		ssize_t n = ssp_reply_parse(&s->reply, s->in.buf.data ? s->in.buf.data : "", s->in.buf.len);
+		char label[SSP_LABEL_MAX];
+		int code;
+
+		if (n == SSP_REPLY_PARTIAL) {
+			if (s->eof && s->nsmuggle == 0)
+				ssp_session__try_reply(s, st, &st->expect[s->pos.exp]); /* closed instead */
+			else if (s->eof)
+				ssp_session__smuggle_verdict(s, "the server closed the connection");
+			return;
+		}
+		if (n == SSP_REPLY_MALFORMED) {
+			ssp_session__try_reply(s, st, &st->expect[s->pos.exp]); /* a FAIL */
+			return;
+		}
+		code = s->reply.code;
+		ssp_session__label(s, label, sizeof(label));
+		ssp_findings_grammar(&s->found, &s->res->transcript, ssp_session__now(s), label, &s->reply,
+				     s->in.buf.data);
+		ssp_inbox_consume(&s->in, (size_t)n);
+		ssp_reply_reset(&s->reply);
+		if (code == 221 && s->state == ST_SMUGGLE_DRAIN) {
+			ssp_session__smuggle_verdict(s, "QUIT answered 221");
+			return;
+		}
+		s->smuggle_codes[s->nsmuggle++] = code;
+		if (code == 421 || s->nsmuggle == SSP_SMUGGLE_REPLIES_MAX) {
+			ssp_session__smuggle_verdict(s, code == 421 ? "the server is closing" : "too many replies");
+			return;
+		}
+		if (s->state == ST_SMUGGLE_WAIT) {
+			const ssp_expect_t *e = &st->expect[s->pos.exp];
+
+			s->quit_sent = 1;
+			ssp_transcript_lines(&s->res->transcript, SSP_TR_CLIENT, ssp_session__now(s), quit,
+					     sizeof(quit) - 1);
+			if (ssp_conn_write(s->conn, quit, sizeof(quit) - 1) != 0) {
+				ssp_session__smuggle_verdict(s, "QUIT could not be written");
+				return;
+			}
+			enter(s, ST_SMUGGLE_DRAIN);
+			uv_timer_stop(&s->timer);
+			start_timer(s, e->timeout_ms ? e->timeout_ms : s->cfg->timeout_ms);
+		}
+	}
 }
 
 /* begin_expect - start expectation e; 1 if settled already, 0 if waiting. */
 static int begin_expect(ssp_session_t *s, const ssp_step_t *st, const ssp_expect_t *e)
 {
 	unsigned ms = e->timeout_ms ? e->timeout_ms : s->cfg->timeout_ms;
-	char expected[256], got[200];
+	char expected[SSP_EXPECTED_TEXT_MAX], got[SSP_OBSERVED_TEXT_MAX];
 
 	switch (e->kind) {
 	case SSP_EXPECT_REPLY:
-		if (try_reply(s, st, e))
+		if (ssp_session__try_reply(s, st, e))
 			return 1;
-		s->wait = WAIT_REPLY;
+		enter(s, ST_REPLY_WAIT);
 		start_timer(s, ms);
 		return 0;
 	case SSP_EXPECT_CLOSE:
-		if (s->in.len > 0 && memchr(s->in.data, '\n', s->in.len)) {
-			/* a reply came where a close was expected */
-			return try_reply(s, st, e);
-		}
+		/* a reply where a close was expected; a partial one waits like a close */
+		if (ssp_inbox_has_line(&s->in) && ssp_session__try_reply(s, st, e))
+			return 1;
 		if (s->eof) {
-			s->exp++;
+			s->pos.exp++;
 			return 1;
 		}
-		s->wait = WAIT_CLOSE;
+		enter(s, ST_CLOSE_WAIT);
 		start_timer(s, ms);
 		return 0;
+	case SSP_EXPECT_SMUGGLING:
+		s->nsmuggle = 0;
+		enter(s, ST_SMUGGLE_WAIT);
+		start_timer(s, ms);
+		smuggle_read(s);
+		return 0;
 	case SSP_EXPECT_SILENCE:
-		if (s->in.len > 0) {
-			describe_expect(e, expected, sizeof(expected));
-			describe_pending(s, got, sizeof(got));
-			mismatch(s, st, expected, got);
+		if (s->in.buf.len > 0) {
+			ssp_expect_describe(e, expected, sizeof(expected));
+			ssp_inbox_describe(&s->in, got, sizeof(got));
+			ssp_session__mismatch(s, st, expected, got);
 			return 1;
 		}
 		if (s->eof) {
-			s->exp++;
+			s->pos.exp++;
 			return 1;
 		}
-		s->wait = WAIT_SILENCE;
+		enter(s, ST_SILENCE_WAIT);
 		start_timer(s, e->silence_ms);
 		return 0;
 	}
@@ -868,243 +328,191 @@ static int begin_expect(ssp_session_t *s, const ssp_step_t *st, const ssp_expect
 
 /* ---- sending ------------------------------------------------------------ */
 
-/* dot_stuff - RFC 5321 §4.5.2: double a leading '.' of every line. */
-static int dot_stuff(const ssp_buf_t *in, ssp_buf_t *out)
+/* unasked_reply - before a step's send: a reply no command asked for is a finding. */
+static void unasked_reply(ssp_session_t *s, const ssp_step_t *st)
 {
-	size_t i, start = 0;
-
-	for (i = 0; i < in->len; i++) {
-		int bol = i == 0 || (i >= 2 && in->data[i - 2] == '\r' && in->data[i - 1] == '\n');
-		if (bol && in->data[i] == '.') {
-			if (ssp_buf_append(out, in->data + start, i - start) || ssp_buf_append(out, ".", 1))
-				return -1;
-			start = i;
-		}
+	if (s->expected_reply_before && ssp_inbox_has_line(&s->in)) {
+		char label[SSP_LABEL_MAX], got[SSP_OBSERVED_TEXT_MAX];
+		ssp_session__label(s, label, sizeof(label));
+		ssp_inbox_describe(&s->in, got, sizeof(got));
+		ssp_findings_unasked(&s->found, label, got);
 	}
-	return ssp_buf_append(out, in->data + start, in->len - start);
-}
-
-/* build - the bytes of the current step into s->out: 0, or -1 (concluded). */
-static int build(ssp_session_t *s, const ssp_step_t *st)
-{
-	ssp_vars_err_t err;
-	ssp_buf_t body;
-	int rc = 0;
-
-	s->out.len = 0;
-	if (st->send != SSP_SEND_DATA) {
-		rc = ssp_vars_expand(&s->vars, st->payload, st->payload_len, &s->out, &err);
-	} else {
-		ssp_buf_init(&body, SSP_SEND_BYTES_MAX);
-		rc = ssp_vars_expand(&s->vars, st->payload, st->payload_len, &body, &err);
-		if (rc == 0) {
-			if (st->dot_stuff)
-				rc = dot_stuff(&body, &s->out);
-			else
-				rc = ssp_buf_append(&s->out, body.data, body.len);
-			if (rc == 0 && s->out.len > 0 &&
-			    (s->out.len < 2 || memcmp(s->out.data + s->out.len - 2, "\r\n", 2) != 0))
-				rc = ssp_buf_append(&s->out, "\r\n", 2);
-			if (rc == 0)
-				rc = ssp_buf_append(&s->out, ".\r\n", 3);
-			if (rc != 0)
-				snprintf(err.text, sizeof(err.text), "message content exceeds %d bytes", SSP_SEND_BYTES_MAX);
-		}
-		ssp_buf_free(&body);
-	}
-	if (rc != 0) {
-		conclude(s, SSP_ERROR, "step %u: cannot build what to send: %s", s->step + 1, err.text);
-		return -1;
-	}
-	return 0;
-}
-
-static void on_written(ssp_conn_t *c, int status)
-{
-	ssp_session_t *s = (ssp_session_t *)c;
-
-	if (s->concluded)
-		return;
-	uv_timer_stop(&s->timer);
-	s->wait = WAIT_NONE;
-	if (status != 0)
-		note(s, "write failed: %s", uv_strerror(status));
-	s->exp = 0;
-	advance(s);
-}
-
-/* sends_quit - 1 if a line of p[0..n) is a QUIT command. */
-static int sends_quit(const char *p, size_t n)
-{
-	size_t at = 0;
-
-	while (at + 4 <= n) {
-		const char *lf = memchr(p + at, '\n', n - at);
-		if (strncasecmp(p + at, "QUIT", 4) == 0 &&
-		    (at + 4 == n || p[at + 4] == '\r' || p[at + 4] == '\n' || p[at + 4] == ' '))
-			return 1;
-		if (lf == NULL)
-			break;
-		at = (size_t)(lf - p) + 1;
-	}
-	return 0;
+	s->expected_reply_before = st->nexpect > 0;
 }
 
 /* send_step - build and write the current step; 0 if a write is pending. */
 static int send_step(ssp_session_t *s, const ssp_step_t *st)
 {
+	ssp_vars_err_t err;
 	int rc;
 
-	/* bytes that no command asked for, received before this command */
-	if (s->expected_reply_before && s->in.len > 0 && memchr(s->in.data, '\n', s->in.len) &&
-	    s->finding_fail[0] == '\0') {
-		char label[160], got[200];
-		step_label(s, label, sizeof(label));
-		describe_pending(s, got, sizeof(got));
-		snprintf(s->finding_fail, sizeof(s->finding_fail),
-			 "before %s: the server sent a reply that no command asked for: %s", label, got);
-	}
-	s->expected_reply_before = st->nexpect > 0;
+	unasked_reply(s, st);
 	if (st->send == SSP_SEND_NONE)
 		return 1;
-	if (build(s, st) != 0)
+	if (ssp_payload_build(&s->vars, st, &s->out, &err) != 0) {
+		ssp_session__conclude(s, SSP_ERROR, "step %u: cannot build what to send: %s", ssp_position_number(&s->pos), err.text);
 		return 1;
-	if (sends_quit(s->out.data, s->out.len))
+	}
+	if (ssp_payload_sends_quit(s->out.data, s->out.len))
 		s->quit_sent = 1;
-	ssp_transcript_lines(&s->res->transcript, SSP_TR_CLIENT, now_ms(s), s->out.data, s->out.len);
+	ssp_transcript_lines(&s->res->transcript, SSP_TR_CLIENT, ssp_session__now(s), s->out.data, s->out.len);
 	if (s->eof) {
-		char expected[256];
-		describe_expect(st->nexpect ? &st->expect[0] : &hello_expect, expected, sizeof(expected));
-		mismatch(s, st, expected, "the connection closed before the command could be sent");
+		char expected[SSP_EXPECTED_TEXT_MAX];
+		ssp_expect_describe(st->nexpect ? &st->expect[0] : ssp_position_hello_expect(), expected, sizeof(expected));
+		ssp_session__mismatch(s, st, expected, "the connection closed before the command could be sent");
 		return 1;
 	}
-	rc = ssp_conn_write(&s->conn, s->out.data, s->out.len, on_written);
+	rc = ssp_conn_write(s->conn, s->out.data, s->out.len);
 	if (rc != 0) {
-		note(s, "write failed: %s", uv_strerror(rc));
-		s->exp = 0;
+		ssp_session__note(s, "write failed: %s", uv_strerror(rc));
 		return 1;
 	}
-	s->wait = WAIT_WRITE;
+	enter(s, ST_WRITING);
 	start_timer(s, s->cfg->timeout_ms);
 	return 0;
 }
 
-/* ---- the driver --------------------------------------------------------- */
-
-static void advance(ssp_session_t *s)
+/* on_written - a step's bytes or the courtesy QUIT were written (or failed). */
+static void on_written(void *owner, int status)
 {
-	while (!s->concluded) {
-		const ssp_step_t *st = current_step(s);
+	ssp_session_t *s = owner;
 
-		if (st == NULL) {
-			if (s->phase == PHASE_PRELUDE) {
-				s->phase = PHASE_STEPS;
-				s->step = 0;
-				s->rep = 0;
-				s->exp = EXP_SEND;
-				continue;
-			}
-			if (s->warned[0]) {
-				snprintf(s->res->reason, sizeof(s->res->reason), "%s", s->warned);
-				conclude(s, SSP_WARN, "%s", s->warned);
-			} else {
-				conclude(s, SSP_PASS, "every expectation was met");
-			}
+	if (s->state == ST_QUIT_WRITE) {
+		if (status != 0 || s->eof) {
+			close_session(s);
 			return;
 		}
-		if (s->exp == EXP_SEND) {
+		enter(s, ST_QUIT_WAIT);
+		start_timer(s, SSP_QUIT_GRACE_MS);
+		return;
+	}
+	if (s->state != ST_WRITING)
+		return;
+	uv_timer_stop(&s->timer);
+	if (status != 0)
+		ssp_session__note(s, "write failed: %s", uv_strerror(status));
+	enter(s, ST_EXPECT);
+	advance(s);
+}
+
+/* ---- the driver --------------------------------------------------------- */
+
+/* next_step - the step's expectations are done: repeat it, or the next step. */
+static void next_step(ssp_session_t *s, const ssp_step_t *st)
+{
+	s->pos.exp = 0;
+	if (++s->pos.rep >= st->repeat) {
+		s->pos.rep = 0;
+		s->pos.step++;
+	}
+	enter(s, ST_STEP);
+}
+
+/* advance - move as far as possible without waiting. */
+static void advance(ssp_session_t *s)
+{
+	while (!concluded(s)) {
+		const ssp_step_t *st = ssp_position_step(&s->pos);
+
+		if (st == NULL) {
+			if (s->found.warned[0])
+				ssp_session__conclude(s, SSP_WARN, "%s", s->found.warned);
+			else
+				ssp_session__conclude(s, SSP_PASS, "every expectation was met");
+			return;
+		}
+		switch (s->state) {
+		case ST_STEP:
+			s->pos.exp = 0;
+			enter(s, st->pause_ms > 0 ? ST_PAUSE : ST_SEND);
 			if (st->pause_ms > 0) {
-				s->wait = WAIT_PAUSE;
 				start_timer(s, st->pause_ms);
 				return;
 			}
-			s->exp = EXP_SEND - 1;
-		}
-		if (s->exp == EXP_SEND - 1) {
-			s->exp = 0;
+			break;
+		case ST_SEND:
 			if (!send_step(s, st))
-				return; /* on_written continues */
-			if (s->concluded)
-				return;
-		}
-		if (s->exp < st->nexpect) {
-			if (!begin_expect(s, st, &st->expect[s->exp]))
-				return;
-			continue;
-		}
-		/* the step is done: repeat it, or go to the next */
-		s->exp = EXP_SEND;
-		if (++s->rep < st->repeat)
-			continue;
-		s->rep = 0;
-		s->step++;
-		if (s->phase == PHASE_PRELUDE && s->step >= prelude_len(s->v)) {
-			s->phase = PHASE_STEPS;
-			s->step = 0;
+				return; /* WRITING: on_written continues */
+			if (!concluded(s))
+				enter(s, ST_EXPECT);
+			break;
+		case ST_EXPECT:
+			if (s->pos.exp >= st->nexpect)
+				next_step(s, st);
+			else if (!begin_expect(s, st, &st->expect[s->pos.exp]))
+				return; /* a wait state was entered */
+			break;
+		default:
+			return; /* waiting: a callback continues */
 		}
 	}
 }
 
 /* ---- network events ----------------------------------------------------- */
 
-static void on_read(ssp_conn_t *c, const char *p, ssize_t n)
+/* take_bytes - keep received bytes (or note the end): 0, or -1 when concluded. */
+static int take_bytes(ssp_session_t *s, const char *p, ssize_t n)
 {
-	ssp_session_t *s = (ssp_session_t *)c;
-	const ssp_step_t *st;
-
 	if (n < 0) {
 		s->eof = (int)n;
-		record_in(s, 1);
+		ssp_inbox_flush(&s->in, ssp_session__now(s));
 		if (n == UV_EOF)
-			note(s, "the server closed the connection");
+			ssp_session__note(s, "the server closed the connection");
 		else
-			note(s, "connection error: %s", uv_strerror((int)n));
-	} else {
-		if (ssp_buf_append(&s->in, p, (size_t)n) != 0) {
-			record_in(s, 1);
-			set_expected_observed(s, "", "");
-			conclude(s, SSP_FAIL, "the server sent more than %d bytes that no reply could hold (RFC 5321 §4.5.3.1.5)",
-				 SSP_REPLY_BYTES_HARD_MAX);
-			return;
-		}
-		record_in(s, 0);
+			ssp_session__note(s, "connection error: %s", uv_strerror((int)n));
+		return 0;
 	}
-	if (s->concluded) {
-		if (s->wait == WAIT_QUIT && (n < 0 || memchr(s->in.data, '\n', s->in.len)))
+	if (ssp_inbox_add(&s->in, ssp_session__now(s), p, (size_t)n) != 0) {
+		ssp_session__set_expected_observed(s, "", "");
+		ssp_session__conclude(s, SSP_FAIL, "the server sent more than %d bytes that no reply could hold (RFC 5321 §4.5.3.1.5)",
+			 SSP_REPLY_BYTES_HARD_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+/* on_received - bytes (n > 0) or the end (n < 0): judge them if a wait expects them. */
+static void on_received(void *owner, const char *p, ssize_t n)
+{
+	ssp_session_t *s = owner;
+	const ssp_step_t *st = ssp_position_step(&s->pos);
+	int line = 0;
+
+	if (take_bytes(s, p, n) != 0)
+		return;
+	line = ssp_inbox_has_line(&s->in);
+	switch (s->state) {
+	case ST_QUIT_WAIT:
+		if (n < 0 || line)
 			close_session(s);
 		return;
-	}
-	st = current_step(s);
-	if (st == NULL || s->exp >= st->nexpect)
-		return;
-	switch (s->wait) {
-	case WAIT_REPLY:
-	case WAIT_CLOSE:
-		if (s->wait == WAIT_CLOSE && n > 0 && !memchr(s->in.data, '\n', s->in.len))
+	case ST_CLOSE_WAIT:
+		if (n > 0 && !line)
 			return; /* a partial line: wait for the rest, or the timer */
+		/* fall through */
+	case ST_REPLY_WAIT:
 		/* the timer keeps running: a trickling server cannot extend the wait */
-		if (try_reply(s, st, &st->expect[s->exp])) {
-			if (s->concluded)
-				return; /* finish() owns the timer and the wait now */
-			uv_timer_stop(&s->timer);
-			if (s->wait == WAIT_CLOSE && !s->concluded && n < 0)
-				s->exp++;
-			s->wait = WAIT_NONE;
-			advance(s);
-		}
-		return;
-	case WAIT_SILENCE:
+		if (!ssp_session__try_reply(s, st, &st->expect[s->pos.exp]) || concluded(s))
+			return;
 		uv_timer_stop(&s->timer);
-		s->wait = WAIT_NONE;
-		if (n < 0) {
-			s->exp++;
-		} else {
-			char expected[256], got[200];
-			describe_expect(&st->expect[s->exp], expected, sizeof(expected));
-			describe_pending(s, got, sizeof(got));
-			mismatch(s, st, expected, got);
+		enter(s, ST_EXPECT);
+		advance(s);
+		return;
+	case ST_SMUGGLE_WAIT:
+	case ST_SMUGGLE_DRAIN:
+		smuggle_read(s);
+		return;
+	case ST_SILENCE_WAIT:
+		uv_timer_stop(&s->timer);
+		if (n >= 0) {
+			char expected[SSP_EXPECTED_TEXT_MAX], got[SSP_OBSERVED_TEXT_MAX];
+			ssp_expect_describe(&st->expect[s->pos.exp], expected, sizeof(expected));
+			ssp_inbox_describe(&s->in, got, sizeof(got));
+			ssp_session__mismatch(s, st, expected, got);
 			return;
 		}
+		s->pos.exp++;
+		enter(s, ST_EXPECT);
 		advance(s);
 		return;
 	default:
@@ -1112,29 +520,41 @@ static void on_read(ssp_conn_t *c, const char *p, ssize_t n)
 	}
 }
 
-static void on_connect(ssp_conn_t *c, int status)
+/* on_connected - connected: the first step; or the connection failed: error. */
+static void on_connected(void *owner, int status)
 {
-	ssp_session_t *s = (ssp_session_t *)c;
+	ssp_session_t *s = owner;
 
+	if (s->state != ST_CONNECTING)
+		return;
 	if (status != 0) {
-		note(s, "cannot connect to %s: %s", s->cfg->target, uv_strerror(status));
-		conclude(s, SSP_ERROR, "cannot connect to %s: %s", s->cfg->target,
+		ssp_session__note(s, "cannot connect to %s: %s", s->cfg->target, uv_strerror(status));
+		ssp_session__conclude(s, SSP_ERROR, "cannot connect to %s: %s", s->cfg->target,
 			 status == UV_ETIMEDOUT ? "no answer within the connect deadline" : uv_strerror(status));
 		return;
 	}
 	s->res->connected = 1;
-	note(s, "connected to %s", s->cfg->target);
+	ssp_session__note(s, "connected to %s", s->cfg->target);
+	enter(s, ST_STEP);
 	advance(s);
 }
 
-ssp_session_t *ssp_session_start(const ssp_session_cfg_t *cfg, const ssp_vector_t *v,
-				 ssp_result_t *out, ssp_session_done_cb done, void *arg)
+static const ssp_conn_events_t conn_events = {
+	.connected = on_connected,
+	.received = on_received,
+	.written = on_written,
+	.closed = on_conn_closed,
+};
+
+/* begin - the common start of a session and of the probe. */
+static ssp_session_t *begin(const ssp_session_cfg_t *cfg, const ssp_vector_t *v,
+			    ssp_result_t *out, ssp_session_done_cb done, void *arg,
+			    ssp_probe_replies_t *probe)
 {
-	ssp_session_t *s;
+	ssp_conn_open_fn open = cfg->open ? cfg->open : ssp_conn_tcp_open;
+	ssp_session_t *s = calloc(1, sizeof(*s));
 	int rc;
 
-	prelude_init();
-	s = calloc(1, sizeof(*s));
 	if (s == NULL) {
 		out->verdict = SSP_ERROR;
 		snprintf(out->reason, sizeof(out->reason), "out of memory");
@@ -1145,44 +565,57 @@ ssp_session_t *ssp_session_start(const ssp_session_cfg_t *cfg, const ssp_vector_
 	s->res = out;
 	s->done = done;
 	s->done_arg = arg;
-	s->conn.data = s;
+	s->probe = probe;
 	ssp_vars_init(&s->vars, cfg->vars);
-	ssp_buf_init(&s->in, SSP_REPLY_BYTES_HARD_MAX + SSP_READ_CHUNK);
+	ssp_inbox_init(&s->in, &s->res->transcript);
 	ssp_buf_init(&s->out, SSP_SEND_BYTES_MAX + 8);
 	ssp_reply_reset(&s->reply);
 	s->t0 = uv_now(cfg->loop);
-	s->phase = prelude_len(v) > 0 ? PHASE_PRELUDE : PHASE_STEPS;
-	s->exp = EXP_SEND;
-	if (uv_timer_init(cfg->loop, &s->timer) == 0) {
+	ssp_position_init(&s->pos, v);
+	enter(s, ST_CONNECTING);
+	rc = uv_timer_init(cfg->loop, &s->timer);
+	if (rc == 0) {
 		s->timer_open = 1;
 		s->timer.data = s;
+		s->conn = open(cfg->loop, cfg->addr, cfg->connect_timeout_ms, &conn_events, s,
+			       cfg->open_arg, &rc);
 	}
-	s->wait = WAIT_CONNECT;
-	rc = s->timer_open ? ssp_conn_connect(cfg->loop, &s->conn, cfg->addr, cfg->connect_timeout_ms,
-					      on_connect, on_read)
-			   : UV_ENOMEM;
-	if (rc != 0) {
-		note(s, "cannot connect to %s: %s", cfg->target, uv_strerror(rc));
-		s->concluded = 1;
+	if (s->conn == NULL) {
+		ssp_session__note(s, "cannot connect to %s: %s", cfg->target, uv_strerror(rc));
 		out->verdict = SSP_ERROR;
 		snprintf(out->reason, sizeof(out->reason), "cannot connect to %s: %s", cfg->target,
 			 uv_strerror(rc));
-		close_session(s);
+		if (!s->timer_open) {
+			ssp_vars_free(&s->vars);
+			free(s);
+			return NULL;
+		}
+		close_session(s); /* done is called from the timer's close callback */
 	}
 	return s;
 }
 
+ssp_session_t *ssp_session_start(const ssp_session_cfg_t *cfg, const ssp_vector_t *v,
+				 ssp_result_t *out, ssp_session_done_cb done, void *arg)
+{
+	return begin(cfg, v, out, done, arg, NULL);
+}
+
+ssp_session_t *ssp_session_probe(const ssp_session_cfg_t *cfg, ssp_result_t *out,
+				 ssp_probe_replies_t *replies, ssp_session_done_cb done, void *arg)
+{
+	memset(replies, 0, sizeof(*replies));
+	return begin(cfg, ssp_position_probe_vector(), out, done, arg, replies);
+}
+
 void ssp_session_abort(ssp_session_t *s, const char *reason)
 {
-	if (s->concluded) {
-		close_session(s);
-		return;
+	if (!concluded(s)) {
+		ssp_inbox_flush(&s->in, ssp_session__now(s));
+		s->res->verdict = SSP_ERROR;
+		snprintf(s->res->reason, sizeof(s->res->reason), "%s", reason);
+		ssp_session__note(s, "aborted: %s", reason);
 	}
-	record_in(s, 1);
-	s->concluded = 1;
-	s->res->verdict = SSP_ERROR;
-	snprintf(s->res->reason, sizeof(s->res->reason), "%s", reason);
-	note(s, "aborted: %s", reason);
 	close_session(s);
 }
 
@@ -1193,7 +626,7 @@ int ssp_session_precheck(const ssp_session_cfg_t *cfg, const ssp_vector_t *v,
 
 	if (v->prelude == SSP_PRELUDE_EHLO || v->nrequires == 0)
 		return 0;
-	missing = required_missing(v, cfg->caps, cfg->caps_len);
+	missing = ssp_vector_missing_keyword(v, cfg->caps, cfg->caps_len);
 	if (missing == NULL)
 		return 0;
 	snprintf(reason, size, "the server does not advertise %s in its EHLO reply", missing);

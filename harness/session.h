@@ -9,6 +9,7 @@
 #ifndef SSP_SESSION_H
 #define SSP_SESSION_H
 
+#include "conn.h"
 #include "result.h"
 #include "vars.h"
 #include "vector.h"
@@ -26,6 +27,8 @@ typedef struct ssp_session_cfg_s {
 	const ssp_vars_t *vars;      /* profile values and defaults */
 	const char *caps;            /* the probe's EHLO reply, or NULL */
 	size_t caps_len;
+	ssp_conn_open_fn open;       /* the transport; NULL = TCP (ssp_conn_tcp_open) */
+	const void *open_arg;         /* handed to open */
 } ssp_session_cfg_t;
 
 typedef struct ssp_session_s ssp_session_t;
@@ -41,6 +44,23 @@ typedef void (*ssp_session_done_cb)(ssp_result_t *result, void *arg);
  */
 ssp_session_t *ssp_session_start(const ssp_session_cfg_t *cfg, const ssp_vector_t *v,
 				 ssp_result_t *out, ssp_session_done_cb done, void *arg);
+
+/* What the probe hands back: its raw greeting and EHLO replies (malloc'ed;
+ * NULL when none came).  The caller frees them. */
+typedef struct ssp_probe_replies_s {
+	char *greeting;
+	size_t greeting_len;
+	char *ehlo;
+	size_t ehlo_len;
+} ssp_probe_replies_t;
+
+/*
+ * ssp_session_probe - run the probe (greeting, EHLO, QUIT; any reply to
+ * each) like ssp_session_start, keeping its replies in *replies (zeroed
+ * first), which must stay valid until done is called.
+ */
+ssp_session_t *ssp_session_probe(const ssp_session_cfg_t *cfg, ssp_result_t *out,
+				 ssp_probe_replies_t *replies, ssp_session_done_cb done, void *arg);
 
 /* ssp_session_abort - end the session now with verdict ERROR and reason. */
 void ssp_session_abort(ssp_session_t *s, const char *reason);

@@ -4,6 +4,7 @@
 #include "suite.h"
 
 #include "jsonfile.h"
+#include "limits.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -86,8 +87,8 @@ static int load_one(ssp_suite_t *s, const char *file, const char *name, ssp_diag
 		goto out;
 	json_array_foreach(vec, i, e) {
 		ssp_jfile_push_index(&f, i);
-		if (!json_is_string(e) || json_string_length(e) == 0 || json_string_length(e) > 256) {
-			ssp_jfile_error(&f, 0, "must be a vector id or glob (a string of 1 to 256 bytes)");
+		if (!json_is_string(e) || json_string_length(e) == 0 || json_string_length(e) > SSP_SUITE_PATTERN_MAX) {
+			ssp_jfile_error(&f, 0, "must be a vector id or glob (a string of 1 to " SSP_XSTR(SSP_SUITE_PATTERN_MAX) " bytes)");
 			goto out;
 		}
 		if ((s->patterns[i] = strdup(json_string_value(e))) == NULL)
@@ -122,7 +123,7 @@ int ssp_suites_load_dir(ssp_suites_t *ss, const char *dir, ssp_diag_t *diag)
 		size_t len = strlen(de->d_name);
 		char path[4096], name[256];
 
-		if (de->d_name[0] == '.' || len <= 5 || len > 200 ||
+		if (de->d_name[0] == '.' || len <= 5 || len > SSP_SUITE_FILE_NAME_MAX ||
 		    strcmp(de->d_name + len - 5, ".json") != 0)
 			continue;
 		if (ss->n == cap) {

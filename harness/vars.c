@@ -6,6 +6,7 @@
 #include "limits.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,13 +87,17 @@ typedef struct {
 	size_t len; /* bytes of the reference */
 } ref_t;
 
-static int refail(ssp_vars_err_t *err, size_t off, const char *msg, const char *name)
+/* refail - set err to a printf-formatted message at offset off; returns -1. */
+static int refail(ssp_vars_err_t *err, size_t off, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int refail(ssp_vars_err_t *err, size_t off, const char *fmt, ...)
 {
+	va_list ap;
+
 	err->offset = off;
-	if (name)
-		snprintf(err->text, sizeof(err->text), msg, name);
-	else
-		snprintf(err->text, sizeof(err->text), "%s", msg);
+	va_start(ap, fmt);
+	vsnprintf(err->text, sizeof(err->text), fmt, ap);
+	va_end(ap);
 	return -1;
 }
 
@@ -104,7 +109,7 @@ static int parse_ref(const char *in, size_t n, size_t i, ref_t *r,
 
 	while (j < n && in[j] != '}' && in[j] != '+' && in[j] != '-') {
 		if (k >= SSP_VAR_NAME_MAX)
-			return refail(err, i, "variable name too long", NULL);
+			return refail(err, i, "variable name too long");
 		r->name[k++] = in[j++];
 	}
 	r->name[k] = '\0';
@@ -116,14 +121,14 @@ static int parse_ref(const char *in, size_t n, size_t i, ref_t *r,
 		for (j++; j < n && in[j] >= '0' && in[j] <= '9'; j++) {
 			off = off * 10 + (in[j] - '0');
 			if (++digits > 9)
-				return refail(err, i, "variable offset too large", NULL);
+				return refail(err, i, "variable offset too large");
 		}
 		if (digits == 0)
-			return refail(err, i, "expected digits after + or - in ${name+N}", NULL);
+			return refail(err, i, "expected digits after + or - in ${name+N}");
 		r->offset = neg ? -off : off;
 	}
 	if (j >= n || in[j] != '}')
-		return refail(err, i, "unterminated variable reference: expected '}'", NULL);
+		return refail(err, i, "unterminated variable reference: expected '}'");
 	if (!ssp_vars_valid_name(r->name))
 		return refail(err, i, "bad variable name '%s': use [a-z0-9_]", r->name);
 	r->len = j + 1 - i;
@@ -167,19 +172,19 @@ int ssp_vars_expand(const ssp_vars_t *v, const char *in, size_t n,
 		const char *val;
 
 		if (ssp_buf_append(out, in + i, lit) != 0)
-			return refail(err, i, "expanded text too long", NULL);
+			return refail(err, i, "expanded text too long");
 		i += lit;
 		if (i >= n)
 			break;
 		if (i + 2 < n && in[i + 1] == '$' && in[i + 2] == '{') {
 			if (ssp_buf_append(out, "${", 2) != 0)
-				return refail(err, i, "expanded text too long", NULL);
+				return refail(err, i, "expanded text too long");
 			i += 3;
 			continue;
 		}
 		if (i + 1 >= n || in[i + 1] != '{') {
 			if (ssp_buf_append(out, "$", 1) != 0)
-				return refail(err, i, "expanded text too long", NULL);
+				return refail(err, i, "expanded text too long");
 			i++;
 			continue;
 		}
@@ -199,9 +204,9 @@ int ssp_vars_expand(const ssp_vars_t *v, const char *in, size_t n,
 				return refail(err, i, "variable ${%s} plus its offset overflows", r.name);
 			snprintf(num, sizeof(num), "%lld", x);
 			if (ssp_buf_append_str(out, num) != 0)
-				return refail(err, i, "expanded text too long", NULL);
+				return refail(err, i, "expanded text too long");
 		} else if (ssp_buf_append_str(out, val) != 0) {
-			return refail(err, i, "expanded text too long", NULL);
+			return refail(err, i, "expanded text too long");
 		}
 		i += r.len;
 	}

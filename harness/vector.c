@@ -3,18 +3,49 @@
  */
 #include "vector.h"
 
+#include "reply.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#define LEVEL_NAME(e, name, verdict) name,
+static const char *const level_names[] = { SSP_LEVEL_MAP(LEVEL_NAME) };
+#undef LEVEL_NAME
+#define CATEGORY_NAME(e, name) name,
+static const char *const category_names[] = { SSP_CATEGORY_MAP(CATEGORY_NAME) };
+#undef CATEGORY_NAME
+
+/* lookup - the index of name in names[0..n), or -1. */
+static int lookup(const char *const *names, int n, const char *name)
+{
+	int i;
+
+	for (i = 0; name != NULL && i < n; i++) {
+		if (strcmp(names[i], name) == 0)
+			return i;
+	}
+	return -1;
+}
+
 const char *ssp_level_name(ssp_level_t l)
 {
-	switch (l) {
-	case SSP_LEVEL_MUST: return "MUST";
-	case SSP_LEVEL_SHOULD: return "SHOULD";
-	case SSP_LEVEL_MAY: return "MAY";
-	}
-	return "?";
+	return (unsigned)l < SSP_LEVEL_COUNT ? level_names[l] : "?";
+}
+
+int ssp_level_parse(const char *name)
+{
+	return lookup(level_names, SSP_LEVEL_COUNT, name);
+}
+
+const char *ssp_category_name(ssp_category_t c)
+{
+	return (unsigned)c < SSP_CATEGORY_COUNT ? category_names[c] : "?";
+}
+
+int ssp_category_parse(const char *name)
+{
+	return lookup(category_names, SSP_CATEGORY_COUNT, name);
 }
 
 int ssp_codes_add(ssp_codes_t *c, unsigned lo, unsigned hi)
@@ -136,4 +167,15 @@ void ssp_vector_free_fields(ssp_vector_t *v)
 	free(v->description);
 	free(v->file);
 	memset(v, 0, sizeof(*v));
+}
+
+const char *ssp_vector_missing_keyword(const ssp_vector_t *v, const char *caps, size_t len)
+{
+	unsigned i;
+
+	for (i = 0; i < v->nrequires; i++) {
+		if (caps == NULL || !ssp_reply_has_keyword(caps, len, v->requires[i]))
+			return v->requires[i];
+	}
+	return NULL;
 }

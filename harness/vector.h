@@ -12,12 +12,38 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Requirement level, as the RFC words it (RFC 2119). */
+/*
+ * Requirement levels, as the RFC words them (RFC 2119), strongest first:
+ * X(ENUM, name, verdict of a broken rule).  Names, parsing and severity
+ * derive from this one table (harness/result.c maps the verdict).
+ */
+#define SSP_LEVEL_MAP(X)              \
+	X(MUST, "MUST", SSP_FAIL)     \
+	X(SHOULD, "SHOULD", SSP_WARN) \
+	X(MAY, "MAY", SSP_INFO)
+
 typedef enum {
-	SSP_LEVEL_MUST = 0,
-	SSP_LEVEL_SHOULD,
-	SSP_LEVEL_MAY,
+#define SSP_LEVEL_ENUM(e, name, verdict) SSP_LEVEL_##e,
+	SSP_LEVEL_MAP(SSP_LEVEL_ENUM)
+#undef SSP_LEVEL_ENUM
+	SSP_LEVEL_COUNT
 } ssp_level_t;
+
+/*
+ * What a finding is about: X(ENUM, name).  A vector says which (default
+ * conformance); a result starts with its vector's and the session may set
+ * it per outcome (an exploitable smuggling is a security finding).
+ */
+#define SSP_CATEGORY_MAP(X)              \
+	X(CONFORMANCE, "conformance")    \
+	X(SECURITY, "security")
+
+typedef enum {
+#define SSP_CATEGORY_ENUM(e, name) SSP_CATEGORY_##e,
+	SSP_CATEGORY_MAP(SSP_CATEGORY_ENUM)
+#undef SSP_CATEGORY_ENUM
+	SSP_CATEGORY_COUNT
+} ssp_category_t;
 
 /* A set of reply codes: exact codes and x-patterns ("2xx", "25x"). */
 #define SSP_CODES_MAX 16
@@ -32,6 +58,7 @@ typedef enum {
 	SSP_EXPECT_REPLY = 0, /* one reply, judged by codes, text, enhanced code */
 	SSP_EXPECT_CLOSE,     /* the server closes the connection */
 	SSP_EXPECT_SILENCE,   /* no byte arrives within silence_ms */
+	SSP_EXPECT_SMUGGLING, /* the replies to the end of smuggled content, judged by smuggle.h */
 } ssp_expect_kind_t;
 
 typedef struct ssp_expect_s {
@@ -97,6 +124,7 @@ typedef struct ssp_vector_s {
 	unsigned rfc;         /* 5321 */
 	char *section;        /* "4.1.1.5" */
 	ssp_level_t level;
+	ssp_category_t category; /* "category"; default conformance */
 	char *quote;          /* the requirement, quoted from the RFC */
 	char *description;    /* optional: what is sent and why; NULL */
 	char **requires;      /* EHLO keywords that must be advertised */
@@ -108,8 +136,14 @@ typedef struct ssp_vector_s {
 	unsigned line;
 } ssp_vector_t;
 
-/* ssp_level_name - "MUST", "SHOULD", "MAY". */
+/* ssp_level_name - "MUST", "SHOULD", "MAY" (SSP_LEVEL_MAP); "?" out of range. */
 const char *ssp_level_name(ssp_level_t l);
+/* ssp_level_parse - the level named name (exact), or -1. */
+int ssp_level_parse(const char *name);
+/* ssp_category_name - "conformance", "security" (SSP_CATEGORY_MAP); "?" out of range. */
+const char *ssp_category_name(ssp_category_t c);
+/* ssp_category_parse - the category named name (exact), or -1. */
+int ssp_category_parse(const char *name);
 /* ssp_codes_add - add lo..hi: 0, or -1 when full. */
 int ssp_codes_add(ssp_codes_t *c, unsigned lo, unsigned hi);
 /* ssp_codes_parse - add a pattern "250", "2xx", "25x": 0, or -1 when invalid. */
@@ -118,6 +152,9 @@ int ssp_codes_parse(ssp_codes_t *c, const char *s);
 int ssp_codes_has(const ssp_codes_t *c, int code);
 /* ssp_codes_describe - write "250, 251 or 2xx" into out. */
 void ssp_codes_describe(const ssp_codes_t *c, char *out, size_t size);
+/* ssp_vector_missing_keyword - the first keyword v requires that the EHLO reply
+ * caps[0..len) (NULL: none) does not advertise, or NULL. */
+const char *ssp_vector_missing_keyword(const ssp_vector_t *v, const char *caps, size_t len);
 /* ssp_vector_free_fields - release what a vector owns (not the struct). */
 void ssp_vector_free_fields(ssp_vector_t *v);
 

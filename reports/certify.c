@@ -17,13 +17,6 @@
 
 #define CERT_SCHEMA "smtpspec-certification/1"
 
-const char *ssp_cert_level_name(ssp_cert_level_t l)
-{
-	static const char *const names[] = { "should", "must", "none", "partial", "not-applicable" };
-
-	return (unsigned)l <= SSP_CERT_NA ? names[l] : "?";
-}
-
 /* in_run - 1 if some result of the run is in suite s. */
 static int in_run(const ssp_run_t *run, const ssp_suite_t *s)
 {
@@ -71,7 +64,7 @@ void ssp_certify_suite(const ssp_run_t *run, const ssp_report_meta_t *m, const s
 		if (s != NULL && !ssp_suite_has(s, r->vector->id))
 			continue;
 		out->selected++;
-		if ((unsigned)r->vector->level < 3 && (unsigned)r->verdict < SSP_VERDICT_COUNT)
+		if ((unsigned)r->vector->level < SSP_LEVEL_COUNT && (unsigned)r->verdict < SSP_VERDICT_COUNT)
 			out->n[r->vector->level][r->verdict]++;
 	}
 	out->vectors = out->selected;
@@ -80,7 +73,7 @@ void ssp_certify_suite(const ssp_run_t *run, const ssp_report_meta_t *m, const s
 		for (i = 0; i < m->cat->n; i++)
 			out->vectors += (unsigned)ssp_suite_has(s, m->cat->v[i].id);
 	}
-	for (l = 0; l < 3; l++) {
+	for (l = 0; l < SSP_LEVEL_COUNT; l++) {
 		for (v = 0; v < SSP_VERDICT_COUNT; v++)
 			total[v] += out->n[l][v];
 	}
@@ -99,7 +92,12 @@ void ssp_certify_suite(const ssp_run_t *run, const ssp_report_meta_t *m, const s
 /* sum - results of every level with verdict v. */
 static unsigned sum(const ssp_cert_suite_t *cs, ssp_verdict_t v)
 {
-	return cs->n[0][v] + cs->n[1][v] + cs->n[2][v];
+	unsigned t = 0;
+	int l;
+
+	for (l = 0; l < SSP_LEVEL_COUNT; l++)
+		t += cs->n[l][v];
+	return t;
 }
 
 /* level_total - results of level l, all verdicts. */
@@ -161,6 +159,8 @@ static json_t *statement(const ssp_cert_suite_t *cs, const char *target, const c
 		return json_sprintf("No statement on %s (suite %s): every vector was skipped (the target "
 				    "lacks what they require).",
 				    cs->title, cs->name);
+	case SSP_CERT_COUNT:
+		break;
 	}
 	return json_string("");
 }
@@ -171,7 +171,7 @@ static json_t *counts(const ssp_cert_suite_t *cs)
 	json_t *o = json_object();
 	int l, v;
 
-	for (l = 0; l < 3; l++) {
+	for (l = 0; l < SSP_LEVEL_COUNT; l++) {
 		json_t *c = json_pack("{s:I}", "total", (json_int_t)level_total(cs, l));
 		for (v = 0; v < SSP_VERDICT_COUNT; v++)
 			json_object_set_new(c, ssp_verdict_name((ssp_verdict_t)v), json_integer(cs->n[l][v]));

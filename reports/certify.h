@@ -9,30 +9,20 @@
 #define SSP_CERTIFY_H
 
 #include "report.h"
+#include "result.h"
 
 #include <jansson.h>
 #include <stddef.h>
-
-/* The outcome for one suite, best first. */
-typedef enum {
-	SSP_CERT_SHOULD = 0, /* conforms at MUST and SHOULD level */
-	SSP_CERT_MUST,       /* conforms at MUST level; SHOULD warnings or errors */
-	SSP_CERT_NONE,       /* a vector failed, or a MUST vector could not be judged */
-	SSP_CERT_PARTIAL,    /* not every vector of the suite was run: no statement */
-	SSP_CERT_NA,         /* every vector was skipped: nothing to state */
-} ssp_cert_level_t;
 
 typedef struct ssp_cert_suite_s {
 	const char *name;     /* borrowed; NULL for the whole selection */
 	const char *title;    /* borrowed */
 	unsigned vectors;     /* vectors of the catalogue in the suite */
 	unsigned selected;    /* of those, in this run */
-	unsigned n[3][SSP_VERDICT_COUNT]; /* results by level (ssp_level_t) and verdict */
+	unsigned n[SSP_LEVEL_COUNT][SSP_VERDICT_COUNT]; /* results by level (ssp_level_t) and verdict */
 	ssp_cert_level_t level;
 } ssp_cert_suite_t;
 
-/* ssp_cert_level_name - "should", "must", "none", "partial", "not-applicable". */
-const char *ssp_cert_level_name(ssp_cert_level_t l);
 /*
  * ssp_certify_suites - the suites a run covers: those named with --suite,
  * or else every suite of the catalogue with a vector in the run.  Fills

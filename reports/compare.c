@@ -1,199 +1,111 @@
 /*
- * compare.c - result documents read back: loading and checking them, their
- * order by RFC section, the diff of two runs (report --diff, run
- * --baseline), and the matrix of vectors x implementations (report
- * --compare ... --html).
- *
- * A result document read from a file is input like any other: its shape
- * is checked before use and every string in it is escaped on output.
+ * compare.c - result documents side by side: the diff of two runs (report
+ * --diff, run --baseline) and the matrix of vectors x implementations
+ * (report --compare ... --html).  Both read the typed documents of
+ * result.h; every string in them is escaped on output.
  */
-#include "report.h"
+#include "result.h"
 
 #include "markup.h"
 
 #include "../harness/limits.h"
-#include "../harness/result.h"
 
 #include <libgen.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#define RESULT_SCHEMA "smtpspec-result/1"
-
-/* known_verdict - 1 if name is one of ssp_verdict_name's. */
-static int known_verdict(const char *name)
+/* add_change - append one change to list k of d (room for it was made). */
+static void add_change(ssp_diff_t *d, ssp_diff_kind_t k, const char *id, int old, int new_, const char *reason)
 {
-	int v;
+	ssp_doc_change_t *c = &d->list[k][d->n[k]++];
 
-	for (v = 0; v < SSP_VERDICT_COUNT; v++) {
-		if (strcmp(name, ssp_verdict_name((ssp_verdict_t)v)) == 0)
-			return 1;
+	c->id = id;
+	c->old = old;
+	c->new_ = new_;
+	c->reason = reason;
+}
+
+/* failing - 1 if a verdict (or SSP_DOC_ABSENT) counts as a failure (strict: warnings too). */
+static int failing(int v, int strict)
+{
+	return v != SSP_DOC_ABSENT && ssp_verdict_fails((ssp_verdict_t)v, strict);
+}
+
+int ssp_compare_diff(const ssp_doc_t *old, const ssp_doc_t *new_, int strict, ssp_diff_t *out)
+{
+	size_t i, k, room = old->nresults + new_->nresults;
+
+	memset(out, 0, sizeof(*out));
+	out->old_started = old->started;
+	out->strict = strict;
+	for (k = 0; k < SSP_DIFF_KINDS; k++) {
+		if ((out->list[k] = calloc(room ? room : 1, sizeof(*out->list[k]))) == NULL) {
+			ssp_diff_free(out);
+			return -1;
+		}
+	}
+	for (i = 0; i < new_->nresults; i++) {
+		const ssp_doc_result_t *r = &new_->results[i], *o = ssp_doc_find(old, r->id);
+		int nv = (int)r->verdict, ov = o ? (int)o->verdict : SSP_DOC_ABSENT;
+
+		if (failing(nv, strict) && !failing(ov, strict))
+			add_change(out, SSP_DIFF_NEW_FAILURE, r->id, ov, nv, r->reason);
+		else if (failing(ov, strict) && !failing(nv, strict))
+			add_change(out, SSP_DIFF_FIXED, r->id, ov, nv, r->reason);
+		else if (ov != nv)
+			add_change(out, SSP_DIFF_CHANGED, r->id, ov, nv, r->reason);
+		else
+			out->unchanged++;
+	}
+	for (i = 0; i < old->nresults; i++) {
+		const ssp_doc_result_t *o = &old->results[i];
+		if (ssp_doc_find(new_, o->id) == NULL)
+			add_change(out, SSP_DIFF_CHANGED, o->id, (int)o->verdict, SSP_DOC_ABSENT, "");
 	}
 	return 0;
 }
 
-json_t *ssp_result_load(const char *file, ssp_diag_t *diag)
+void ssp_diff_free(ssp_diff_t *d)
 {
-	json_error_t err;
-	struct stat st;
-	json_t *doc, *results, *r;
-	size_t i;
+	int k;
 
-	if (stat(file, &st) != 0 || !S_ISREG(st.st_mode)) {
-		ssp_diag_set(diag, file, 0, 0, "cannot read the result document");
-		return NULL;
+	for (k = 0; k < SSP_DIFF_KINDS; k++) {
+		free(d->list[k]);
+		d->list[k] = NULL;
+		d->n[k] = 0;
 	}
-	if (st.st_size > SSP_RESULT_FILE_BYTES_MAX) {
-		ssp_diag_set(diag, file, 0, 0, "larger than %d bytes", SSP_RESULT_FILE_BYTES_MAX);
-		return NULL;
-	}
-	doc = json_load_file(file, JSON_REJECT_DUPLICATES, &err);
-	if (doc == NULL) {
-		ssp_diag_set(diag, file, err.line, err.column, "%s", err.text);
-		return NULL;
-	}
-	if (!json_is_object(doc) || strcmp(ssp_doc_str(doc, "schema"), RESULT_SCHEMA) != 0) {
-		ssp_diag_set(diag, file, 0, 0, "not a result document of schema \"%s\"", RESULT_SCHEMA);
-		goto bad;
-	}
-	results = json_object_get(doc, "results");
-	if (!json_is_array(results) || !json_is_object(json_object_get(doc, "target")) ||
-	    !json_is_object(json_object_get(doc, "summary"))) {
-		ssp_diag_set(diag, file, 0, 0, "the result document has no results, target or summary");
-		goto bad;
-	}
-	json_array_foreach(results, i, r) {
-		if (!json_is_string(json_object_get(r, "id")) || !known_verdict(ssp_doc_str(r, "verdict")) ||
-		    !json_is_integer(json_object_get(r, "rfc")) || !json_is_string(json_object_get(r, "section"))) {
-			ssp_diag_set(diag, file, 0, 0, "results[%zu]: needs an id, rfc, section and a known verdict", i);
-			goto bad;
-		}
-	}
-	return doc;
-bad:
-	json_decref(doc);
-	return NULL;
 }
 
-/* section_cmp - order of two section names, numeric parts as numbers ("4.1.10" after "4.1.9"). */
-static int section_cmp(const char *a, const char *b)
+/* plain - s on a terminal line: control bytes (ESC, CR, ...) as \xHH, everything else as is. */
+static void plain(FILE *f, const char *s)
 {
-	while (*a && *b) {
-		if (*a >= '0' && *a <= '9' && *b >= '0' && *b <= '9') {
-			char *ea, *eb;
-			unsigned long x = strtoul(a, &ea, 10), y = strtoul(b, &eb, 10);
-			if (x != y)
-				return x < y ? -1 : 1;
-			a = ea;
-			b = eb;
-		} else {
-			if (*a != *b)
-				return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
-			a++;
-			b++;
-		}
-	}
-	return *a ? 1 : *b ? -1 : 0;
-}
-
-/* result_cmp - order of two results: RFC, section, id. */
-static int result_cmp(const json_t *a, const json_t *b)
-{
-	int c;
-
-	if (ssp_doc_num(a, "rfc") != ssp_doc_num(b, "rfc"))
-		return ssp_doc_num(a, "rfc") < ssp_doc_num(b, "rfc") ? -1 : 1;
-	if ((c = section_cmp(ssp_doc_str(a, "section"), ssp_doc_str(b, "section"))) != 0)
-		return c;
-	return strcmp(ssp_doc_str(a, "id"), ssp_doc_str(b, "id"));
-}
-
-static int order_cmp(const void *pa, const void *pb, void *arg)
-{
-	const json_t *results = arg;
-
-	return result_cmp(json_array_get(results, *(const size_t *)pa),
-			  json_array_get(results, *(const size_t *)pb));
-}
-
-size_t *ssp_result_order(const json_t *doc, size_t *n)
-{
-	json_t *results = json_object_get(doc, "results");
-	size_t i, *order;
-
-	*n = json_array_size(results);
-	if ((order = malloc((*n ? *n : 1) * sizeof(*order))) == NULL)
-		return NULL;
-	for (i = 0; i < *n; i++)
-		order[i] = i;
-	qsort_r(order, *n, sizeof(*order), order_cmp, results);
-	return order;
-}
-
-/* failing - 1 if a verdict counts as a failure (strict: warnings too). */
-static int failing(const char *v, int strict)
-{
-	return strcmp(v, "fail") == 0 || strcmp(v, "error") == 0 || (strict && strcmp(v, "warn") == 0);
-}
-
-/* change - one entry of a diff list. */
-static json_t *change(const char *id, const char *old, const char *new_, const json_t *r)
-{
-	return json_pack("{s:s, s:s, s:s, s:s}", "id", id, "old", old, "new", new_, "reason",
-			 r ? ssp_doc_str(r, "reason") : "");
-}
-
-json_t *ssp_compare_diff(const json_t *old, const json_t *new_, int strict)
-{
-	json_t *byid = json_object(), *seen = json_object(), *r;
-	json_t *nf = json_array(), *fixed = json_array(), *changed = json_array();
-	size_t i, same = 0;
-
-	json_array_foreach(json_object_get(old, "results"), i, r)
-		json_object_set(byid, ssp_doc_str(r, "id"), r);
-	json_array_foreach(json_object_get(new_, "results"), i, r) {
-		const char *id = ssp_doc_str(r, "id"), *nv = ssp_doc_str(r, "verdict");
-		const json_t *o = json_object_get(byid, id);
-		const char *ov = o ? ssp_doc_str(o, "verdict") : "absent";
-
-		json_object_set_new(seen, id, json_true());
-		if (failing(nv, strict) && !(o && failing(ov, strict)))
-			json_array_append_new(nf, change(id, ov, nv, r));
-		else if (o && failing(ov, strict) && !failing(nv, strict))
-			json_array_append_new(fixed, change(id, ov, nv, r));
-		else if (strcmp(ov, nv) != 0)
-			json_array_append_new(changed, change(id, ov, nv, r));
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\x%02x", c);
 		else
-			same++;
+			fputc(c, f);
 	}
-	json_array_foreach(json_object_get(old, "results"), i, r) {
-		if (json_object_get(seen, ssp_doc_str(r, "id")) == NULL)
-			json_array_append_new(changed, change(ssp_doc_str(r, "id"), ssp_doc_str(r, "verdict"), "absent", NULL));
-	}
-	json_decref(byid);
-	json_decref(seen);
-	return json_pack("{s:s, s:b, s:o, s:o, s:o, s:I}", "old_started", ssp_doc_str(old, "started"), "strict", strict,
-			 "new_failures", nf, "fixed", fixed, "changed", changed, "unchanged", (json_int_t)same);
 }
 
-size_t ssp_compare_print(FILE *f, const json_t *diff)
+size_t ssp_compare_print(FILE *f, const ssp_diff_t *d)
 {
-	static const char *const parts[] = { "new_failures", "fixed", "changed" };
-	static const char *const labels[] = { "new failure", "fixed", "changed" };
-	const json_t *e;
-	size_t i, k, nf = json_array_size(json_object_get(diff, "new_failures"));
+	size_t i, nf = d->n[SSP_DIFF_NEW_FAILURE];
+	int k;
 
-	fprintf(f, "baseline: %zu new failure%s, %zu fixed, %zu changed, %lld unchanged\n", nf, nf == 1 ? "" : "s",
-		json_array_size(json_object_get(diff, "fixed")), json_array_size(json_object_get(diff, "changed")),
-		ssp_doc_num(diff, "unchanged"));
-	for (k = 0; k < 3; k++) {
-		json_array_foreach(json_object_get(diff, parts[k]), i, e) {
-			fprintf(f, "  %-12s %s: %s -> %s", labels[k], ssp_doc_str(e, "id"), ssp_doc_str(e, "old"), ssp_doc_str(e, "new"));
-			if (k != 1 && ssp_doc_str(e, "reason")[0])
-				fprintf(f, ": %s", ssp_doc_str(e, "reason"));
+	fprintf(f, "baseline: %zu new failure%s, %zu fixed, %zu changed, %llu unchanged\n", nf, nf == 1 ? "" : "s",
+		d->n[SSP_DIFF_FIXED], d->n[SSP_DIFF_CHANGED], (unsigned long long)d->unchanged);
+	for (k = 0; k < SSP_DIFF_KINDS; k++) {
+		for (i = 0; i < d->n[k]; i++) {
+			const ssp_doc_change_t *c = &d->list[k][i];
+			fprintf(f, "  %-12s ", ssp_diff_kind_label((ssp_diff_kind_t)k));
+			plain(f, c->id);
+			fprintf(f, ": %s -> %s", ssp_doc_verdict_name(c->old), ssp_doc_verdict_name(c->new_));
+			if (k != SSP_DIFF_FIXED && c->reason[0]) {
+				fputs(": ", f);
+				plain(f, c->reason);
+			}
 			fputc('\n', f);
 		}
 	}
@@ -204,16 +116,16 @@ size_t ssp_compare_print(FILE *f, const json_t *diff)
 
 typedef struct {
 	const char *file;
-	json_t *doc;
+	ssp_doc_t doc;
 	char name[128];
 	char *link;      /* href of FILE.html beside the result, or NULL */
-	json_t *byid;    /* id -> result */
 } impl_t;
 
 typedef struct {
 	impl_t *impl;
 	size_t n;
-	json_t *rows;    /* array of representative results, one per id, sorted */
+	const ssp_doc_result_t **rows; /* one representative result per id, sorted */
+	size_t nrows;
 } matrix_t;
 
 /* url_path - write a path as a URL path: unreserved bytes as is, others %HH. */
@@ -277,88 +189,96 @@ static char *html_link(const char *json_file, const char *matrix_file)
 	return relative(real_dir, real_html);
 }
 
+/* matrix_free - release the documents, links and rows of m. */
 static void matrix_free(matrix_t *m)
 {
 	size_t i;
 
 	for (i = 0; i < m->n; i++) {
-		json_decref(m->impl[i].doc);
-		json_decref(m->impl[i].byid);
+		ssp_doc_free(&m->impl[i].doc);
 		free(m->impl[i].link);
 	}
 	free(m->impl);
-	json_decref(m->rows);
+	free(m->rows);
 }
 
+/* row_id_cmp - qsort order of result pointers by id, then by place in memory. */
+static int row_id_cmp(const void *a, const void *b)
+{
+	const ssp_doc_result_t *x = *(const ssp_doc_result_t *const *)a, *y = *(const ssp_doc_result_t *const *)b;
+	int c = strcmp(x->id, y->id);
+
+	/* the same id: the earlier document's result represents the row */
+	return c ? c : x < y ? -1 : x > y;
+}
+
+/* row_cmp - qsort order of rows: ssp_doc_result_cmp. */
 static int row_cmp(const void *a, const void *b)
 {
-	return result_cmp(*(json_t *const *)a, *(json_t *const *)b);
+	return ssp_doc_result_cmp(*(const ssp_doc_result_t *const *)a, *(const ssp_doc_result_t *const *)b);
+}
+
+/* impl_name - the file's base name without ".json", made unique among the first i. */
+static void impl_name(matrix_t *m, size_t i)
+{
+	impl_t *im = &m->impl[i];
+	char base[PATH_MAX];
+	size_t bl, k;
+
+	snprintf(base, sizeof(base), "%s", im->file);
+	snprintf(im->name, sizeof(im->name), "%s", basename(base));
+	bl = strlen(im->name);
+	if (bl > 5 && strcmp(im->name + bl - 5, ".json") == 0)
+		im->name[bl - 5] = '\0';
+	for (k = 0; k < i; k++) {
+		if (strcmp(m->impl[k].name, im->name) == 0) {
+			snprintf(im->name + strlen(im->name) / 2, sizeof(im->name) - strlen(im->name) / 2, " (%zu)", i + 1);
+			break;
+		}
+	}
 }
 
 /* matrix_load - every result file, names, links and the sorted union of ids: 0 or -1. */
 static int matrix_load(matrix_t *m, const char *file, const char *const *results, size_t n, ssp_diag_t *diag)
 {
-	json_t *ids = json_object(), *r;
-	json_t **rows;
-	size_t i, k, nrows;
-	const char *key;
-	json_t *val;
+	size_t i, k, all = 0;
+	const ssp_doc_result_t **rows;
 
-	m->n = 0;
-	m->rows = NULL;
+	memset(m, 0, sizeof(*m));
 	if ((m->impl = calloc(n ? n : 1, sizeof(*m->impl))) == NULL)
 		return ssp_diag_set(diag, file, 0, 0, "out of memory");
 	for (i = 0; i < n; i++) {
 		impl_t *im = &m->impl[i];
-		char base[PATH_MAX];
-		size_t bl;
 
 		im->file = results[i];
-		if ((im->doc = ssp_result_load(results[i], diag)) == NULL) {
-			json_decref(ids);
-			return -1;
-		}
 		m->n++;
-		snprintf(base, sizeof(base), "%s", results[i]);
-		snprintf(im->name, sizeof(im->name), "%s", basename(base));
-		bl = strlen(im->name);
-		if (bl > 5 && strcmp(im->name + bl - 5, ".json") == 0)
-			im->name[bl - 5] = '\0';
-		for (k = 0; k < i; k++) {
-			if (strcmp(m->impl[k].name, im->name) == 0) {
-				snprintf(im->name + strlen(im->name) / 2, sizeof(im->name) - strlen(im->name) / 2,
-					 " (%zu)", i + 1);
-				break;
-			}
-		}
+		if (ssp_doc_load(&im->doc, results[i], diag) != 0)
+			return -1;
+		impl_name(m, i);
 		im->link = html_link(results[i], file);
-		im->byid = json_object();
-		json_array_foreach(json_object_get(im->doc, "results"), k, r) {
-			json_object_set(im->byid, ssp_doc_str(r, "id"), r);
-			if (json_object_get(ids, ssp_doc_str(r, "id")) == NULL)
-				json_object_set(ids, ssp_doc_str(r, "id"), r);
-		}
+		all += im->doc.nresults;
 	}
-	nrows = json_object_size(ids);
-	if ((rows = malloc((nrows ? nrows : 1) * sizeof(*rows))) == NULL) {
-		json_decref(ids);
+	if ((rows = malloc((all ? all : 1) * sizeof(*rows))) == NULL)
 		return ssp_diag_set(diag, file, 0, 0, "out of memory");
+	for (i = 0, all = 0; i < m->n; i++) {
+		for (k = 0; k < m->impl[i].doc.nresults; k++)
+			rows[all++] = &m->impl[i].doc.results[k];
 	}
-	k = 0;
-	json_object_foreach(ids, key, val)
-		rows[k++] = val;
-	qsort(rows, nrows, sizeof(*rows), row_cmp);
-	m->rows = json_array();
-	for (k = 0; k < nrows; k++)
-		json_array_append(m->rows, rows[k]);
-	free(rows);
-	json_decref(ids);
+	/* one row per id (rows of one document are in memory order, documents in order) */
+	qsort(rows, all, sizeof(*rows), row_id_cmp);
+	for (i = 0, k = 0; i < all; i++) {
+		if (k == 0 || strcmp(rows[k - 1]->id, rows[i]->id) != 0)
+			rows[k++] = rows[i];
+	}
+	qsort(rows, k, sizeof(*rows), row_cmp);
+	m->rows = rows;
+	m->nrows = k;
 	return 0;
 }
 
+/* matrix_head - the title and one card per implementation: counts and suite verdicts. */
 static void matrix_head(FILE *f, const matrix_t *m)
 {
-	const json_t *s;
 	size_t i, k;
 	int v;
 
@@ -369,7 +289,7 @@ static void matrix_head(FILE *f, const matrix_t *m)
 	fputs("<section id=\"implementations\">\n<h2>Implementations</h2>\n<div class=\"impls\">\n", f);
 	for (i = 0; i < m->n; i++) {
 		const impl_t *im = &m->impl[i];
-		const json_t *t = json_object_get(im->doc, "target"), *sum = json_object_get(im->doc, "summary");
+		const ssp_doc_t *d = &im->doc;
 
 		fputs("<div class=\"impl\">\n<h3>", f);
 		if (im->link) {
@@ -381,21 +301,23 @@ static void matrix_head(FILE *f, const matrix_t *m)
 		if (im->link)
 			fputs("</a>", f);
 		fputs(" <span class=\"mono sub\">", f);
-		ssp_markup_json(f, json_object_get(t, "spec"));
+		ssp_markup_str(f, d->target.spec);
 		fputs("</span></h3>\n<p><code>", f);
-		ssp_markup_json(f, json_object_get(t, "greeting"));
+		ssp_markup_str(f, d->target.greeting);
 		fputs("</code></p>\n<ul class=\"counts\">\n", f);
 		for (v = 0; v < SSP_VERDICT_COUNT; v++) {
 			const char *name = ssp_verdict_name((ssp_verdict_t)v);
-			fprintf(f, "<li class=\"b-%s\"><span class=\"n\" id=\"count-%zu-%s\">%lld</span>%s</li>\n",
-				ssp_doc_num(sum, name) ? name : "none", i, name, ssp_doc_num(sum, name), name);
+			unsigned long long c = (unsigned long long)d->summary.n[v];
+			fprintf(f, "<li class=\"b-%s\"><span class=\"n\" id=\"count-%zu-%s\">%llu</span>%s</li>\n",
+				c ? name : "none", i, name, c, name);
 		}
+		if (ssp_doc_findings(&d->security) > 0)
+			fprintf(f, "<li class=\"b-security\"><span class=\"n\" id=\"security-%zu\">%llu</span>security</li>\n",
+				i, (unsigned long long)ssp_doc_findings(&d->security));
 		fputs("</ul>\n<ul class=\"verdicts\">\n", f);
-		json_array_foreach(json_object_get(json_object_get(im->doc, "certification"), "suites"), k, s) {
-			const char *c = ssp_doc_str(s, "conforms");
-			fprintf(f, "<li class=\"%s\">", strcmp(c, "should") == 0 ? "ok" : strcmp(c, "must") == 0 ? "meh"
-							: strcmp(c, "none") == 0 ? "bad" : "na");
-			ssp_markup_json(f, json_object_get(s, "line"));
+		for (k = 0; k < d->cert.nsuites; k++) {
+			fprintf(f, "<li class=\"%s\">", ssp_markup_cert_class(d->cert.suites[k].conforms));
+			ssp_markup_str(f, d->cert.suites[k].line);
 			fputs("</li>\n", f);
 		}
 		fputs("</ul>\n</div>\n", f);
@@ -403,6 +325,7 @@ static void matrix_head(FILE *f, const matrix_t *m)
 	fputs("</div>\n</section>\n", f);
 }
 
+/* matrix_filters - the verdict checkboxes and the search box. */
 static void matrix_filters(FILE *f)
 {
 	int v;
@@ -419,9 +342,39 @@ static void matrix_filters(FILE *f)
 	      f);
 }
 
+/* matrix_cell - one implementation's verdict on row id, linked to its report. */
+static void matrix_cell(FILE *f, const impl_t *im, const char *id)
+{
+	const ssp_doc_result_t *r = ssp_doc_find(&im->doc, id);
+	const char *v;
+
+	if (r == NULL) {
+		fputs("<td class=\"z\">&ndash;</td>", f);
+		return;
+	}
+	v = ssp_verdict_name(r->verdict);
+	fputs("<td>", f);
+	if (im->link) {
+		fprintf(f, "<a class=\"badge b-%s\" href=\"", v);
+		url_path(f, im->link);
+		ssp_markup_id(f, "#v-", id);
+		fputs("\" title=\"", f);
+	} else {
+		fprintf(f, "<span class=\"badge b-%s\" title=\"", v);
+	}
+	ssp_markup_str(f, im->name);
+	fputs(": ", f);
+	ssp_markup_str(f, r->reason);
+	fprintf(f, "\">%s</%s>", v, im->link ? "a" : "span");
+	if (ssp_doc_is_security_finding(r))
+		fputs(" <span class=\"badge b-security\" title=\"security finding\">sec</span>", f);
+	fputs("</td>", f);
+}
+
+/* matrix_rows - the table: one group per RFC section, one row per vector. */
 static void matrix_rows(FILE *f, const matrix_t *m)
 {
-	const json_t *first = NULL, *row;
+	const ssp_doc_result_t *first = NULL;
 	size_t i, k;
 
 	fputs("<section id=\"matrix\">\n<h2>Vectors</h2>\n", f);
@@ -433,56 +386,33 @@ static void matrix_rows(FILE *f, const matrix_t *m)
 		fputs("</th>", f);
 	}
 	fputs("</tr></thead>\n", f);
-	json_array_foreach(m->rows, i, row) {
-		const char *id = ssp_doc_str(row, "id");
+	for (i = 0; i < m->nrows; i++) {
+		const ssp_doc_result_t *row = m->rows[i];
 
-		if (first == NULL || ssp_doc_num(first, "rfc") != ssp_doc_num(row, "rfc") ||
-		    strcmp(ssp_doc_str(first, "section"), ssp_doc_str(row, "section")) != 0) {
+		if (first == NULL || !ssp_doc_same_section(first, row)) {
 			if (first != NULL)
 				fputs("</tbody>\n", f);
 			first = row;
-			fprintf(f, "<tbody class=\"group\"><tr><th class=\"l\" colspan=\"%zu\">RFC %lld &sect;", m->n + 2,
-				ssp_doc_num(row, "rfc"));
-			ssp_markup_json(f, json_object_get(row, "section"));
+			fprintf(f, "<tbody class=\"group\"><tr><th class=\"l\" colspan=\"%zu\">RFC %u &sect;", m->n + 2, row->rfc);
+			ssp_markup_str(f, row->section);
 			fputs("</th></tr>\n", f);
 		}
 		fputs("<tr data-id=\"", f);
-		ssp_markup_str(f, id);
+		ssp_markup_str(f, row->id);
 		fputs("\" data-verdicts=\"", f);
 		for (k = 0; k < m->n; k++) {
-			const json_t *r = json_object_get(m->impl[k].byid, id);
-			fprintf(f, "%s%s", k ? " " : "", r ? ssp_doc_str(r, "verdict") : "absent");
+			const ssp_doc_result_t *r = ssp_doc_find(&m->impl[k].doc, row->id);
+			fprintf(f, "%s%s", k ? " " : "", r ? ssp_verdict_name(r->verdict) : "absent");
 		}
 		fputs("\"><td class=\"l\"><code>", f);
-		ssp_markup_str(f, id);
+		ssp_markup_str(f, row->id);
 		fputs("</code><br>", f);
-		ssp_markup_json(f, json_object_get(row, "title"));
+		ssp_markup_str(f, row->title);
 		fputs("</td><td>", f);
-		ssp_markup_json(f, json_object_get(row, "level"));
+		ssp_markup_str(f, ssp_level_name(row->level));
 		fputs("</td>", f);
-		for (k = 0; k < m->n; k++) {
-			const impl_t *im = &m->impl[k];
-			const json_t *r = json_object_get(im->byid, id);
-			const char *v = r ? ssp_doc_str(r, "verdict") : "";
-
-			if (r == NULL) {
-				fputs("<td class=\"z\">&ndash;</td>", f);
-				continue;
-			}
-			fputs("<td>", f);
-			if (im->link) {
-				fprintf(f, "<a class=\"badge b-%s\" href=\"", v);
-				url_path(f, im->link);
-				ssp_markup_id(f, "#v-", id);
-				fputs("\" title=\"", f);
-			} else {
-				fprintf(f, "<span class=\"badge b-%s\" title=\"", v);
-			}
-			ssp_markup_str(f, im->name);
-			fputs(": ", f);
-			ssp_markup_json(f, json_object_get(r, "reason"));
-			fprintf(f, "\">%s</%s></td>", v, im->link ? "a" : "span");
-		}
+		for (k = 0; k < m->n; k++)
+			matrix_cell(f, &m->impl[k], row->id);
 		fputs("</tr>\n", f);
 	}
 	if (first != NULL)
@@ -490,6 +420,7 @@ static void matrix_rows(FILE *f, const matrix_t *m)
 	fputs("</table></div>\n</section>\n", f);
 }
 
+/* matrix_part - the template parts of the matrix page ("title", "body"). */
 static void matrix_part(FILE *f, const char *name, void *arg)
 {
 	const matrix_t *m = arg;

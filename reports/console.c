@@ -95,6 +95,7 @@ static void print_suites(ssp_console_t *c, const ssp_run_t *run, const ssp_repor
 void ssp_console_summary(ssp_console_t *c, const ssp_run_t *run, const ssp_report_meta_t *m)
 {
 	size_t i;
+	unsigned security = 0;
 	int v;
 
 	if (c->tty && c->progress)
@@ -103,8 +104,11 @@ void ssp_console_summary(ssp_console_t *c, const ssp_run_t *run, const ssp_repor
 		const ssp_result_t *r = &run->results[i];
 		if (r->verdict == SSP_PASS)
 			continue;
-		fprintf(c->f, "%s%-5s%s %s [%s, RFC %u §%s]\n      %s\n", colour(c, r->verdict),
+		if (r->category == SSP_CATEGORY_SECURITY && ssp_verdict_is_finding(r->verdict))
+			security++;
+		fprintf(c->f, "%s%-5s%s %s [%s%s, RFC %u §%s]\n      %s\n", colour(c, r->verdict),
 			ssp_verdict_name(r->verdict), reset(c), r->vector->id,
+			r->category == SSP_CATEGORY_SECURITY ? "SECURITY, " : "",
 			ssp_level_name(r->vector->level), r->vector->rfc, r->vector->section, r->reason);
 		if (c->verbose && r->verdict != SSP_SKIP)
 			ssp_console_transcript(c->f, &r->transcript, "      ");
@@ -119,6 +123,8 @@ void ssp_console_summary(ssp_console_t *c, const ssp_run_t *run, const ssp_repor
 	for (v = 0; v < SSP_VERDICT_COUNT; v++)
 		fprintf(c->f, " %s%s %u%s", run->counts[v] ? colour(c, (ssp_verdict_t)v) : "",
 			ssp_verdict_name((ssp_verdict_t)v), run->counts[v], reset(c));
+	if (security)
+		fprintf(c->f, "  %ssecurity %u%s (also counted above)", colour(c, SSP_FAIL), security, reset(c));
 	fprintf(c->f, "\n");
 	print_suites(c, run, m);
 	fflush(c->f);

@@ -8,43 +8,21 @@
  * its escapes are drawn as visible marks.  Nothing a server sends can open
  * or close an element, an attribute or a comment.
  */
-#include "report.h"
+#include "result.h"
 
 #include "markup.h"
 
 #include "../harness/buf.h"
 #include "../harness/limits.h"
-#include "../harness/result.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct {
-	const json_t *doc;
-	const json_t *results;
-	size_t *order;   /* results sorted by RFC, section, id */
+	const ssp_doc_t *doc;
+	const ssp_doc_result_t **order;   /* results sorted by RFC, section, id */
 	size_t n;
 } page_t;
-
-/* verdict_index - the ssp_verdict_t of a verdict name, or -1. */
-static int verdict_index(const char *name)
-{
-	int v;
-
-	for (v = 0; v < SSP_VERDICT_COUNT; v++) {
-		if (strcmp(name, ssp_verdict_name((ssp_verdict_t)v)) == 0)
-			return v;
-	}
-	return -1;
-}
-
-/* safe_verdict - the verdict name of a result, or "error" for anything unknown. */
-static const char *safe_verdict(const json_t *r)
-{
-	int v = verdict_index(ssp_doc_str(r, "verdict"));
-
-	return ssp_verdict_name(v < 0 ? SSP_ERROR : (ssp_verdict_t)v);
-}
 
 /* is_escape - length of the display escape at s[0..n) (\r \n \t \\ \xHH), or 0. */
 static size_t is_escape(const char *s, size_t n)
@@ -66,14 +44,11 @@ static unsigned hexval(char c)
 }
 
 /* note_text - a harness note: its display escaping undone (the harness writes UTF-8, e.g. "§"), then escaped. */
-static void note_text(FILE *f, const json_t *s)
+static void note_text(FILE *f, const char *t, size_t n)
 {
-	const char *t = json_string_value(s);
-	size_t n = json_string_length(s), i = 0, k;
+	size_t i = 0, k;
 	ssp_buf_t b;
 
-	if (t == NULL)
-		return;
 	ssp_buf_init(&b, n + 1);
 	while (i < n) {
 		char c = t[i];
@@ -111,212 +86,231 @@ static void escaped_text(FILE *f, const char *s, size_t n)
 	}
 }
 
-/* escaped_json - escaped_text of a JSON string. */
-static void escaped_json(FILE *f, const json_t *s)
+/* escaped_str - escaped_text of a NUL-terminated string (NULL: nothing). */
+static void escaped_str(FILE *f, const char *s)
 {
-	if (json_is_string(s))
-		escaped_text(f, json_string_value(s), json_string_length(s));
-}
-
-/* same_section - 1 if results a and b are in the same RFC section. */
-static int same_section(const json_t *a, const json_t *b)
-{
-	return ssp_doc_num(a, "rfc") == ssp_doc_num(b, "rfc") && strcmp(ssp_doc_str(a, "section"), ssp_doc_str(b, "section")) == 0;
+	if (s != NULL)
+		escaped_text(f, s, strlen(s));
 }
 
 /* section_anchor - the id of the group of a result's section. */
-static void section_anchor(FILE *f, const json_t *r)
+static void section_anchor(FILE *f, const ssp_doc_result_t *r)
 {
 	char rfc[32];
 
-	snprintf(rfc, sizeof(rfc), "s-%lld-", ssp_doc_num(r, "rfc"));
-	ssp_markup_id(f, rfc, ssp_doc_str(r, "section"));
+	snprintf(rfc, sizeof(rfc), "s-%u-", r->rfc);
+	ssp_markup_id(f, rfc, r->section);
 }
 
-/* conform_class - the CSS class of a certification outcome. */
-static const char *conform_class(const char *conforms)
+/* security_count - the security findings of the run (fail, warn, info of category security). */
+static unsigned long long security_count(const ssp_doc_t *d)
 {
-	if (strcmp(conforms, "should") == 0)
-		return "ok";
-	if (strcmp(conforms, "must") == 0)
-		return "meh";
-	if (strcmp(conforms, "none") == 0)
-		return "bad";
-	return "na";
+	return (unsigned long long)ssp_doc_findings(&d->security);
 }
 
+/* header - the title, the verdict lines, the counts and what the run was made with. */
 static void header(FILE *f, const page_t *pg)
 {
-	const json_t *doc = pg->doc, *target = json_object_get(doc, "target");
-	const json_t *cert = json_object_get(doc, "certification");
-	const json_t *suites = json_object_get(cert, "suites"), *s, *e;
-	const json_t *summary = json_object_get(doc, "summary"), *opt = json_object_get(doc, "options");
-	const json_t *cat = json_object_get(doc, "catalogue");
+	const ssp_doc_t *d = pg->doc;
+	const ssp_doc_target_t *t = &d->target;
+	const ssp_doc_cert_t *cert = &d->cert;
 	size_t i;
 	int v;
 
 	fputs("<header>\n<h1>SMTP conformance: <span class=\"mono\">", f);
-	ssp_doc_text(f, target, "spec");
+	ssp_markup_str(f, t->spec);
 	fputs("</span></h1>\n<p class=\"sub\">smtpspec ", f);
-	ssp_doc_text(f, json_object_get(doc, "tool"), "version");
+	ssp_markup_str(f, d->tool_version);
 	fputs(" &middot; ", f);
-	ssp_doc_text(f, doc, "started");
+	ssp_markup_str(f, d->started);
 	fputs("</p>\n<ul class=\"verdicts\" id=\"verdict\">\n", f);
-	json_array_foreach(suites, i, s) {
-		fprintf(f, "<li class=\"%s\">", conform_class(ssp_doc_str(s, "conforms")));
-		ssp_doc_text(f, s, "line");
+	if (security_count(d) > 0)
+		fprintf(f, "<li class=\"bad sec\"><a href=\"#security\">%llu security finding%s</a>: the server did "
+			   "what an attacker asked (see below)</li>\n",
+			security_count(d), security_count(d) == 1 ? "" : "s");
+	for (i = 0; i < cert->nsuites; i++) {
+		fprintf(f, "<li class=\"%s\">", ssp_markup_cert_class(cert->suites[i].conforms));
+		ssp_markup_str(f, cert->suites[i].line);
 		fputs("</li>\n", f);
 	}
-	if (json_array_size(suites) == 0) {
-		s = json_object_get(cert, "selection");
-		fprintf(f, "<li class=\"%s\">", ssp_doc_num(summary, "fail") || ssp_doc_num(summary, "error") ? "bad" : "ok");
-		if (s != NULL)
-			ssp_doc_text(f, s, "line");
-		else
-			fprintf(f, "%lld vectors: %lld fail, %lld error", ssp_doc_num(summary, "total"),
-				ssp_doc_num(summary, "fail"), ssp_doc_num(summary, "error"));
+	if (cert->nsuites == 0) {
+		fprintf(f, "<li class=\"%s\">", d->summary.n[SSP_FAIL] || d->summary.n[SSP_ERROR] ? "bad" : "ok");
+		ssp_markup_str(f, cert->selection.line);
 		fputs("</li>\n", f);
 	}
 	fputs("</ul>\n<ul class=\"counts\" id=\"counts\">\n", f);
 	for (v = 0; v < SSP_VERDICT_COUNT; v++) {
 		const char *name = ssp_verdict_name((ssp_verdict_t)v);
-		long long c = ssp_doc_num(summary, name);
-		fprintf(f, "<li class=\"b-%s\"><span class=\"n\" id=\"count-%s\">%lld</span>%s</li>\n",
+		unsigned long long c = (unsigned long long)d->summary.n[v];
+		fprintf(f, "<li class=\"b-%s\"><span class=\"n\" id=\"count-%s\">%llu</span>%s</li>\n",
 			c ? name : "none", name, c, name);
 	}
+	fprintf(f, "<li class=\"b-%s\" title=\"security findings, also counted above\"><span class=\"n\" "
+		   "id=\"count-security\">%llu</span>security</li>\n",
+		security_count(d) ? "security" : "none", security_count(d));
 	fprintf(f, "</ul>\n<dl class=\"meta\">\n<dt>Target</dt><dd><span class=\"mono\">");
-	ssp_doc_text(f, target, "spec");
+	ssp_markup_str(f, t->spec);
 	fputs("</span>", f);
-	if (ssp_doc_str(target, "address")[0]) {
+	if (t->address[0]) {
 		fputs(" (", f);
-		ssp_doc_text(f, target, "address");
-		fprintf(f, " port %lld)", ssp_doc_num(target, "port"));
+		ssp_markup_str(f, t->address);
+		fprintf(f, " port %u)", t->port);
 	}
 	fputs("</dd>\n<dt>Greeting</dt><dd><code>", f);
-	if (json_is_string(json_object_get(target, "greeting")))
-		escaped_json(f, json_object_get(target, "greeting"));
+	if (t->greeting != NULL)
+		escaped_str(f, t->greeting);
 	else
 		fputs("(none)", f);
 	fputs("</code></dd>\n<dt>EHLO</dt><dd><ul class=\"caps\" id=\"caps\">", f);
-	json_array_foreach(json_object_get(target, "extensions"), i, e) {
-		if (json_string_length(e) == 0) {
+	for (i = 0; i < t->nextensions; i++) {
+		if (t->extensions[i][0] == '\0') {
 			fputs("<li class=\"legend\">(an empty line)</li>", f);
 			continue;
 		}
 		fputs("<li><code>", f);
-		escaped_json(f, e);
+		escaped_str(f, t->extensions[i]);
 		fputs("</code></li>", f);
 	}
-	if (json_array_size(json_object_get(target, "extensions")) == 0)
+	if (t->nextensions == 0)
 		fputs("<li>(no extension advertised)</li>", f);
 	fputs("</ul></dd>\n<dt>Tool</dt><dd>", f);
-	ssp_doc_text(f, json_object_get(doc, "tool"), "name");
+	ssp_markup_str(f, d->tool_name);
 	fputc(' ', f);
-	ssp_doc_text(f, json_object_get(doc, "tool"), "version");
-	fprintf(f, "</dd>\n<dt>Catalogue</dt><dd>%lld vectors, %lld selected", ssp_doc_num(cat, "vectors"),
-		ssp_doc_num(cat, "selected"));
-	if (json_is_string(json_object_get(cert, "catalogue_sha256"))) {
+	ssp_markup_str(f, d->tool_version);
+	fprintf(f, "</dd>\n<dt>Catalogue</dt><dd>%llu vectors, %llu selected", (unsigned long long)d->catalogue_vectors,
+		(unsigned long long)d->catalogue_selected);
+	if (cert->catalogue_sha256 != NULL) {
 		fputs("; <span class=\"mono\" title=\"SHA-256 of the catalogue's files\">sha256:", f);
-		ssp_doc_text(f, cert, "catalogue_sha256");
+		ssp_markup_str(f, cert->catalogue_sha256);
 		fputs("</span>", f);
 	}
 	fputs("</dd>\n<dt>Profile</dt><dd>", f);
-	if (json_is_string(json_object_get(doc, "profile"))) {
-		ssp_doc_text(f, doc, "profile");
-		if (json_is_string(json_object_get(cert, "profile_sha256"))) {
+	if (d->profile != NULL) {
+		ssp_markup_str(f, d->profile);
+		if (cert->profile_sha256 != NULL) {
 			fputs(" <span class=\"mono\">sha256:", f);
-			ssp_doc_text(f, cert, "profile_sha256");
+			ssp_markup_str(f, cert->profile_sha256);
 			fputs("</span>", f);
 		}
 	} else {
 		fputs("none (defaults)", f);
 	}
 	fputs("</dd>\n<dt>Suites</dt><dd>", f);
-	json_array_foreach(json_object_get(doc, "suites"), i, e) {
+	for (i = 0; i < d->nsuites; i++) {
 		if (i > 0)
 			fputs(", ", f);
-		ssp_markup_json(f, e);
+		ssp_markup_str(f, d->suites[i]);
 	}
-	if (json_array_size(json_object_get(doc, "suites")) == 0)
+	if (d->nsuites == 0)
 		fputs("the whole catalogue", f);
 	fputs("</dd>\n<dt>Date</dt><dd>", f);
-	ssp_doc_text(f, doc, "started");
-	fprintf(f, ", %.1f s</dd>\n<dt>Options</dt><dd>--jobs %lld --timeout %lld --connect-timeout %lld "
-		"--deadline %lld%s</dd>\n<dt>Exit code</dt><dd>%lld</dd>\n</dl>\n</header>\n",
-		ssp_doc_num(doc, "duration_ms") / 1000.0, ssp_doc_num(opt, "jobs"), ssp_doc_num(opt, "timeout_ms"),
-		ssp_doc_num(opt, "connect_timeout_ms"), ssp_doc_num(opt, "deadline_s"),
-		json_is_true(json_object_get(opt, "strict")) ? " --strict" : "", ssp_doc_num(doc, "exit_code"));
+	ssp_markup_str(f, d->started);
+	fprintf(f, ", %.1f s</dd>\n<dt>Options</dt><dd>--jobs %llu --timeout %llu --connect-timeout %llu "
+		"--deadline %llu%s</dd>\n<dt>Exit code</dt><dd>%d</dd>\n</dl>\n</header>\n",
+		(double)d->duration_ms / 1000.0, (unsigned long long)d->jobs, (unsigned long long)d->timeout_ms,
+		(unsigned long long)d->connect_timeout_ms, (unsigned long long)d->deadline_s,
+		d->strict ? " --strict" : "", d->exit_code);
 }
 
+/* security - the security findings, apart and first: each links to its entry. */
+static void security(FILE *f, const page_t *pg)
+{
+	size_t i;
+
+	if (security_count(pg->doc) == 0)
+		return;
+	fprintf(f, "<section id=\"security\">\n<h2>Security findings: %llu</h2>\n<p class=\"sub\">The server did "
+		   "something an attacker can use; these are also counted with the other verdicts.</p>\n<ul class=\"sec\">\n",
+		security_count(pg->doc));
+	for (i = 0; i < pg->n; i++) {
+		const ssp_doc_result_t *r = pg->order[i];
+		const char *v = ssp_verdict_name(r->verdict);
+
+		if (!ssp_doc_is_security_finding(r))
+			continue;
+		fprintf(f, "<li data-security=\"%s\"><span class=\"badge b-security\">security</span> "
+			   "<span class=\"badge b-%s\">%s</span> <a href=\"#",
+			v, v, v);
+		ssp_markup_id(f, "v-", r->id);
+		fputs("\"><code>", f);
+		ssp_markup_str(f, r->id);
+		fputs("</code></a>: ", f);
+		ssp_markup_str(f, r->title);
+		fputs("<br><span class=\"legend\">", f);
+		escaped_str(f, r->reason);
+		fputs("</span></li>\n", f);
+	}
+	fputs("</ul>\n</section>\n", f);
+}
+
+/* certification - one statement per suite, and the digest. */
 static void certification(FILE *f, const page_t *pg)
 {
-	const json_t *cert = json_object_get(pg->doc, "certification");
-	const json_t *s;
+	const ssp_doc_cert_t *cert = &pg->doc->cert;
 	size_t i;
 
 	fputs("<section id=\"certification\">\n<h2>Certification</h2>\n", f);
-	if (json_array_size(json_object_get(cert, "suites")) == 0)
+	if (cert->nsuites == 0)
 		fputs("<p>No suite of the catalogue was run: no statement.</p>\n", f);
-	json_array_foreach(json_object_get(cert, "suites"), i, s) {
-		const char *c = ssp_doc_str(s, "conforms");
-		fprintf(f, "<div class=\"cert %s\" data-suite=\"", conform_class(c));
-		ssp_doc_text(f, s, "name");
+	for (i = 0; i < cert->nsuites; i++) {
+		const ssp_doc_suite_t *s = &cert->suites[i];
+		fprintf(f, "<div class=\"cert %s\" data-suite=\"", ssp_markup_cert_class(s->conforms));
+		ssp_markup_str(f, s->name);
 		fputs("\"><b>", f);
-		if (strcmp(c, "should") == 0)
+		if (s->conforms == SSP_CERT_SHOULD)
 			fputs("&#10004; Conforms at MUST and SHOULD level", f);
-		else if (strcmp(c, "must") == 0)
+		else if (s->conforms == SSP_CERT_MUST)
 			fputs("&#10004; Conforms at MUST level", f);
-		else if (strcmp(c, "none") == 0)
+		else if (s->conforms == SSP_CERT_NONE)
 			fputs("&#10008; Does not conform", f);
 		else
 			fputs("&ndash; No statement", f);
 		fputs(": ", f);
-		ssp_doc_text(f, s, "title");
+		ssp_markup_str(f, s->title);
 		fputs("</b>", f);
-		ssp_doc_text(f, s, "statement");
+		ssp_markup_str(f, s->statement);
 		fputs("</div>\n", f);
 	}
 	fputs("<p class=\"digest\">Tool ", f);
-	ssp_doc_text(f, cert, "tool");
+	ssp_markup_str(f, cert->tool);
 	fputs(" &middot; digest <span class=\"mono\">", f);
-	if (json_is_string(json_object_get(cert, "digest")))
-		ssp_doc_text(f, cert, "digest");
+	if (cert->digest != NULL)
+		ssp_markup_str(f, cert->digest);
 	else
 		fputs("unknown", f);
 	fputs("</span> (SHA-256 of the tool version, the catalogue's files and the profile: the same "
 	      "digest means the same check)</p>\n</section>\n", f);
 }
 
+/* baseline - the comparison with a baseline, if the document has one. */
 static void baseline(FILE *f, const page_t *pg)
 {
-	static const char *const parts[] = { "new_failures", "fixed", "changed" };
-	static const char *const heads[] = { "New failures", "Fixed", "Changed verdicts" };
-	const json_t *b = json_object_get(pg->doc, "baseline"), *e;
-	size_t i, k;
+	static const char *const heads[SSP_DIFF_KINDS] = { "New failures", "Fixed", "Changed verdicts" };
+	const ssp_diff_t *b = pg->doc->baseline;
+	size_t i;
+	int k;
 
-	if (!json_is_object(b))
+	if (b == NULL)
 		return;
 	fputs("<section id=\"baseline\">\n<h2>Against the baseline</h2>\n<p class=\"sub\">", f);
-	ssp_doc_text(f, b, "file");
+	ssp_markup_str(f, b->file);
 	fputs("</p>\n", f);
-	for (k = 0; k < 3; k++) {
-		fprintf(f, "<h3>%s: %zu</h3>\n<ul>\n", heads[k], json_array_size(json_object_get(b, parts[k])));
-		json_array_foreach(json_object_get(b, parts[k]), i, e) {
+	for (k = 0; k < SSP_DIFF_KINDS; k++) {
+		fprintf(f, "<h3>%s: %zu</h3>\n<ul>\n", heads[k], b->n[k]);
+		for (i = 0; i < b->n[k]; i++) {
+			const ssp_doc_change_t *c = &b->list[k][i];
 			fputs("<li><a href=\"#", f);
-			ssp_markup_id(f, "v-", ssp_doc_str(e, "id"));
+			ssp_markup_id(f, "v-", c->id);
 			fputs("\"><code>", f);
-			ssp_doc_text(f, e, "id");
-			fputs("</code></a>: ", f);
-			ssp_doc_text(f, e, "old");
-			fputs(" &rarr; ", f);
-			ssp_doc_text(f, e, "new");
-			fputs("</li>\n", f);
+			ssp_markup_str(f, c->id);
+			fprintf(f, "</code></a>: %s &rarr; %s</li>\n", ssp_doc_verdict_name(c->old), ssp_doc_verdict_name(c->new_));
 		}
 		fputs("</ul>\n", f);
 	}
 	fputs("</section>\n", f);
 }
 
+/* section_table - verdict counts per RFC section, linked to the section. */
 static void section_table(FILE *f, const page_t *pg)
 {
 	size_t i = 0;
@@ -329,18 +323,16 @@ static void section_table(FILE *f, const page_t *pg)
 		fprintf(f, "<th>%s</th>", ssp_verdict_name((ssp_verdict_t)v));
 	fputs("</tr></thead>\n<tbody>\n", f);
 	while (i < pg->n) {
-		const json_t *first = json_array_get(pg->results, pg->order[i]);
+		const ssp_doc_result_t *first = pg->order[i];
 		unsigned c[SSP_VERDICT_COUNT] = { 0 };
 		size_t start = i;
 
-		for (; i < pg->n && same_section(first, json_array_get(pg->results, pg->order[i])); i++) {
-			int x = verdict_index(safe_verdict(json_array_get(pg->results, pg->order[i])));
-			c[x]++;
-		}
+		for (; i < pg->n && ssp_doc_same_section(first, pg->order[i]); i++)
+			c[pg->order[i]->verdict]++;
 		fprintf(f, "<tr><td><a href=\"#");
 		section_anchor(f, first);
-		fprintf(f, "\">RFC %lld &sect;", ssp_doc_num(first, "rfc"));
-		ssp_doc_text(f, first, "section");
+		fprintf(f, "\">RFC %u &sect;", first->rfc);
+		ssp_markup_str(f, first->section);
 		fprintf(f, "</a></td><td>%zu</td>", i - start);
 		for (v = 0; v < SSP_VERDICT_COUNT; v++) {
 			const char *name = ssp_verdict_name((ssp_verdict_t)v);
@@ -358,30 +350,29 @@ static void section_table(FILE *f, const page_t *pg)
 }
 
 /* transcript - one row per entry: time, direction mark, escaped text. */
-static void transcript(FILE *f, const json_t *tr)
+static void transcript(FILE *f, const ssp_doc_entry_t *tr, size_t n)
 {
-	const json_t *e;
 	size_t i;
 
 	fputs("<div class=\"tr\">\n", f);
-	json_array_foreach(tr, i, e) {
-		const char *dir = ssp_doc_str(e, "dir");
-		const char *cls = dir[0] == 'C' ? "C" : dir[0] == 'S' ? "S" : "N";
-		const char *mark = dir[0] == 'C' ? "C&gt;" : dir[0] == 'S' ? "S&lt;" : "#";
-		const char *who = dir[0] == 'C' ? "sent by smtpspec" : dir[0] == 'S' ? "from the server" : "note";
+	for (i = 0; i < n; i++) {
+		const ssp_doc_entry_t *e = &tr[i];
+		const char *cls = e->dir == SSP_TR_CLIENT ? "C" : e->dir == SSP_TR_SERVER ? "S" : "N";
+		const char *mark = e->dir == SSP_TR_CLIENT ? "C&gt;" : e->dir == SSP_TR_SERVER ? "S&lt;" : "#";
+		const char *who = e->dir == SSP_TR_CLIENT ? "sent by smtpspec" : e->dir == SSP_TR_SERVER ? "from the server" : "note";
 
-		fprintf(f, "<div class=\"r r-%s\"><span class=\"ts\">%lld ms</span><span class=\"d\" title=\"%s\">%s</span>"
+		fprintf(f, "<div class=\"r r-%s\"><span class=\"ts\">%llu ms</span><span class=\"d\" title=\"%s\">%s</span>"
 			   "<span class=\"tx\">",
-			cls, ssp_doc_num(e, "t_ms"), who, mark);
+			cls, (unsigned long long)e->t_ms, who, mark);
 		if (cls[0] == 'N')
-			note_text(f, json_object_get(e, "text"));
+			note_text(f, e->text, e->len);
 		else
-			escaped_json(f, json_object_get(e, "text"));
-		if (json_is_true(json_object_get(e, "partial")))
+			escaped_text(f, e->text, e->len);
+		if (e->partial)
 			fputs(" <span class=\"partial\">[no line end]</span>", f);
 		fputs("</span></div>\n", f);
 	}
-	if (json_array_size(tr) == 0)
+	if (n == 0)
 		fputs("<div class=\"r r-N\"><span class=\"ts\"></span><span class=\"d\">#</span><span class=\"tx\">"
 		      "(nothing was sent or received)</span></div>\n",
 		      f);
@@ -432,10 +423,10 @@ static void printf_format(ssp_buf_t *b, const char *s, size_t n)
 }
 
 /* reproducer - the client's bytes and a shell command line that replays them. */
-static void reproducer(FILE *f, const json_t *doc, const json_t *r)
+static void reproducer(FILE *f, const ssp_doc_t *doc, const ssp_doc_result_t *r)
 {
-	const json_t *target = json_object_get(doc, "target"), *tr = json_object_get(r, "transcript"), *e;
-	const char *host = ssp_doc_str(target, "address")[0] ? ssp_doc_str(target, "address") : ssp_doc_str(target, "host");
+	const ssp_doc_target_t *target = &doc->target;
+	const char *host = target->address[0] ? target->address : target->host;
 	ssp_buf_t cmd;
 	size_t i, writes = 0, bytes = 0;
 	int in_write = 0;
@@ -446,11 +437,12 @@ static void reproducer(FILE *f, const json_t *doc, const json_t *r)
 	ssp_buf_init(&cmd, 8 * SSP_TRANSCRIPT_BYTES_MAX + 64 * SSP_TRANSCRIPT_ENTRIES_MAX);
 	ssp_buf_append_str(&cmd, "{ sleep 1; ");
 	fputs("<pre class=\"bytes\">", f);
-	json_array_foreach(tr, i, e) {
-		const char *t = ssp_doc_str(e, "text");
-		size_t tl = json_string_length(json_object_get(e, "text")), k;
+	for (i = 0; i < r->ntranscript; i++) {
+		const ssp_doc_entry_t *e = &r->transcript[i];
+		const char *t = e->text;
+		size_t tl = e->len, k;
 
-		if (ssp_doc_str(e, "dir")[0] != 'C') {
+		if (e->dir != SSP_TR_CLIENT) {
 			if (in_write)
 				ssp_buf_append_str(&cmd, "'; sleep 1; ");
 			in_write = 0;
@@ -474,7 +466,7 @@ static void reproducer(FILE *f, const json_t *doc, const json_t *r)
 	fputs("</pre>\n", f);
 	ssp_buf_append_str(&cmd, "sleep 2; } | nc -w 10 ");
 	shell_quote(&cmd, host);
-	ssp_buf_appendf(&cmd, " %lld", ssp_doc_num(target, "port"));
+	ssp_buf_appendf(&cmd, " %u", target->port);
 	if (writes == 0) {
 		fputs("<p class=\"legend\">smtpspec sent nothing on this connection.</p>\n", f);
 	} else {
@@ -487,61 +479,64 @@ static void reproducer(FILE *f, const json_t *doc, const json_t *r)
 	ssp_buf_free(&cmd);
 }
 
-static void vector_entry(FILE *f, const page_t *pg, const json_t *r)
+/* vector_entry - one vector: requirement, judgement, transcript, reproducer. */
+static void vector_entry(FILE *f, const page_t *pg, const ssp_doc_result_t *r)
 {
-	const char *verdict = safe_verdict(r);
-	const json_t *s;
+	const char *verdict = ssp_verdict_name(r->verdict);
 	size_t i;
 
 	fputs("<details class=\"vec\" id=\"", f);
-	ssp_markup_id(f, "v-", ssp_doc_str(r, "id"));
-	fprintf(f, "\" data-verdicts=\"%s\" data-id=\"", verdict);
-	ssp_doc_text(f, r, "id");
+	ssp_markup_id(f, "v-", r->id);
+	fprintf(f, "\" data-verdicts=\"%s\" data-category=\"%s\" data-id=\"", verdict, ssp_category_name(r->category));
+	ssp_markup_str(f, r->id);
 	fputs("\" data-suites=\"", f);
-	json_array_foreach(json_object_get(r, "suites"), i, s) {
+	for (i = 0; i < r->nsuites; i++) {
 		if (i > 0)
 			fputc(' ', f);
-		ssp_markup_json(f, s);
+		ssp_markup_str(f, r->suites[i]);
 	}
-	fprintf(f, "\"%s>\n<summary><span class=\"badge b-%s\">%s</span><span class=\"title\">",
-		strcmp(verdict, "pass") != 0 && strcmp(verdict, "skip") != 0 ? " open" : "", verdict, verdict);
-	ssp_doc_text(f, r, "title");
+	fprintf(f, "\"%s>\n<summary><span class=\"badge b-%s\">%s</span>",
+		r->verdict != SSP_PASS && r->verdict != SSP_SKIP ? " open" : "", verdict, verdict);
+	if (ssp_doc_is_security_finding(r))
+		fputs("<span class=\"badge b-security\">security</span>", f);
+	fputs("<span class=\"title\">", f);
+	ssp_markup_str(f, r->title);
 	fputs("</span><code class=\"id\">", f);
-	ssp_doc_text(f, r, "id");
-	fprintf(f, "</code><span class=\"dur\">%lld ms</span></summary>\n<div class=\"vbody\">\n",
-		ssp_doc_num(r, "duration_ms"));
-	fprintf(f, "<p><a href=\"https://www.rfc-editor.org/rfc/rfc%lld#section-", ssp_doc_num(r, "rfc"));
-	ssp_markup_id(f, "", ssp_doc_str(r, "section"));
-	fprintf(f, "\">RFC %lld &sect;", ssp_doc_num(r, "rfc"));
-	ssp_doc_text(f, r, "section");
-	fputs("</a> &middot; <b>", f);
-	ssp_doc_text(f, r, "level");
-	fputs("</b></p>\n<blockquote>", f);
-	ssp_doc_text(f, r, "quote");
+	ssp_markup_str(f, r->id);
+	fprintf(f, "</code><span class=\"dur\">%llu ms</span></summary>\n<div class=\"vbody\">\n",
+		(unsigned long long)r->duration_ms);
+	fprintf(f, "<p><a href=\"https://www.rfc-editor.org/rfc/rfc%u#section-", r->rfc);
+	ssp_markup_id(f, "", r->section);
+	fprintf(f, "\">RFC %u &sect;", r->rfc);
+	ssp_markup_str(f, r->section);
+	fprintf(f, "</a> &middot; <b>%s</b> &middot; %s</p>\n<blockquote>", ssp_level_name(r->level),
+		ssp_category_name(r->category));
+	ssp_markup_str(f, r->quote);
 	fputs("</blockquote>\n<dl class=\"judge\">\n<dt>Expected</dt><dd><code>", f);
-	ssp_doc_text(f, r, "expected");
-	if (ssp_doc_str(r, "expected")[0] == '\0')
+	ssp_markup_str(f, r->expected);
+	if (r->expected[0] == '\0')
 		fputs("&ndash;", f);
 	fputs("</code></dd>\n<dt>Observed</dt><dd><code>", f);
-	escaped_json(f, json_object_get(r, "observed"));
-	if (ssp_doc_str(r, "observed")[0] == '\0')
+	escaped_str(f, r->observed);
+	if (r->observed[0] == '\0')
 		fputs("&ndash;", f);
 	fprintf(f, "</code></dd>\n<dt>Verdict</dt><dd><span class=\"badge b-%s\">%s</span> ", verdict, verdict);
-	escaped_json(f, json_object_get(r, "reason"));
-	if (ssp_doc_num(r, "step") > 0)
-		fprintf(f, " (step %lld)", ssp_doc_num(r, "step"));
-	fprintf(f, "</dd>\n<dt>Duration</dt><dd>%lld ms</dd>\n<dt>Vector</dt><dd><code>", ssp_doc_num(r, "duration_ms"));
-	ssp_doc_text(f, r, "file");
+	escaped_str(f, r->reason);
+	if (r->step > 0)
+		fprintf(f, " (step %u)", r->step);
+	fprintf(f, "</dd>\n<dt>Duration</dt><dd>%llu ms</dd>\n<dt>Vector</dt><dd><code>", (unsigned long long)r->duration_ms);
+	ssp_markup_str(f, r->file);
 	fputs("</code></dd>\n</dl>\n<h4>Transcript</h4>\n", f);
-	transcript(f, json_object_get(r, "transcript"));
-	if (strcmp(verdict, "pass") != 0)
+	transcript(f, r->transcript, r->ntranscript);
+	if (r->verdict != SSP_PASS)
 		reproducer(f, pg->doc, r);
 	fputs("</div>\n</details>\n", f);
 }
 
+/* filters - the verdict checkboxes, the suite list and the search box. */
 static void filters(FILE *f, const page_t *pg)
 {
-	const json_t *summary = json_object_get(pg->doc, "summary"), *r, *s;
+	const ssp_doc_t *d = pg->doc;
 	const char *names[SSP_CERT_SUITES_MAX];
 	size_t i, k, j, nnames = 0;
 	int v;
@@ -550,18 +545,21 @@ static void filters(FILE *f, const page_t *pg)
 	for (v = 0; v < SSP_VERDICT_COUNT; v++) {
 		const char *name = ssp_verdict_name((ssp_verdict_t)v);
 		fprintf(f, "<label class=\"b-%s badge\"><input type=\"checkbox\" name=\"verdict\" value=\"%s\" checked> "
-			   "%s %lld</label>\n",
-			name, name, name, ssp_doc_num(summary, name));
+			   "%s %llu</label>\n",
+			name, name, name, (unsigned long long)d->summary.n[v]);
 	}
-	json_array_foreach(pg->results, i, r) {
-		json_array_foreach(json_object_get(r, "suites"), k, s) {
-			const char *n = json_string_value(s);
-			for (j = 0; n && j < nnames && strcmp(names[j], n) != 0; j++)
+	for (i = 0; i < d->nresults; i++) {
+		for (k = 0; k < d->results[i].nsuites; k++) {
+			const char *n = d->results[i].suites[k];
+			for (j = 0; j < nnames && strcmp(names[j], n) != 0; j++)
 				;
-			if (n && j == nnames && nnames < SSP_CERT_SUITES_MAX)
+			if (j == nnames && nnames < SSP_CERT_SUITES_MAX)
 				names[nnames++] = n;
 		}
 	}
+	if (ssp_doc_findings(&d->security) > 0 || d->security.total > 0)
+		fputs("<label class=\"b-security badge\"><input type=\"checkbox\" name=\"category\" value=\"security\"> "
+		      "security only</label>\n", f);
 	fputs("<select name=\"suite\" aria-label=\"suite\"><option value=\"\">all suites</option>", f);
 	for (j = 0; j < nnames; j++) {
 		fputs("<option value=\"", f);
@@ -575,6 +573,7 @@ static void filters(FILE *f, const page_t *pg)
 	      f);
 }
 
+/* vectors - every vector, grouped by RFC section. */
 static void vectors(FILE *f, const page_t *pg)
 {
 	size_t i = 0;
@@ -587,51 +586,52 @@ static void vectors(FILE *f, const page_t *pg)
 	      "printable ASCII (<span class=\"x\">\\x00</span>).</p>\n",
 	      f);
 	while (i < pg->n) {
-		const json_t *first = json_array_get(pg->results, pg->order[i]);
+		const ssp_doc_result_t *first = pg->order[i];
 
 		fputs("<div class=\"group\" id=\"", f);
 		section_anchor(f, first);
-		fprintf(f, "\">\n<h3>RFC %lld &sect;", ssp_doc_num(first, "rfc"));
-		ssp_doc_text(f, first, "section");
+		fprintf(f, "\">\n<h3>RFC %u &sect;", first->rfc);
+		ssp_markup_str(f, first->section);
 		fputs("</h3>\n", f);
-		for (; i < pg->n && same_section(first, json_array_get(pg->results, pg->order[i])); i++)
-			vector_entry(f, pg, json_array_get(pg->results, pg->order[i]));
+		for (; i < pg->n && ssp_doc_same_section(first, pg->order[i]); i++)
+			vector_entry(f, pg, pg->order[i]);
 		fputs("</div>\n", f);
 	}
 	fputs("</section>\n", f);
 }
 
+/* part - the template parts of the page ("title", "body"). */
 static void part(FILE *f, const char *name, void *arg)
 {
 	const page_t *pg = arg;
 
 	if (strcmp(name, "title") == 0) {
 		fputs("smtpspec: ", f);
-		ssp_doc_text(f, json_object_get(pg->doc, "target"), "spec");
+		ssp_markup_str(f, pg->doc->target.spec);
 		return;
 	}
 	if (strcmp(name, "body") != 0)
 		return;
 	header(f, pg);
+	security(f, pg);
 	certification(f, pg);
 	baseline(f, pg);
 	section_table(f, pg);
 	vectors(f, pg);
 	fputs("<footer>Generated by smtpspec ", f);
-	ssp_doc_text(f, json_object_get(pg->doc, "tool"), "version");
-	fputs(" from the result document (schema ", f);
-	ssp_doc_text(f, pg->doc, "schema");
-	fputs("). Every byte from the server is shown escaped.</footer>\n", f);
+	ssp_markup_str(f, pg->doc->tool_version);
+	fputs(" from the result document (schema " SSP_RESULT_SCHEMA "). Every byte from the server is shown "
+	      "escaped.</footer>\n", f);
 }
 
-int ssp_html_write(const char *file, const json_t *doc, ssp_diag_t *diag)
+int ssp_html_write(const char *file, const ssp_doc_t *doc, ssp_diag_t *diag)
 {
 	page_t pg;
 	FILE *f;
 
 	pg.doc = doc;
-	pg.results = json_object_get(doc, "results");
-	if ((pg.order = ssp_result_order(doc, &pg.n)) == NULL)
+	pg.n = doc->nresults;
+	if ((pg.order = ssp_doc_order(doc)) == NULL)
 		return ssp_diag_set(diag, file, 0, 0, "out of memory");
 	if ((f = fopen(file, "w")) == NULL) {
 		free(pg.order);

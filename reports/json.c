@@ -32,6 +32,18 @@ static json_t *escaped_string(const char *p, size_t n)
 	return s;
 }
 
+/*
+ * text - a JSON string of harness text (a reason cut inside a UTF-8
+ * character, say): as is when it is valid UTF-8, else in the display
+ * escaping, so that no result ever goes missing from the document.
+ */
+static json_t *text(const char *s)
+{
+	json_t *j = json_string(s);
+
+	return j != NULL ? j : escaped_string(s, strlen(s));
+}
+
 static json_t *transcript(const ssp_transcript_t *t)
 {
 	json_t *a = json_array();
@@ -72,15 +84,16 @@ static json_t *result(const ssp_result_t *r, const ssp_report_meta_t *m)
 {
 	const ssp_vector_t *v = r->vector;
 	size_t i;
-	json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I}",
+	json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:I, s:I}",
 			      "id", v->id, "title", v->title, "rfc", (json_int_t)v->rfc,
 			      "section", v->section, "level", ssp_level_name(v->level),
 			      "quote", v->quote, "verdict", ssp_verdict_name(r->verdict),
-			      "reason", r->reason, "expected", r->expected, "observed", r->observed,
+			      "reason", text(r->reason), "expected", text(r->expected), "observed", text(r->observed),
 			      "step", (json_int_t)r->step, "duration_ms", (json_int_t)r->duration_ms);
 
 	if (o == NULL)
 		return NULL;
+	json_object_set_new(o, "category", json_string(ssp_category_name(r->category)));
 	json_object_set_new(o, "file", json_sprintf("%s:%u", v->file ? v->file : "", v->line));
 	json_object_set_new(o, "transcript", transcript(&r->transcript));
 	json_object_set_new(o, "suites", json_array());
@@ -88,6 +101,27 @@ static json_t *result(const ssp_result_t *r, const ssp_report_meta_t *m)
 		if (ssp_suite_has(&m->suite_defs->s[i], v->id))
 			json_array_append_new(json_object_get(o, "suites"), json_string(m->suite_defs->s[i].name));
 	}
+	return o;
+}
+
+/* security_counts - {"total": n, "pass": n, ...} over the results of category security. */
+static json_t *security_counts(const ssp_run_t *run)
+{
+	unsigned n[SSP_VERDICT_COUNT] = { 0 }, total = 0;
+	json_t *o;
+	size_t i;
+	int v;
+
+	for (i = 0; i < run->n; i++) {
+		const ssp_result_t *r = &run->results[i];
+		if (r->category == SSP_CATEGORY_SECURITY && (unsigned)r->verdict < SSP_VERDICT_COUNT) {
+			n[r->verdict]++;
+			total++;
+		}
+	}
+	o = json_pack("{s:I}", "total", (json_int_t)total);
+	for (v = 0; v < SSP_VERDICT_COUNT; v++)
+		json_object_set_new(o, ssp_verdict_name((ssp_verdict_t)v), json_integer(n[v]));
 	return o;
 }
 
@@ -105,6 +139,7 @@ json_t *ssp_json_build(const ssp_run_t *run, const ssp_report_meta_t *m)
 	for (v = 0; v < SSP_VERDICT_COUNT; v++)
 		json_object_set_new(summary, ssp_verdict_name((ssp_verdict_t)v),
 				    json_integer(run->counts[v]));
+	json_object_set_new(summary, "security", security_counts(run));
 	suites = json_array();
 	for (i = 0; i < m->nsuites; i++)
 		json_array_append_new(suites, json_string(m->suites[i]));
@@ -117,8 +152,16 @@ json_t *ssp_json_build(const ssp_run_t *run, const ssp_report_meta_t *m)
 	json_object_set_new(target, "extensions", extensions(run));
 	json_object_set_new(target, "probe", transcript(&run->probe.transcript));
 	results = json_array();
-	for (i = 0; i < run->n; i++)
-		json_array_append_new(results, result(&run->results[i], m));
+	for (i = 0; i < run->n; i++) {
+		/* a result that cannot be built fails the whole document: none may go missing */
+		if (json_array_append_new(results, result(&run->results[i], m)) != 0) {
+			json_decref(results);
+			json_decref(summary);
+			json_decref(suites);
+			json_decref(target);
+			return NULL;
+		}
+	}
 	doc = json_pack("{s:s, s:{s:s, s:s}, s:o, s:s, s:I, s:{s:s, s:I, s:I}, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:b}, s:o, s:i, s:o}",
 			"schema", SSP_RESULT_SCHEMA,
 			"tool", "name", "smtpspec", "version", m->version,
@@ -158,4 +201,25 @@ int ssp_json_write(const char *file, const ssp_run_t *run, const ssp_report_meta
 	rc = ssp_json_save(file, doc, diag);
 	json_decref(doc);
 	return rc;
+}
+
+json_t *ssp_json_baseline(const ssp_diff_t *d)
+{
+	json_t *o = json_pack("{s:s, s:s, s:b, s:I}", "file", d->file ? d->file : "", "old_started",
+			      d->old_started ? d->old_started : "", "strict", d->strict, "unchanged",
+			      (json_int_t)d->unchanged);
+	size_t i;
+	int k;
+
+	for (k = 0; o != NULL && k < SSP_DIFF_KINDS; k++) {
+		json_t *a = json_array();
+		for (i = 0; i < d->n[k]; i++) {
+			const ssp_doc_change_t *c = &d->list[k][i];
+			json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s}", "id", c->id, "old",
+							   ssp_doc_verdict_name(c->old), "new",
+							   ssp_doc_verdict_name(c->new_), "reason", c->reason));
+		}
+		json_object_set_new(o, ssp_diff_kind_key((ssp_diff_kind_t)k), a);
+	}
+	return o;
 }

@@ -9,23 +9,18 @@
  * reason as message and the transcript as body; error: <error>; skip:
  * <skipped>; warn and info: visible in <system-err> without failing the
  * build, unless strict (then a warning is a <failure>).  <system-out>
- * holds the transcript.  Every string goes through ssp_markup_text, so the
- * document is well-formed whatever the server sent.
+ * holds the transcript.  Results of category security are kept apart: in
+ * a testsuite of their own, first (name "security findings", property
+ * category=security), with classname "security.rfc5321.4_1_1_4", and their
+ * failures' type starts with "security".  Every string goes through
+ * ssp_markup_text, so the document is well-formed whatever the server sent.
  */
-#include "report.h"
+#include "result.h"
 
 #include "markup.h"
 
-#include "../harness/result.h"
-
 #include <stdlib.h>
 #include <string.h>
-
-/* same_section - 1 if results a and b are in the same RFC section. */
-static int same_section(const json_t *a, const json_t *b)
-{
-	return ssp_doc_num(a, "rfc") == ssp_doc_num(b, "rfc") && strcmp(ssp_doc_str(a, "section"), ssp_doc_str(b, "section")) == 0;
-}
 
 /* classname - "rfc5321.4_1_1_5": the id up to its last '/', '/' as '.', '.' as '_'. */
 static void classname(FILE *f, const char *id)
@@ -51,60 +46,65 @@ static const char *casename(const char *id)
 	return last ? last + 1 : id;
 }
 
-/* transcript_text - one line per entry: "   12 ms S 220 ...\r\n" (escaped). */
-static void transcript_text(FILE *f, const json_t *r)
+/* transcript_text - the vector, the verdict and one line per entry: "   12 ms S 220 ...\r\n" (escaped). */
+static void transcript_text(FILE *f, const ssp_doc_result_t *r)
 {
-	const json_t *e;
 	size_t i;
 
 	fputs("id: ", f);
-	ssp_doc_text(f, r, "id");
-	fputs("\nRFC ", f);
-	fprintf(f, "%lld section ", ssp_doc_num(r, "rfc"));
-	ssp_doc_text(f, r, "section");
-	fputs(" (", f);
-	ssp_doc_text(f, r, "level");
-	fputs("): ", f);
-	ssp_doc_text(f, r, "quote");
-	fputs("\nverdict: ", f);
-	ssp_doc_text(f, r, "verdict");
-	fputs(": ", f);
-	ssp_doc_text(f, r, "reason");
+	ssp_markup_str(f, r->id);
+	fprintf(f, "\nRFC %u section ", r->rfc);
+	ssp_markup_str(f, r->section);
+	fprintf(f, " (%s, %s): ", ssp_level_name(r->level), ssp_category_name(r->category));
+	ssp_markup_str(f, r->quote);
+	fprintf(f, "\nverdict: %s: ", ssp_verdict_name(r->verdict));
+	ssp_markup_str(f, r->reason);
 	fputs("\nexpected: ", f);
-	ssp_doc_text(f, r, "expected");
+	ssp_markup_str(f, r->expected);
 	fputs("\nobserved: ", f);
-	ssp_doc_text(f, r, "observed");
+	ssp_markup_str(f, r->observed);
 	fputs("\ntranscript (C sent by smtpspec, S from the server, # note):\n", f);
-	json_array_foreach(json_object_get(r, "transcript"), i, e) {
-		fprintf(f, "%6lld ms %c ", ssp_doc_num(e, "t_ms"), ssp_doc_str(e, "dir")[0] == 'C' ? 'C' : ssp_doc_str(e, "dir")[0] == 'S' ? 'S' : '#');
-		ssp_doc_text(f, e, "text");
-		if (json_is_true(json_object_get(e, "partial")))
+	for (i = 0; i < r->ntranscript; i++) {
+		const ssp_doc_entry_t *e = &r->transcript[i];
+		fprintf(f, "%6llu ms %c ", (unsigned long long)e->t_ms, (char)e->dir);
+		ssp_markup_text(f, e->text, e->len);
+		if (e->partial)
 			fputs(" [no line end]", f);
 		fputc('\n', f);
 	}
 }
 
-static void testcase(FILE *f, const json_t *r, int strict)
+/* is_failure - 1 if r is a JUnit <failure>: fail, or warn with strict. */
+static int is_failure(const ssp_doc_result_t *r, int strict)
 {
-	const char *v = ssp_doc_str(r, "verdict"), *id = ssp_doc_str(r, "id");
-	int is_fail = strcmp(v, "fail") == 0 || (strict && strcmp(v, "warn") == 0);
+	return r->verdict != SSP_ERROR && ssp_verdict_fails(r->verdict, strict);
+}
+
+/* testcase - one <testcase>: failure, error or skipped as the verdict says, and the transcript. */
+static void testcase(FILE *f, const ssp_doc_result_t *r, int strict)
+{
+	int fail = is_failure(r, strict);
 
 	fputs("    <testcase classname=\"", f);
-	classname(f, id);
+	if (r->category == SSP_CATEGORY_SECURITY)
+		fputs("security.", f);
+	classname(f, r->id);
 	fputs("\" name=\"", f);
-	ssp_markup_str(f, casename(id));
-	fprintf(f, "\" time=\"%.3f\">\n", ssp_doc_num(r, "duration_ms") / 1000.0);
-	if (strcmp(v, "skip") == 0) {
+	ssp_markup_str(f, casename(r->id));
+	fprintf(f, "\" time=\"%.3f\">\n", (double)r->duration_ms / 1000.0);
+	if (r->verdict == SSP_SKIP) {
 		fputs("      <skipped message=\"", f);
-		ssp_doc_text(f, r, "reason");
+		ssp_markup_str(f, r->reason);
 		fputs("\"/>\n", f);
-	} else if (strcmp(v, "error") == 0 || is_fail) {
-		const char *el = is_fail ? "failure" : "error";
+	} else if (r->verdict == SSP_ERROR || fail) {
+		const char *el = fail ? "failure" : "error";
 		fprintf(f, "      <%s message=\"", el);
-		ssp_doc_text(f, r, "reason");
+		if (fail && r->category == SSP_CATEGORY_SECURITY)
+			fputs("SECURITY: ", f);
+		ssp_markup_str(f, r->reason);
 		fputs("\" type=\"", f);
-		if (is_fail)
-			ssp_doc_text(f, r, "level");
+		if (fail)
+			fprintf(f, "%s%s", r->category == SSP_CATEGORY_SECURITY ? "security " : "", ssp_level_name(r->level));
 		else
 			fputs("not judged", f);
 		fputs("\">", f);
@@ -114,10 +114,10 @@ static void testcase(FILE *f, const json_t *r, int strict)
 	fputs("      <system-out>", f);
 	transcript_text(f, r);
 	fputs("</system-out>\n", f);
-	if (!is_fail && (strcmp(v, "warn") == 0 || strcmp(v, "info") == 0)) {
-		fprintf(f, "      <system-err>%s (%s, does not fail the build): ", strcmp(v, "warn") == 0 ? "WARNING" : "INFO",
-			strcmp(v, "warn") == 0 ? "SHOULD" : "MAY");
-		ssp_doc_text(f, r, "reason");
+	if (!fail && (r->verdict == SSP_WARN || r->verdict == SSP_INFO)) {
+		fprintf(f, "      <system-err>%s (%s, does not fail the build): ", r->verdict == SSP_WARN ? "WARNING" : "INFO",
+			r->verdict == SSP_WARN ? "SHOULD" : "MAY");
+		ssp_markup_str(f, r->reason);
 		fputs("</system-err>\n", f);
 	}
 	fputs("    </testcase>\n", f);
@@ -126,76 +126,103 @@ static void testcase(FILE *f, const json_t *r, int strict)
 /* counts of one group of results */
 typedef struct {
 	size_t tests, failures, errors, skipped;
-	long long ms;
+	unsigned long long ms;
 } tally_t;
 
-static void tally(tally_t *t, const json_t *r, int strict)
+/* tally - count r into t. */
+static void tally(tally_t *t, const ssp_doc_result_t *r, int strict)
 {
-	const char *v = ssp_doc_str(r, "verdict");
-
 	t->tests++;
-	t->ms += ssp_doc_num(r, "duration_ms");
-	if (strcmp(v, "fail") == 0 || (strict && strcmp(v, "warn") == 0))
+	t->ms += r->duration_ms;
+	if (is_failure(r, strict))
 		t->failures++;
-	else if (strcmp(v, "error") == 0)
+	else if (r->verdict == SSP_ERROR)
 		t->errors++;
-	else if (strcmp(v, "skip") == 0)
+	else if (r->verdict == SSP_SKIP)
 		t->skipped++;
 }
 
-int ssp_junit_write(const char *file, const json_t *doc, int strict, ssp_diag_t *diag)
+/* testsuite - one <testsuite> of results[0..n) (name is its text after "RFC N section " or whole). */
+static void testsuite(FILE *f, const ssp_doc_t *doc, const ssp_doc_result_t *const *results, size_t n,
+		      size_t id, int security, int strict, const char *stamp)
 {
-	const json_t *results = json_object_get(doc, "results"), *target = json_object_get(doc, "target");
-	const json_t *cert = json_object_get(doc, "certification");
+	const ssp_doc_target_t *target = &doc->target;
+	tally_t t = { 0, 0, 0, 0, 0 };
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		tally(&t, results[i], strict);
+	if (security) {
+		fprintf(f, "  <testsuite id=\"%zu\" name=\"security findings\" package=\"security\"", id);
+	} else {
+		fprintf(f, "  <testsuite id=\"%zu\" name=\"RFC %u section ", id, results[0]->rfc);
+		ssp_markup_str(f, results[0]->section);
+		fprintf(f, "\" package=\"rfc%u\"", results[0]->rfc);
+	}
+	fprintf(f, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\" timestamp=\"", t.tests,
+		t.failures, t.errors, t.skipped, (double)t.ms / 1000.0);
+	ssp_markup_str(f, stamp);
+	fputs("\" hostname=\"", f);
+	ssp_markup_str(f, target->spec);
+	fputs("\">\n    <properties>\n      <property name=\"target\" value=\"", f);
+	ssp_markup_str(f, target->spec);
+	fputs("\"/>\n      <property name=\"greeting\" value=\"", f);
+	ssp_markup_str(f, target->greeting);
+	fputs("\"/>\n      <property name=\"tool\" value=\"smtpspec ", f);
+	ssp_markup_str(f, doc->tool_version);
+	fputs("\"/>\n      <property name=\"digest\" value=\"", f);
+	ssp_markup_str(f, doc->cert.digest);
+	fprintf(f, "\"/>\n      <property name=\"strict\" value=\"%s\"/>\n", strict ? "true" : "false");
+	if (security)
+		fputs("      <property name=\"category\" value=\"security\"/>\n", f);
+	fputs("    </properties>\n", f);
+	for (i = 0; i < n; i++)
+		testcase(f, results[i], strict);
+	fputs("  </testsuite>\n", f);
+}
+
+int ssp_junit_write(const char *file, const ssp_doc_t *doc, int strict, ssp_diag_t *diag)
+{
 	tally_t all = { 0, 0, 0, 0, 0 };
-	size_t n, i = 0, k, suite = 0, *order = ssp_result_order(doc, &n);
+	const ssp_doc_result_t **order = ssp_doc_order(doc), **sec = NULL;
+	size_t n = doc->nresults, i = 0, k, suite = 0, nsec = 0, nconf = 0;
 	char stamp[32];
 	FILE *f;
 
-	if (order == NULL)
+	if (order == NULL || (sec = malloc((n ? n : 1) * sizeof(*sec))) == NULL) {
+		free(order);
 		return ssp_diag_set(diag, file, 0, 0, "out of memory");
+	}
 	if ((f = fopen(file, "w")) == NULL) {
 		free(order);
+		free(sec);
 		return ssp_diag_set(diag, file, 0, 0, "cannot write the JUnit report");
 	}
 	/* xs:dateTime without the zone letter, as the Ant schema has it */
-	snprintf(stamp, sizeof(stamp), "%.19s", ssp_doc_str(doc, "started"));
-	for (k = 0; k < n; k++)
-		tally(&all, json_array_get(results, k), strict);
+	snprintf(stamp, sizeof(stamp), "%.19s", doc->started);
+	/* the results of category security apart, in their own suite; the others stay in order */
+	for (k = 0; k < n; k++) {
+		tally(&all, order[k], strict);
+		if (order[k]->category == SSP_CATEGORY_SECURITY)
+			sec[nsec++] = order[k];
+		else
+			order[nconf++] = order[k];
+	}
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"smtpspec ", f);
-	ssp_doc_text(f, target, "spec");
+	ssp_markup_str(f, doc->target.spec);
 	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n", all.tests,
-		all.failures, all.errors, all.skipped, ssp_doc_num(doc, "duration_ms") / 1000.0);
-	while (i < n) {
-		const json_t *first = json_array_get(results, order[i]);
-		tally_t t = { 0, 0, 0, 0, 0 };
-
-		for (k = i; k < n && same_section(first, json_array_get(results, order[k])); k++)
-			tally(&t, json_array_get(results, order[k]), strict);
-		fprintf(f, "  <testsuite id=\"%zu\" name=\"RFC %lld section ", suite++, ssp_doc_num(first, "rfc"));
-		ssp_doc_text(f, first, "section");
-		fprintf(f, "\" package=\"rfc%lld\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
-			   "time=\"%.3f\" timestamp=\"",
-			ssp_doc_num(first, "rfc"), t.tests, t.failures, t.errors, t.skipped, t.ms / 1000.0);
-		ssp_markup_str(f, stamp);
-		fputs("\" hostname=\"", f);
-		ssp_doc_text(f, target, "spec");
-		fputs("\">\n    <properties>\n      <property name=\"target\" value=\"", f);
-		ssp_doc_text(f, target, "spec");
-		fputs("\"/>\n      <property name=\"greeting\" value=\"", f);
-		ssp_doc_text(f, target, "greeting");
-		fputs("\"/>\n      <property name=\"tool\" value=\"smtpspec ", f);
-		ssp_doc_text(f, json_object_get(doc, "tool"), "version");
-		fputs("\"/>\n      <property name=\"digest\" value=\"", f);
-		ssp_doc_text(f, cert, "digest");
-		fprintf(f, "\"/>\n      <property name=\"strict\" value=\"%s\"/>\n    </properties>\n",
-			strict ? "true" : "false");
-		for (; i < k; i++)
-			testcase(f, json_array_get(results, order[i]), strict);
-		fputs("  </testsuite>\n", f);
+		all.failures, all.errors, all.skipped, (double)doc->duration_ms / 1000.0);
+	if (nsec > 0)
+		testsuite(f, doc, sec, nsec, suite++, 1, strict, stamp);
+	while (i < nconf) {
+		for (k = i; k < nconf && ssp_doc_same_section(order[i], order[k]); k++)
+			;
+		testsuite(f, doc, order + i, k - i, suite++, 0, strict, stamp);
+		i = k;
 	}
 	fputs("</testsuites>\n", f);
 	free(order);
+	free(sec);
 	if (ssp_markup_close(f) != 0)
 		return ssp_diag_set(diag, file, 0, 0, "cannot write the JUnit report");
 	return 0;

@@ -5,13 +5,24 @@
  * surrogates, U+FFFE and U+FFFF) as characters, even as character
  * references; HTML parsers replace NUL and stop at nothing else.  So no
  * control byte is ever written raw: all of them become visible \xHH text,
- * and so does every byte that is not part of well-formed UTF-8.
+ * and so does every byte that is not part of well-formed UTF-8.  Characters
+ * that are well-formed but invisible and able to reorder or break what a
+ * reader sees (C1 controls, bidirectional overrides and isolates, line and
+ * paragraph separators, zero-width characters) are shown byte by byte as
+ * \xHH too: a server's U+202E cannot turn a reply around on the page.
  */
 #include "markup.h"
 
 #include <string.h>
 
-/* utf8_len - length of the well-formed UTF-8 sequence at p[0..n) (2-4 bytes), or 0. */
+/* invisible - 1 for a code point shown escaped although well-formed (see above). */
+static int invisible(unsigned cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x61c || (cp >= 0x200b && cp <= 0x200f) ||
+	       (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff;
+}
+
+/* utf8_len - length of the well-formed, visible UTF-8 sequence at p[0..n) (2-4 bytes), or 0. */
 static size_t utf8_len(const unsigned char *p, size_t n)
 {
 	size_t len, i;
@@ -37,7 +48,7 @@ static size_t utf8_len(const unsigned char *p, size_t n)
 		cp = (cp << 6) | (p[i] & 0x3f);
 	}
 	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff)
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff || invisible(cp))
 		return 0;
 	return len;
 }
@@ -87,12 +98,6 @@ void ssp_markup_str(FILE *f, const char *s)
 {
 	if (s != NULL)
 		ssp_markup_text(f, s, strlen(s));
-}
-
-void ssp_markup_json(FILE *f, const json_t *s)
-{
-	if (json_is_string(s))
-		ssp_markup_text(f, json_string_value(s), json_string_length(s));
 }
 
 void ssp_markup_id(FILE *f, const char *prefix, const char *s)
@@ -151,19 +156,7 @@ int ssp_markup_close(FILE *f)
 	return bad ? -1 : 0;
 }
 
-const char *ssp_doc_str(const json_t *o, const char *key)
+const char *ssp_markup_cert_class(ssp_cert_level_t c)
 {
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? s : "";
-}
-
-long long ssp_doc_num(const json_t *o, const char *key)
-{
-	return (long long)json_integer_value(json_object_get(o, key));
-}
-
-void ssp_doc_text(FILE *f, const json_t *o, const char *key)
-{
-	ssp_markup_json(f, json_object_get(o, key));
+	return c == SSP_CERT_SHOULD ? "ok" : c == SSP_CERT_MUST ? "meh" : c == SSP_CERT_NONE ? "bad" : "na";
 }

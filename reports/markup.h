@@ -7,7 +7,8 @@
 #ifndef SSP_MARKUP_H
 #define SSP_MARKUP_H
 
-#include <jansson.h>
+#include "result.h"
+
 #include <stddef.h>
 #include <stdio.h>
 
@@ -18,28 +19,24 @@ extern const size_t ssp_template_html_len;
 /*
  * ssp_markup_text - write s[0..n) as HTML/XML character data or attribute
  * value: & < > " ' as entities; well-formed UTF-8 as is; every control
- * byte, DEL, U+FFFE, U+FFFF and every byte of invalid UTF-8 as the visible
- * text \xHH.  The output is always well-formed.
+ * byte, DEL, U+FFFE, U+FFFF, every invisible character that can reorder
+ * or break a line (C1, bidi controls, U+2028/9, zero-width) and every byte
+ * of invalid UTF-8 as the visible text \xHH.  The output is always
+ * well-formed.
  */
 void ssp_markup_text(FILE *f, const char *s, size_t n);
 /* ssp_markup_str - ssp_markup_text of a NUL-terminated string (NULL: nothing). */
 void ssp_markup_str(FILE *f, const char *s);
-/* ssp_markup_json - ssp_markup_text of a JSON string value (anything else: nothing). */
-void ssp_markup_json(FILE *f, const json_t *s);
 
-/* Accessors of a result document's objects, for the writers that read it. */
-/* ssp_doc_str - the string at key of o, or "" (never NULL). */
-const char *ssp_doc_str(const json_t *o, const char *key);
-/* ssp_doc_num - the integer at key of o, or 0. */
-long long ssp_doc_num(const json_t *o, const char *key);
-/* ssp_doc_text - write the string at key of o, escaped for HTML and XML. */
-void ssp_doc_text(FILE *f, const json_t *o, const char *key);
 /*
  * ssp_markup_id - write s as an HTML id or URL fragment: prefix, then
  * [A-Za-z0-9./_-] as is and every other byte as "~HH", so that the same
  * input always gives the same safe name.
  */
 void ssp_markup_id(FILE *f, const char *prefix, const char *s);
+
+/* ssp_markup_cert_class - the page's CSS class of a certification outcome: "ok", "meh", "bad", "na". */
+const char *ssp_markup_cert_class(ssp_cert_level_t c);
 
 /* A writer of one named part of a template ("title", "body"). */
 typedef void (*ssp_markup_part_cb)(FILE *f, const char *name, void *arg);

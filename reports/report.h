@@ -1,9 +1,9 @@
 /*
- * report.h - the report writers: console (progress and summary), JSON,
- * HTML and JUnit XML, and the comparison of result documents.  The console
- * and JSON writers read the result model (run.h, result.h); HTML, JUnit and
- * the comparisons read the result document that the JSON writer builds
- * (reports/result.schema.json), so a saved result renders like a live one.
+ * report.h - the report writers of a run: console (progress and summary)
+ * and the JSON result document, which read the run (run.h, result.h).
+ * HTML, JUnit and the comparisons read the typed result document
+ * (reports/result.h), loaded from that JSON, so a saved result renders
+ * like a live one.
  */
 #ifndef SSP_REPORT_H
 #define SSP_REPORT_H
@@ -11,6 +11,8 @@
 #include "../harness/diag.h"
 #include "../harness/run.h"
 #include "../harness/suite.h"
+
+#include "result.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -54,25 +56,7 @@ json_t *ssp_json_build(const ssp_run_t *run, const ssp_report_meta_t *m);
 /* ssp_json_save - write a result document built by ssp_json_build: 0 or -1 with diag. */
 int ssp_json_save(const char *file, const json_t *doc, ssp_diag_t *diag);
 
-/* ssp_html_write - the HTML report of a result document (reports/template.html): 0 or -1. */
-int ssp_html_write(const char *file, const json_t *doc, ssp_diag_t *diag);
-/* ssp_junit_write - JUnit XML of a result document (strict: warnings fail): 0 or -1. */
-int ssp_junit_write(const char *file, const json_t *doc, int strict, ssp_diag_t *diag);
-
-/* ssp_result_order - indexes into a result document's "results", sorted by RFC, section, id (malloc'd; NULL: out of memory). */
-size_t *ssp_result_order(const json_t *doc, size_t *n);
-/* ssp_result_load - read a result document back, schema and shape checked: New, or NULL with diag. */
-json_t *ssp_result_load(const char *file, ssp_diag_t *diag);
-/*
- * ssp_compare_diff - what changed from old to new_: a "baseline" object with
- * new_failures, fixed and changed (New reference, or NULL).  A new failure is
- * a vector that fails or errors in new_ but did not in old (with strict, a
- * warning counts as a failure).
- */
-json_t *ssp_compare_diff(const json_t *old, const json_t *new_, int strict);
-/* ssp_compare_print - print a diff from ssp_compare_diff; returns its new failures. */
-size_t ssp_compare_print(FILE *f, const json_t *diff);
-/* ssp_compare_html - the matrix of vectors x result files (links to FILE.html beside each): 0 or -1. */
-int ssp_compare_html(const char *file, const char *const *results, size_t n, ssp_diag_t *diag);
+/* ssp_json_baseline - the "baseline" object of a result document for diff d (New reference), or NULL. */
+json_t *ssp_json_baseline(const ssp_diff_t *d);
 
 #endif

@@ -181,6 +181,11 @@ int main(int argc, char **argv)
 	register_buf_tests();
 	register_transcript_tests();
 	register_verdict_rules_tests();
+	register_expect_tests();
+	register_session_tests();
+	register_conn_tests();
+	register_payload_tests();
+	register_results_tests();
 	register_tls_tests();
 	register_tlsopt_tests();
 	if (register_failed || CU_get_error() != CUE_SUCCESS) {

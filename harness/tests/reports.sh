@@ -3,7 +3,7 @@
 # (checked in headless Chromium), JUnit XML (xmllint and harness/tests/junit.xsd),
 # the JSON result (reports/result.schema.json, with Ajv from Debian's node-ajv),
 # the certification statement and its digest, baselines, diffs, the
-# comparison matrix and the console.
+# comparison matrix, security findings shown apart (category) and the console.
 #
 #   a private Postfix (scripts/postfix-private.sh): the three formats of a real run;
 #   smtp-sink (scripts/smtp-sink.sh): a server that fails vectors, for baselines;
@@ -314,6 +314,64 @@ if sink_port=$(start_server smtp-sink "$work/sink" "$work/sink.txt"); then
 		check "matrix: cells coloured by verdict" \
 			bash -c "grep -q 'class=\"badge b-fail\" href=\"sink.html#v-rfc5321/4.1.4/mail-bad-argument-501\"' '$work/matrix.html'"
 	fi
+	# ---- category: a security finding is shown apart in every format ----------
+	# a private catalogue in which the vector smtp-sink fails is a security vector
+	mkdir -p "$work/seccat"
+	cp -R "$work/catalogue/vectors" "$work/catalogue/suites" "$work/seccat/"
+	secid=rfc5321/4.1.4/mail-bad-argument-501
+	secf=$work/seccat/vectors/rfc5321/4.1.4-mail-bad-argument.json
+	jq '.category = "security"' "$secf" >"$secf.new" && mv "$secf.new" "$secf"
+	SMTPSPEC_CATALOGUE=$work/seccat "$bin" run --target "127.0.0.1:$sink_port" --no-progress --only "$secid" \
+		--only rfc5321/4.1.1.1 --json "$work/sec.json" --html "$work/sec.html" --junit "$work/sec.xml" >"$work/sec.txt" 2>&1
+	check "category: the JSON with a security finding is valid against the schema" schema_check "$work/sec.json"
+	check "category: the JSON carries each result's category and the security counts" \
+		jq -e --arg id "$secid" '([.results[] | select(.id == $id) | .category] == ["security"]) and
+			([.results[] | select(.id != $id) | .category] | all(. == "conformance")) and
+			.summary.security.total == 1 and .summary.security.fail == 1' "$work/sec.json"
+	chromium_dom "$work/sec.html" >"$work/sec.dom"
+	if grep -q '<section id="security">' "$work/sec.dom" &&
+		[ "$(dom_count "$work/sec.dom" count-security)" = 1 ] &&
+		sed -n '/<section id="security">/,/<\/section>/p' "$work/sec.dom" | grep -q "href=\"#v-$secid\"" &&
+		[ "$(grep -n '<section id="security">' "$work/sec.dom" | cut -d: -f1)" -lt "$(grep -n '<section id="certification">' "$work/sec.dom" | cut -d: -f1)" ] &&
+		grep -q "id=\"v-$secid\" data-verdicts=\"fail\" data-category=\"security\"" "$work/sec.dom"; then
+		ok "category: in Chromium the security finding has its own section at the top, its count and its badge"
+	else
+		not_ok "category: HTML security section" "$(grep -o 'id="count-security">[^<]*\|<section id="[a-z]*">' "$work/sec.dom" | tr '\n' ' ')"
+	fi
+	sectotal=$(jq '.summary.total' "$work/sec.json")
+	chromium_dom "$work/sec.html" "?category=security" >"$work/sec-only.dom"
+	if grep -q "id=\"shown\">1 of $sectotal shown<" "$work/sec-only.dom" &&
+		[ "$(grep -o '<details class="vec"[^>]*hidden' "$work/sec-only.dom" | wc -l)" = $((sectotal - 1)) ]; then
+		ok "category: the page's security filter (?category=security) shows only the security result"
+	else
+		not_ok "category: security filter" "$(grep -o 'id="shown">[^<]*' "$work/sec-only.dom")"
+	fi
+	check "category: a run without security findings shows no security section and counts 0" \
+		bash -c "! grep -q '<section id=\"security\">' '$work/sink.html' && grep -q 'id=\"count-security\">0<' '$work/sink.html'"
+	junit_matches category "$work/sec.xml" "$work/sec.json"
+	if [ "$(xml_count "$work/sec.xml" '//testsuite[@name="security findings"][properties/property[@name="category" and @value="security"]]/testcase[starts-with(@classname, "security.rfc5321")]/failure[starts-with(@type, "security")]')" = 1 ] &&
+		[ "$(xml_count "$work/sec.xml" '//testsuite[@name!="security findings"]/testcase[@name="mail-bad-argument-501"]')" = 0 ]; then
+		ok "category: JUnit lists the security finding once, in its own testsuite, as a security failure"
+	else
+		not_ok "category: JUnit security testsuite" "$(grep -n 'security' "$work/sec.xml" | head -5)"
+	fi
+	check "category: the console marks the finding and counts security findings apart" \
+		bash -c "grep -q '^fail  $secid \[SECURITY, MUST' '$work/sec.txt' && grep -q 'security 1 (also counted above)' '$work/sec.txt'"
+	"$bin" report --compare "$work/sink.json" "$work/sec.json" --html "$work/sec-matrix.html" >/dev/null 2>&1
+	check "category: the matrix marks the security finding and counts it per implementation" \
+		bash -c "grep -q 'id=\"security-1\">1<' '$work/sec-matrix.html' && ! grep -q 'id=\"security-0\"' '$work/sec-matrix.html' &&
+			[ \"\$(grep -o 'title=\"security finding\"' '$work/sec-matrix.html' | wc -l)\" = 1 ]"
+	jq '.results[0].category = "safety"' "$work/sec.json" >"$work/sec-bad.json"
+	"$bin" report "$work/sec-bad.json" --html "$work/sec-bad.html" >"$work/sec-bad.txt" 2>&1
+	rc=$?
+	[ $rc -eq 2 ] && grep -q 'sec-bad.json:[0-9]*:[0-9]*: error: results\[0\].category: unknown name "safety"' "$work/sec-bad.txt" &&
+		ok "category: report refuses an unknown category at file:line:column (exit 2)" ||
+		not_ok "category: unknown category refused" "exit $rc: $(cat "$work/sec-bad.txt")"
+	jq 'del(.results[].category) | del(.summary.security)' "$work/sec.json" >"$work/sec-old.json"
+	"$bin" report "$work/sec-old.json" --html "$work/sec-old.html" >/dev/null 2>&1 &&
+		grep -q 'id="count-security">0<' "$work/sec-old.html" && ! grep -q 'data-category="security"' "$work/sec-old.html" &&
+		ok "category: a document without categories (an earlier version) still renders, all conformance" ||
+		not_ok "category: earlier document" "$(head -3 "$work/sec-old.html")"
 else
 	not_ok "smtp-sink starts" "$(cat "$work/sink.txt")"
 fi
@@ -431,7 +489,8 @@ if [ -s "$work/pf.json" ]; then
 	jq '.results[0].transcript[0].text = "raw \u0000 byte"' "$work/pf.json" >"$work/bad2.json"
 	jq 'del(.certification)' "$work/pf.json" >"$work/bad3.json"
 	jq '.undocumented = 1' "$work/pf.json" >"$work/bad4.json"
-	for b in 1 2 3 4; do
+	jq '.results[0].category = "safety"' "$work/pf.json" >"$work/bad5.json"
+	for b in 1 2 3 4 5; do
 		refute "schema: a broken document is refused (case $b)" schema_check "$work/bad$b.json"
 	done
 fi

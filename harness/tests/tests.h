@@ -25,6 +25,11 @@ void register_loader_tests(void);
 void register_buf_tests(void);
 void register_transcript_tests(void);
 void register_verdict_rules_tests(void);
+void register_expect_tests(void);
+void register_session_tests(void);
+void register_conn_tests(void);
+void register_payload_tests(void);
+void register_results_tests(void);
 void register_tls_tests(void);
 void register_tlsopt_tests(void);
 

@@ -1,0 +1,306 @@
+/*
+ * judge.c - what each observation of a session means (docs/vectors.md,
+ * "Judging"): a complete reply is matched by expect.c and its outcome acted
+ * on here; a close where a reply was expected, a malformed reply and a
+ * timeout are turned into verdicts with their reasons.
+ *
+ *   expectation met               -> go on
+ *   code in the "warn" set        -> remember a warning, go on
+ *   code in the "skip" set        -> SKIP (a precondition is missing)
+ *   421 not asked for             -> ERROR (the server may close at any time, §3.8)
+ *   mismatch in a setup step      -> ERROR (the vector could not be judged)
+ *   mismatch elsewhere            -> FAIL / WARN / INFO by the vector's level
+ *   close before QUIT             -> FAIL (§3.8), whatever the level
+ *   malformed reply               -> FAIL (no reading of it is possible)
+ *   capture that matched nothing  -> ERROR
+ *   grammar deviation, unlisted code, unasked reply -> findings.c
+ */
+#include "session_int.h"
+
+#include "expect.h"
+#include "limits.h"
+#include "smuggle.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* step_label - "step 3 (RCPT TO:<x@y>)" for the command behind the expectation. */
+void ssp_session__label(const ssp_session_t *s, char *out, size_t size)
+{
+	ssp_position_label(&s->pos, s->out.data, s->out.len, out, size);
+}
+
+void ssp_session__set_expected_observed(ssp_session_t *s, const char *expected, const char *observed)
+{
+	snprintf(s->res->expected, sizeof(s->res->expected), "%s", expected);
+	snprintf(s->res->observed, sizeof(s->res->observed), "%s", observed);
+	s->res->step = ssp_position_number(&s->pos);
+}
+
+/* conclude_at - conclude with "<label>: <text>", expected and observed set. */
+static void conclude_at(ssp_session_t *s, ssp_verdict_t v, const char *expected,
+			const char *observed, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static void conclude_at(ssp_session_t *s, ssp_verdict_t v, const char *expected,
+			const char *observed, const char *fmt, ...)
+{
+	char label[SSP_LABEL_MAX], text[SSP_REASON_MAX];
+	va_list ap;
+
+	ssp_session__label(s, label, sizeof(label));
+	ssp_session__set_expected_observed(s, expected, observed);
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	ssp_session__conclude(s, v, "%s%s", label, text);
+}
+
+/* mismatch - an expectation was not met: the verdict depends on the step. */
+void ssp_session__mismatch(ssp_session_t *s, const ssp_step_t *st, const char *expected,
+		     const char *observed)
+{
+	char label[SSP_LABEL_MAX];
+
+	ssp_session__label(s, label, sizeof(label));
+	ssp_session__set_expected_observed(s, expected, observed);
+	if (st->setup)
+		ssp_session__conclude(s, SSP_ERROR, "setup %s: expected %s, got %s; the vector could not be judged",
+			 label, expected, observed);
+	else
+		ssp_session__conclude(s, ssp_verdict_for_level(s->v->level), "%s: expected %s, got %s",
+			 label, expected, observed);
+}
+
+/* ---- findings beside the expectations ------------------------------------ */
+
+/* check_table - warn about a code RFC 5321 §4.3.2 does not list for the command. */
+static void check_table(ssp_session_t *s, int code, const char *got)
+{
+	ssp_answers_t what;
+	const char *line;
+	size_t n;
+	char label[SSP_LABEL_MAX];
+
+	/* raw bytes may be message content or anything else: what they are
+	 * answering is not known, so the table cannot be applied */
+	if (ssp_position_step(&s->pos) != NULL && ssp_position_step(&s->pos)->send == SSP_SEND_RAW)
+		return;
+	if (ssp_position_answers(&s->pos, s->out.data, s->out.len, 1, &what, &line, &n) != 0)
+		return;
+	ssp_session__label(s, label, sizeof(label));
+	ssp_findings_table(&s->found, &s->res->transcript, ssp_session__now(s), label, what, line, n, code, got);
+}
+
+/* keep_probe_reply - the probe keeps its greeting (step 0) and EHLO reply (step 1). */
+static void keep_probe_reply(ssp_session_t *s, const char *p, size_t n)
+{
+	char **slot;
+	size_t *len;
+
+	if (s->probe == NULL || s->pos.step > 1)
+		return;
+	slot = s->pos.step == 0 ? &s->probe->greeting : &s->probe->ehlo;
+	len = s->pos.step == 0 ? &s->probe->greeting_len : &s->probe->ehlo_len;
+	if (*slot != NULL || n == 0 || (*slot = malloc(n)) == NULL)
+		return;
+	memcpy(*slot, p, n);
+	*len = n;
+}
+
+/* ---- judging replies ---------------------------------------------------- */
+
+/* act - do what the outcome of a complete reply means: 0 to go on, -1 concluded. */
+static int act(ssp_session_t *s, const ssp_step_t *st, const ssp_expect_t *e,
+	       const ssp_reply_t *r, const char *p)
+{
+	char expected[SSP_EXPECTED_TEXT_MAX], got[SSP_OBSERVED_TEXT_MAX];
+	ssp_capture_t cap;
+	ssp_outcome_t o = ssp_expect_match(e, p, r, &cap);
+
+	ssp_expect_describe(e, expected, sizeof(expected));
+	ssp_expect_describe_reply(p, r->len, r->nlines, got, sizeof(got));
+	switch (o) {
+	case SSP_OUTCOME_SKIP_CODE:
+		conclude_at(s, SSP_SKIP, expected, got,
+			    ": got %s, which means a precondition of this vector is missing", got);
+		return -1;
+	case SSP_OUTCOME_CLOSING_421:
+		conclude_at(s, SSP_ERROR, expected, got,
+			    ": got %s: the server is closing the session, which RFC 5321 allows at any time; the vector could not be judged",
+			    got);
+		return -1;
+	case SSP_OUTCOME_MISMATCH:
+		ssp_session__mismatch(s, st, expected, got);
+		return -1;
+	case SSP_OUTCOME_WARN_CODE:
+		if (s->found.warned[0] == '\0') {
+			char label[SSP_LABEL_MAX];
+			ssp_session__label(s, label, sizeof(label));
+			ssp_findings_warn_code(&s->found, label, got, expected);
+			ssp_session__set_expected_observed(s, expected, got);
+		}
+		break;
+	case SSP_OUTCOME_MET:
+	case SSP_OUTCOME_CAPTURE_FAILED:
+		break;
+	}
+	check_table(s, r->code, got);
+	if (o == SSP_OUTCOME_CAPTURE_FAILED ||
+	    (cap.var != NULL && ssp_vars_set(&s->vars, cap.var, cap.value, cap.len) != 0)) {
+		conclude_at(s, SSP_ERROR, expected, got, ": capture ${%s}: no line of the reply matches /%s/",
+			    e->capture_var, e->capture_src);
+		return -1;
+	}
+	if (cap.var != NULL)
+		ssp_session__note(s, "captured ${%s} = \"%s\"", cap.var, cap.value);
+	/* the prelude's EHLO reply tells which extensions this session has */
+	if (ssp_position_is_ehlo(&s->pos)) {
+		const char *missing = ssp_vector_missing_keyword(s->v, p, r->len);
+		if (missing != NULL) {
+			ssp_session__conclude(s, SSP_SKIP, "the server does not advertise %s in its EHLO reply", missing);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* closed_instead - the connection closed where a reply was expected. */
+static void closed_instead(ssp_session_t *s, const ssp_step_t *st, const ssp_expect_t *e)
+{
+	char expected[SSP_EXPECTED_TEXT_MAX], got[SSP_OBSERVED_TEXT_MAX];
+	const char *how = s->eof == UV_EOF ? "closed" : "reset";
+
+	ssp_expect_describe(e, expected, sizeof(expected));
+	if (s->in.buf.len > 0) {
+		ssp_expect_excerpt(got, sizeof(got), s->in.buf.data, s->in.buf.len, SSP_QUOTE_SERVER_BYTES);
+		snprintf(got + strlen(got), sizeof(got) - strlen(got), " and then the connection %s", how);
+	} else {
+		snprintf(got, sizeof(got), "%s", s->eof == UV_EOF ? "the server closed the connection" : "the connection was reset");
+	}
+	if (!s->quit_sent) /* §3.8, whatever the vector's own level */
+		conclude_at(s, SSP_FAIL, expected, got,
+			    ": expected %s, got %s: a server MUST NOT close the connection before QUIT except after a 421 reply (RFC 5321 §3.8)",
+			    expected, got);
+	else
+		ssp_session__mismatch(s, st, expected, got);
+}
+
+/* try_reply - judge the reply at the start of in if it is complete.
+ * Returns 1 when the expectation is settled, 0 to wait for more bytes. */
+int ssp_session__try_reply(ssp_session_t *s, const ssp_step_t *st, const ssp_expect_t *e)
+{
+	char expected[SSP_EXPECTED_TEXT_MAX], got[SSP_OBSERVED_TEXT_MAX], label[SSP_LABEL_MAX];
+	ssize_t n = ssp_reply_parse(&s->reply, s->in.buf.data ? s->in.buf.data : "", s->in.buf.len);
+
+	if (n == SSP_REPLY_PARTIAL) {
+		if (!s->eof)
+			return 0;
+		if (e->kind == SSP_EXPECT_REPLY || e->kind == SSP_EXPECT_SMUGGLING)
+			closed_instead(s, st, e);
+		else
+			s->pos.exp++; /* the close that was expected */
+		return 1;
+	}
+	if (n == SSP_REPLY_MALFORMED) {
+		ssp_inbox_flush(&s->in, ssp_session__now(s));
+		keep_probe_reply(s, s->in.buf.data, s->in.buf.len);
+		ssp_expect_describe(e, expected, sizeof(expected));
+		ssp_expect_excerpt(got, sizeof(got), s->in.buf.data,
+				   s->in.buf.len < SSP_QUOTE_SERVER_BYTES ? s->in.buf.len : SSP_QUOTE_SERVER_BYTES,
+				   SSP_QUOTE_SERVER_BYTES);
+		conclude_at(s, SSP_FAIL, expected, got, ": malformed reply (RFC 5321 §4.2): %s: %s",
+			    ssp_reply_error_name(s->reply.error), got);
+		return 1;
+	}
+	keep_probe_reply(s, s->in.buf.data, (size_t)n);
+	ssp_session__label(s, label, sizeof(label));
+	ssp_findings_grammar(&s->found, &s->res->transcript, ssp_session__now(s), label, &s->reply, s->in.buf.data);
+	if (act(s, st, e, &s->reply, s->in.buf.data) != 0)
+		return 1;
+	ssp_inbox_consume(&s->in, (size_t)n);
+	ssp_reply_reset(&s->reply);
+	s->pos.exp++;
+	return 1;
+}
+
+/* timed_out - a reply or close wait passed its deadline. */
+void ssp_session__timed_out(ssp_session_t *s, const ssp_step_t *st)
+{
+	const ssp_expect_t *e = &st->expect[s->pos.exp];
+	unsigned ms = e->timeout_ms ? e->timeout_ms : s->cfg->timeout_ms;
+	char expected[SSP_EXPECTED_TEXT_MAX], got[SSP_OBSERVED_TEXT_MAX];
+
+	ssp_inbox_flush(&s->in, ssp_session__now(s));
+	ssp_session__note(s, "timeout: nothing decisive within %u ms", ms);
+	ssp_expect_describe(e, expected, sizeof(expected));
+	if (s->in.buf.len > 0) {
+		char part[SSP_QUOTE_SERVER_BYTES + 40]; /* the quote and its escapes */
+		ssp_expect_excerpt(part, sizeof(part), s->in.buf.data, s->in.buf.len, SSP_QUOTE_SERVER_BYTES);
+		snprintf(got, sizeof(got), "an incomplete reply \"%s\" after %u ms", part, ms);
+	} else if (e->kind == SSP_EXPECT_CLOSE) {
+		snprintf(got, sizeof(got), "the connection still open after %u ms", ms);
+	} else {
+		snprintf(got, sizeof(got), "no reply within %u ms", ms);
+	}
+	ssp_session__mismatch(s, st, expected, got);
+}
+
+
+/* smuggle_codes - "250, 250, 354" for the replies collected after smuggled content. */
+static void smuggle_codes(const ssp_session_t *s, char *out, size_t size)
+{
+	unsigned i;
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < s->nsmuggle && used + 8 < size; i++)
+		used += (size_t)snprintf(out + used, size - used, "%s%d", i ? ", " : "", s->smuggle_codes[i]);
+}
+
+/*
+ * smuggle_verdict - what the replies after smuggled content show
+ * (smuggle.h): executed commands are a security failure whatever the
+ * level; an early end with nothing executed is the quoted rule's failure;
+ * one reply, or a refusal, passes.
+ */
+void ssp_session__smuggle_verdict(ssp_session_t *s, const char *why_stopped)
+{
+	const ssp_step_t *st = ssp_position_step(&s->pos);
+	const ssp_expect_t *e = &st->expect[s->pos.exp];
+	char expected[SSP_EXPECTED_TEXT_MAX], got[SSP_OBSERVED_TEXT_MAX], codes[SSP_OBSERVED_TEXT_MAX / 2];
+	ssp_smuggle_t k = ssp_smuggle_classify(s->smuggle_codes, s->nsmuggle);
+
+	ssp_expect_describe(e, expected, sizeof(expected));
+	smuggle_codes(s, codes, sizeof(codes));
+	snprintf(got, sizeof(got), "replies %s (%s)", codes, why_stopped);
+	ssp_session__note(s, "smuggling: the replies after the content were %s: %s", codes,
+			  ssp_smuggle_name(k));
+	switch (k) {
+	case SSP_SMUGGLE_EXPLOITABLE:
+		s->res->category = SSP_CATEGORY_SECURITY;
+		conclude_at(s, SSP_FAIL, expected, got,
+			    ": SMTP smuggling: the server ended the mail data at the fake end-of-data sequence and executed the commands that followed it in the content (replies after the content: %s)",
+			    codes);
+		return;
+	case SSP_SMUGGLE_ENDED_EARLY:
+		conclude_at(s, ssp_verdict_for_level(s->v->level), expected, got,
+			    ": the server ended the mail data at the fake end-of-data sequence (replies after the content: %s); it executed none of the commands that followed it",
+			    codes);
+		return;
+	case SSP_SMUGGLE_DATA:
+		conclude_at(s, SSP_PASS, expected, got,
+			    ": the fake end-of-data sequence stayed message content: one reply (%s) for the whole content",
+			    codes);
+		return;
+	case SSP_SMUGGLE_REFUSED:
+		conclude_at(s, SSP_PASS, expected, got,
+			    ": the server refused the content (%s) and executed nothing after the fake end-of-data sequence",
+			    codes);
+		return;
+	case SSP_SMUGGLE_NO_REPLY:
+		break;
+	}
+	ssp_session__mismatch(s, st, expected, got);
+}
