@@ -55,6 +55,7 @@ typedef struct {
 	char *skip[LIST_MAX];
 	size_t nskip;
 	int list, strict, verbose, no_progress;
+	ssp_tlsopt_t tls;
 	ssp_run_opts_t run;
 } options_t;
 
@@ -100,6 +101,7 @@ static void usage(FILE *f)
 		"      3 target unreachable\n",
 		SSP_DEFAULT_JOBS, SSP_JOBS_MAX, SSP_DEFAULT_TIMEOUT_MS, SSP_DEFAULT_CONNECT_TIMEOUT_MS,
 		SSP_DEFAULT_DEADLINE_S, SSP_DATADIR);
+	fprintf(f, "\nTLS (RFC 3207, RFC 8314; certificates are not verified unless asked):\n%s", ssp_tlsopt_usage);
 }
 
 /* number - a decimal option value in [min, max], or -1. */
@@ -187,8 +189,10 @@ static int parse(int argc, char **argv, options_t *o)
 		{ "catalogue", required_argument, NULL, O_CATALOGUE },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
+		SSP_TLSOPT_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
+	char tlserr[256];
 	long v;
 	int c;
 
@@ -246,6 +250,14 @@ static int parse(int argc, char **argv, options_t *o)
 		case O_CATALOGUE: o->catalogue = optarg; break;
 		case O_HELP: usage(stdout); exit(EXIT_PASS);
 		case O_VERSION: printf("smtpspec %s\n", SSP_VERSION); exit(EXIT_PASS);
+		case SSP_TLSOPT_TLS: case SSP_TLSOPT_STARTTLS: case SSP_TLSOPT_VERIFY:
+		case SSP_TLSOPT_CA_FILE: case SSP_TLSOPT_SNI: case SSP_TLSOPT_CLIENT_CERT:
+		case SSP_TLSOPT_CLIENT_KEY:
+			if (ssp_tlsopt_parse(&o->tls, c, optarg, tlserr, sizeof(tlserr)) < 0) {
+				fprintf(stderr, "smtpspec: %s\n", tlserr);
+				return -1;
+			}
+			break;
 		case '?':
 		default:
 			if (optopt)
@@ -259,6 +271,11 @@ static int parse(int argc, char **argv, options_t *o)
 		fprintf(stderr, "smtpspec: unexpected argument: %s\n", argv[optind]);
 		return -1;
 	}
+	if (ssp_tlsopt_check(&o->tls, tlserr, sizeof(tlserr)) != 0) {
+		fprintf(stderr, "smtpspec: %s\n", tlserr);
+		return -1;
+	}
+	o->run.tls = &o->tls;
 	if (!o->list && o->target == NULL) {
 		fprintf(stderr, "smtpspec: --target HOST:PORT is required (or --list)\n");
 		return -1;

@@ -37,6 +37,7 @@
 
 #include "expect.h"
 #include "limits.h"
+#include "conn_tls.h"
 #include "payload.h"
 
 #include <stdarg.h>
@@ -209,6 +210,10 @@ static void on_wait_timeout(uv_timer_t *t)
 		return;
 	case ST_SMUGGLE_DRAIN:
 		ssp_session__smuggle_verdict(s, "no reply to QUIT in time");
+		return;
+	case ST_HANDSHAKE:
+		ssp_session__note(s, "timeout: no TLS handshake within %u ms", s->cfg->timeout_ms);
+		ssp_session__mismatch(s, st, "a TLS handshake (RFC 3207)", "no TLS handshake within the deadline");
 		return;
 	case ST_QUIT_WRITE:
 	case ST_QUIT_WAIT:
@@ -395,6 +400,64 @@ static void on_written(void *owner, int status)
 	advance(s);
 }
 
+/* ---- STARTTLS (RFC 3207) ------------------------------------------------ */
+
+/* on_tls_done - the handshake of a STARTTLS step ended: on to the next step. */
+static void on_tls_done(void *owner, int status)
+{
+	ssp_session_t *s = owner;
+	const ssp_step_t *st = ssp_position_step(&s->pos);
+	char text[SSP_REASON_MAX];
+
+	if (s->state != ST_HANDSHAKE)
+		return;
+	uv_timer_stop(&s->timer);
+	if (status != 0) {
+		snprintf(text, sizeof(text), "the TLS handshake failed: %s",
+			 ssp_conn_tls_error(s->conn)[0] ? ssp_conn_tls_error(s->conn) : uv_strerror(status));
+		ssp_session__note(s, "%s", text);
+		ssp_session__mismatch(s, st, "a TLS handshake (RFC 3207)", text);
+		return;
+	}
+	ssp_conn_tls_describe(s->conn, text, sizeof(text));
+	ssp_session__note(s, "%s; what follows is inside TLS (shown as plaintext)", text);
+	/* RFC 3207 §4.2: the session starts over; nothing was asked inside TLS yet */
+	s->expected_reply_before = 0;
+	s->pos.exp = 0;
+	s->pos.rep = 0;
+	s->pos.step++;
+	enter(s, ST_STEP);
+	advance(s);
+}
+
+/* begin_tls - a STARTTLS step's expectations are met: after a 220, the
+ * handshake (0: it runs, on_tls_done continues); 1 when there is none. */
+static int begin_tls(ssp_session_t *s, const ssp_step_t *st)
+{
+	char got[SSP_OBSERVED_TEXT_MAX];
+	int rc;
+
+	if (s->last_code != 220)
+		return 1;            /* the vector accepted a refusal: no TLS */
+	if (s->in.buf.len > 0) {
+		/* RFC 3207 §4.2: after its 220 the server speaks TLS only */
+		ssp_expect_excerpt(got, sizeof(got), s->in.buf.data, s->in.buf.len, SSP_QUOTE_SERVER_BYTES);
+		ssp_inbox_flush(&s->in, ssp_session__now(s));
+		ssp_session__mismatch(s, st, "nothing after the 220 until the TLS handshake", got);
+		return 1;
+	}
+	rc = ssp_conn_starttls(s->conn, on_tls_done);
+	if (rc != 0) {
+		ssp_session__mismatch(s, st, "a TLS handshake (RFC 3207)",
+				      ssp_conn_tls_error(s->conn)[0] ? ssp_conn_tls_error(s->conn) : uv_strerror(rc));
+		return 1;
+	}
+	ssp_session__note(s, "TLS handshake (RFC 3207)");
+	enter(s, ST_HANDSHAKE);
+	start_timer(s, s->cfg->timeout_ms);
+	return 0;
+}
+
 /* ---- the driver --------------------------------------------------------- */
 
 /* next_step - the step's expectations are done: repeat it, or the next step. */
@@ -437,7 +500,12 @@ static void advance(ssp_session_t *s)
 				enter(s, ST_EXPECT);
 			break;
 		case ST_EXPECT:
-			if (s->pos.exp >= st->nexpect)
+			if (s->pos.exp >= st->nexpect && st->starttls) {
+				if (!begin_tls(s, st))
+					return; /* HANDSHAKE: on_tls_done continues */
+				if (!concluded(s))
+					next_step(s, st);
+			} else if (s->pos.exp >= st->nexpect)
 				next_step(s, st);
 			else if (!begin_expect(s, st, &st->expect[s->pos.exp]))
 				return; /* a wait state was entered */
@@ -528,13 +596,21 @@ static void on_connected(void *owner, int status)
 	if (s->state != ST_CONNECTING)
 		return;
 	if (status != 0) {
-		ssp_session__note(s, "cannot connect to %s: %s", s->cfg->target, uv_strerror(status));
+		const char *tls = s->conn != NULL ? ssp_conn_tls_error(s->conn) : "";
+
+		ssp_session__note(s, "cannot connect to %s: %s", s->cfg->target, tls[0] ? tls : uv_strerror(status));
 		ssp_session__conclude(s, SSP_ERROR, "cannot connect to %s: %s", s->cfg->target,
-			 status == UV_ETIMEDOUT ? "no answer within the connect deadline" : uv_strerror(status));
+			 tls[0] ? tls : status == UV_ETIMEDOUT ? "no answer within the connect deadline" : uv_strerror(status));
 		return;
 	}
 	s->res->connected = 1;
 	ssp_session__note(s, "connected to %s", s->cfg->target);
+	if (ssp_conn_tls_active(s->conn)) {
+		char text[SSP_REASON_MAX];
+
+		ssp_conn_tls_describe(s->conn, text, sizeof(text));
+		ssp_session__note(s, "%s (implicit TLS, RFC 8314); shown as plaintext", text);
+	}
 	enter(s, ST_STEP);
 	advance(s);
 }
@@ -572,6 +648,8 @@ static ssp_session_t *begin(const ssp_session_cfg_t *cfg, const ssp_vector_t *v,
 	ssp_reply_reset(&s->reply);
 	s->t0 = uv_now(cfg->loop);
 	ssp_position_init(&s->pos, v);
+	if (cfg->starttls && probe == NULL)
+		ssp_position_starttls(&s->pos);
 	enter(s, ST_CONNECTING);
 	rc = uv_timer_init(cfg->loop, &s->timer);
 	if (rc == 0) {
@@ -624,6 +702,10 @@ int ssp_session_precheck(const ssp_session_cfg_t *cfg, const ssp_vector_t *v,
 {
 	const char *missing;
 
+	if (cfg->starttls && v->prelude == SSP_PRELUDE_NONE) {
+		snprintf(reason, size, "the vector reads the greeting itself: it cannot run after STARTTLS (run it without --starttls)");
+		return 1;
+	}
 	if (v->prelude == SSP_PRELUDE_EHLO || v->nrequires == 0)
 		return 0;
 	missing = ssp_vector_missing_keyword(v, cfg->caps, cfg->caps_len);

@@ -29,6 +29,7 @@
 	X(SILENCE_WAIT)   \
 	X(SMUGGLE_WAIT)   \
 	X(SMUGGLE_DRAIN)  \
+	X(HANDSHAKE)      \
 	X(QUIT_WRITE)     \
 	X(QUIT_WAIT)      \
 	X(CLOSING)
@@ -62,6 +63,8 @@ struct ssp_session_s {
 	ssp_findings_t found;         /* beside the expectations */
 	int smuggle_codes[SSP_SMUGGLE_REPLIES_MAX]; /* replies after smuggled content */
 	unsigned nsmuggle;
+	int last_code;                /* the code of the last reply judged */
+	int tls_announced;            /* a 220 answered STARTTLS: TLS records may follow */
 };
 
 /* ssp_session__now - milliseconds since the session started. */

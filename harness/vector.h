@@ -108,6 +108,7 @@ typedef struct ssp_step_s {
 	unsigned repeat;      /* run the step this many times (>= 1) */
 	unsigned pause_ms;    /* wait before sending */
 	int setup;            /* a mismatch here is an error, not a finding */
+	int starttls;         /* after the expectations, a TLS handshake (RFC 3207) */
 	unsigned line;        /* line of the step in its file */
 } ssp_step_t;
 
