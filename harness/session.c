@@ -413,7 +413,7 @@ static void on_tls_done(void *owner, int status)
 		return;
 	uv_timer_stop(&s->timer);
 	if (status != 0) {
-		snprintf(text, sizeof(text), "the TLS handshake failed: %s",
+		snprintf(text, sizeof(text), "%s",
 			 ssp_conn_tls_error(s->conn)[0] ? ssp_conn_tls_error(s->conn) : uv_strerror(status));
 		ssp_session__note(s, "%s", text);
 		ssp_session__mismatch(s, st, "a TLS handshake (RFC 3207)", text);

@@ -70,6 +70,48 @@ run_auth_tls() {
 	[ -s "$work/$1-auth.json" ] || not_ok "$1: the RFC 4954 and RFC 3207 vectors run" "$(tail -20 "$work/$1-auth.txt")"
 }
 
+# whole_catalogue NAME PORT TLSPORT CERT HOST: the whole catalogue inside TLS,
+# by STARTTLS on PORT and by implicit TLS on TLSPORT: it ends, nothing is an
+# error, and it fails exactly where the plaintext run fails (TLS carries the
+# same SMTP); certificate verification fails without the CA, passes with it.
+whole_catalogue() {
+	local name=$1 port=$2 tport=$3 cert=$4 host=$5 mode rc
+	"$bin" run --target "127.0.0.1:$port" --no-progress --json "$work/$name-plain.json" >/dev/null 2>&1
+	for mode in starttls tls; do
+		if [ $mode = starttls ]; then p=$port; else p=$tport; fi
+		"$bin" run --target "127.0.0.1:$p" --$mode --no-progress --json "$work/$name-$mode.json" \
+			>"$work/$name-$mode.txt" 2>&1
+		rc=$?
+		if [ $rc -gt 1 ] || [ ! -s "$work/$name-$mode.json" ]; then
+			not_ok "$name --$mode: the whole catalogue runs inside TLS" "exit $rc: $(tail -5 "$work/$name-$mode.txt")"
+			continue
+		fi
+		check "$name --$mode: the whole catalogue inside TLS, no error, the plaintext run's failures" \
+			jq -e --slurpfile p "$work/$name-plain.json" '.summary.error == 0 and
+				([.results[] | select(.verdict == "fail") | .id] - [.results[] | select(.id | startswith("rfc3207/"))| .id]) ==
+				([$p[0].results[] | select(.verdict == "fail") | .id] - [$p[0].results[] | select(.id | startswith("rfc3207/")) | .id])' \
+			"$work/$name-$mode.json"
+		check "$name --$mode: the transcripts say where TLS starts and that the certificate is not verified" \
+			jq -e '[.results[] | select(.verdict != "skip") | [.transcript[] | select(.dir == "#") | .text] | any(startswith("TLS established: TLSv1.") and contains("CN='"$host"'") and contains("not verified"))] | all' \
+			"$work/$name-$mode.json"
+		grep -q "TLS: .*not verified" "$work/$name-$mode.txt" && ok "$name --$mode: the summary says certificates are not verified" ||
+			not_ok "$name --$mode: the summary says certificates are not verified" "$(tail -5 "$work/$name-$mode.txt")"
+	done
+	out=$("$bin" run --target "127.0.0.1:$tport" --tls --tls-verify --only rfc5321/4.3.1/greeting-220 --no-progress 2>&1)
+	rc=$?
+	[ $rc -eq 3 ] && case $out in *"certificate verification: self-signed certificate"*) true ;; *) false ;; esac &&
+		ok "$name --tls-verify without its CA: unreachable, and the reason is the certificate" ||
+		not_ok "$name --tls-verify without its CA" "exit $rc: $out"
+	"$bin" run --target "127.0.0.1:$tport" --tls --tls-verify --ca-file "$cert" --sni "$host" \
+		--only rfc5321/4.3.1/greeting-220 --no-progress --json "$work/$name-verified.json" >/dev/null 2>&1
+	check "$name --tls-verify --ca-file --sni: verified" \
+		jq -e '.results[0].verdict == "pass" and ([.results[0].transcript[] | .text] | any(contains("\", verified")))' "$work/$name-verified.json"
+	out=$("$bin" run --target "127.0.0.1:$tport" --tls --tls-verify --ca-file "$cert" --sni wrong.example \
+		--only rfc5321/4.3.1/greeting-220 --no-progress 2>&1)
+	case $out in *"hostname mismatch"*) ok "$name --sni with another name: hostname mismatch" ;;
+	*) not_ok "$name --sni with another name: hostname mismatch" "$out" ;; esac
+}
+
 # ---- Postfix: STARTTLS, wrappermode, Cyrus SASL -------------------------
 pf_tls=$(free_port)
 if pf_port=$(SMTPSPEC_TLS_PORT=$pf_tls SMTPSPEC_AUTH=1 start_server postfix-private "$work/postfix" "$work/pf.txt"); then
@@ -95,6 +137,11 @@ if pf_port=$(SMTPSPEC_TLS_PORT=$pf_tls SMTPSPEC_AUTH=1 start_server postfix-priv
 		rfc3207/4.2/no-plaintext-reply-after-220; do
 		expect_verdict postfix "$work/postfix-auth.json" "$id" pass
 	done
+	expect_verdict postfix "$work/postfix-auth.json" rfc3207/4.2/pipelined-after-starttls-not-executed pass
+	for id in rfc3207/4.2/transaction-discarded rfc3207/4.2/no-starttls-after-tls rfc3207/4.2/second-starttls-refused; do
+		expect_verdict postfix "$work/postfix-auth.json" "$id" pass
+	done
+	whole_catalogue postfix "$pf_port" "$pf_tls" "$work/postfix/tls/cert.pem" smtpspec-postfix.test
 	"$top/scripts/postfix-private.sh" stop "$work/postfix" >/dev/null 2>&1
 else
 	not_ok "postfix starts with TLS and AUTH" "$(tail -20 "$work/pf.txt")"
@@ -121,6 +168,15 @@ if ex_port=$(SMTPSPEC_TLS_PORT=$ex_tls SMTPSPEC_AUTH=1 start_server exim-private
 		rfc4954/5/mail-auth-parameter-accepted rfc3207/4/starttls-parameter-501; do
 		expect_verdict exim "$work/exim-auth.json" "$id" pass
 	done
+	# Exim refuses STARTTLS pipelined with another command (554
+	# synchronization error): the injection cannot be tried there
+	expect_verdict exim "$work/exim-auth.json" rfc3207/4.2/pipelined-after-starttls-not-executed skip
+	# after the 220, plaintext gets a TLS alert and a close: no SMTP reply
+	for id in rfc3207/4.2/no-plaintext-reply-after-220 rfc3207/4.2/transaction-discarded \
+		rfc3207/4.2/no-starttls-after-tls rfc3207/4.2/second-starttls-refused; do
+		expect_verdict exim "$work/exim-auth.json" "$id" pass
+	done
+	whole_catalogue exim "$ex_port" "$ex_tls" "$work/exim/tls/cert.pem" smtpspec-exim.test
 	"$top/scripts/exim-private.sh" stop "$work/exim" >/dev/null 2>&1
 else
 	not_ok "exim starts with TLS and AUTH" "$(tail -20 "$work/ex.txt")"
@@ -180,6 +236,47 @@ rc=$?
 [ $rc -eq 1 ] && case $out in *"cannot load the certificate"*) true ;; *) false ;; esac &&
 	ok "fakesmtpd: a bad --tls-cert is refused with a clear error" ||
 	not_ok "fakesmtpd: a bad --tls-cert is refused with a clear error" "exit $rc: $out"
+
+# ---- fakesmtpd's hostile TLS modes end in bounded time -------------------
+for mode in hostile-junk-tls hostile-starttls-stall; do
+	if start_fake --mode "$mode"; then
+		start=$(date +%s)
+		"$bin" run --catalogue "$top/harness/tests/hostile-catalogue" --target "127.0.0.1:$port" --starttls \
+			--timeout 1500 --deadline 60 --no-progress --json "$work/$mode.json" >"$work/$mode.txt" 2>&1
+		rc=$?
+		elapsed=$(($(date +%s) - start))
+		if [ $rc -le 1 ] && [ "$elapsed" -le 30 ] &&
+			jq -e '([.results[] | .verdict] | all(. == "error")) and ([.results[] | .reason] | any(contains("TLS")))' \
+				"$work/$mode.json" >/dev/null 2>&1; then
+			ok "$mode with --starttls: every vector ends in ${elapsed}s, an error that names TLS"
+		else
+			not_ok "$mode with --starttls: bounded, an error that names TLS" \
+				"exit $rc in ${elapsed}s: $(jq -r '.results[] | "\(.id) \(.verdict) \(.reason)"' "$work/$mode.json" 2>&1 | head -5)"
+		fi
+		stop_fake
+	else
+		not_ok "fakesmtpd --mode $mode starts"
+	fi
+done
+# implicit TLS against a plaintext greeting, and a plaintext run against implicit TLS
+if start_fake --tls-on-connect --mode tls-plaintext-greeting; then
+	out=$("$bin" run --target "127.0.0.1:$port" --tls --only rfc5321/4.3.1/greeting-220 --timeout 1500 --no-progress 2>&1)
+	rc=$?
+	[ $rc -eq 3 ] && case $out in *"TLS handshake failed"*) true ;; *) false ;; esac &&
+		ok "--tls against a plaintext greeting: unreachable, the TLS error said" ||
+		not_ok "--tls against a plaintext greeting" "exit $rc: $out"
+	stop_fake
+fi
+if start_fake --tls-on-connect; then
+	start=$(date +%s)
+	"$bin" run --target "127.0.0.1:$port" --only rfc5321/4.3.1/greeting-220 --timeout 1500 --connect-timeout 1500 \
+		--no-progress >"$work/plain-to-tls.txt" 2>&1
+	rc=$?
+	elapsed=$(($(date +%s) - start))
+	[ $rc -ne 0 ] && [ "$elapsed" -le 10 ] && ok "plaintext against implicit TLS: no greeting, ends in ${elapsed}s (exit $rc)" ||
+		not_ok "plaintext against implicit TLS ends" "exit $rc in ${elapsed}s: $(tail -3 "$work/plain-to-tls.txt")"
+	stop_fake
+fi
 
 echo "tls: $passed passed, $failed failed"
 [ $failed -eq 0 ]
