@@ -30,7 +30,7 @@ typedef struct {
 
 static const char *const vector_keys[] = {
 	"id", "title", "rfc", "section", "level", "quote", "description",
-	"requires", "prelude", "steps", "comment", "category", NULL,
+	"requires", "prelude", "steps", "comment", "category", "needs_auth", NULL,
 };
 static const char *const step_keys[] = {
 	"send", "send_raw", "pipeline", "data", "dot_stuff", "expect", "repeat",
@@ -631,6 +631,8 @@ static int vector(lctx_t *l, json_t *obj, ssp_vector_t *v)
 	}
 	ssp_jfile_pop(l->f);
 	if (category(l, obj, v))
+		return -1;
+	if (ssp_jfile_bool(l->f, obj, "needs_auth", &v->needs_auth))
 		return -1;
 	if (!section_ok(v->section)) {
 		ssp_jfile_push_key(l->f, "section");

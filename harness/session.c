@@ -702,6 +702,14 @@ int ssp_session_precheck(const ssp_session_cfg_t *cfg, const ssp_vector_t *v,
 {
 	const char *missing;
 
+	if (v->needs_auth) {
+		const char *user = cfg->vars ? ssp_vars_get(cfg->vars, "auth_user") : NULL;
+
+		if (user == NULL || user[0] == '\0') {
+			snprintf(reason, size, "the vector authenticates: give auth.user and auth.password in the profile");
+			return 1;
+		}
+	}
 	if (cfg->starttls && v->prelude == SSP_PRELUDE_NONE) {
 		snprintf(reason, size, "the vector reads the greeting itself: it cannot run after STARTTLS (run it without --starttls)");
 		return 1;

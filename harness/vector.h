@@ -130,6 +130,7 @@ typedef struct ssp_vector_s {
 	char *description;    /* optional: what is sent and why; NULL */
 	char **requires;      /* EHLO keywords that must be advertised */
 	unsigned nrequires;
+	int needs_auth;       /* "needs_auth": uses the profile's credentials (RFC 4954) */
 	ssp_prelude_t prelude;
 	ssp_step_t *steps;
 	unsigned nsteps;

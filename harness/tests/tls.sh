@@ -63,9 +63,11 @@ plaintext_to_tls() {
 		probe "$1" 2>/dev/null | tr -d '\0'
 }
 
-# run_auth_tls NAME PORT: the RFC 4954 and RFC 3207 vectors into $work/NAME-auth.json.
+# run_auth_tls NAME PORT: the RFC 4954 and RFC 3207 vectors into $work/NAME-auth.json, with
+# the test account of the private servers in the profile.
 run_auth_tls() {
-	"$bin" run --target "127.0.0.1:$2" --suite rfc4954 --suite rfc3207 --no-progress \
+	printf '{ "auth": { "user": "smtpspec", "password": "smtpspec-secret" } }\n' >"$work/auth.json"
+	"$bin" run --target "127.0.0.1:$2" --suite rfc4954 --suite rfc3207 --profile "$work/auth.json" --no-progress \
 		--json "$work/$1-auth.json" >"$work/$1-auth.txt" 2>&1
 	[ -s "$work/$1-auth.json" ] || not_ok "$1: the RFC 4954 and RFC 3207 vectors run" "$(tail -20 "$work/$1-auth.txt")"
 }
@@ -132,7 +134,9 @@ if pf_port=$(SMTPSPEC_TLS_PORT=$pf_tls SMTPSPEC_AUTH=1 start_server postfix-priv
 	# cancel", where RFC 4954 §4 asks for 501: a real deviation.
 	expect_verdict postfix "$work/postfix-auth.json" rfc4954/4/auth-bad-base64-501 fail
 	expect_verdict postfix "$work/postfix-auth.json" rfc4954/4/auth-misplaced-pad-501 fail
-	for id in rfc4954/4/auth-cancel-501 rfc4954/4/auth-in-transaction-503 rfc4954/4/auth-bad-credentials-535 \
+	for id in rfc4954/4/auth-plain-initial-response-235 rfc4954/4/auth-plain-empty-challenge \
+		rfc4954/4/auth-login-235 rfc4954/4/second-auth-503 \
+		rfc4954/4/auth-cancel-501 rfc4954/4/auth-in-transaction-503 rfc4954/4/auth-bad-credentials-535 \
 		rfc4954/5/mail-auth-parameter-accepted rfc3207/4/starttls-parameter-501 \
 		rfc3207/4.2/no-plaintext-reply-after-220; do
 		expect_verdict postfix "$work/postfix-auth.json" "$id" pass
@@ -163,6 +167,8 @@ if ex_port=$(SMTPSPEC_TLS_PORT=$ex_tls SMTPSPEC_AUTH=1 start_server exim-private
 	*) ok "exim: plaintext to the implicit-TLS port gets no SMTP reply" ;;
 	esac
 	run_auth_tls exim "$ex_port"
+	for id in rfc4954/4/auth-plain-initial-response-235 rfc4954/4/auth-plain-empty-challenge \
+		rfc4954/4/auth-login-235 rfc4954/4/second-auth-503 \
 	for id in rfc4954/4/auth-cancel-501 rfc4954/4/auth-bad-base64-501 rfc4954/4/auth-misplaced-pad-501 \
 		rfc4954/4/auth-in-transaction-503 rfc4954/4/auth-bad-credentials-535 \
 		rfc4954/5/mail-auth-parameter-accepted rfc3207/4/starttls-parameter-501; do

@@ -246,7 +246,9 @@
 	X(AUTH_TWICE_ACCEPTED, "auth-twice-accepted", "a second AUTH after a successful one is processed instead of 503") \
 	X(AUTH_IN_TRANSACTION_ACCEPTED, "auth-in-transaction-accepted", "AUTH during a mail transaction is processed instead of 503") \
 	X(AUTH_NO_INITIAL_RESPONSE, "auth-no-initial-response", "AUTH PLAIN with an initial response gets 501") \
-	X(AUTH_MAIL_PARAM_REJECTED, "auth-mail-param-rejected", "MAIL with the AUTH= parameter gets 555 though AUTH is listed")
+	X(AUTH_MAIL_PARAM_REJECTED, "auth-mail-param-rejected", "MAIL with the AUTH= parameter gets 555 though AUTH is listed") \
+	X(AUTH_CHALLENGE_TEXT, "auth-challenge-text", "AUTH PLAIN without an initial response gets \"334 Go ahead\" instead of an empty challenge") \
+	X(AUTH_LOGIN_FAILS, "auth-login-fails", "AUTH LOGIN fails (535) even with the right user and password")
 
 typedef enum {
 #define FAKE_MODE_ENUM(id, name, desc) FAKE_MODE_##id,

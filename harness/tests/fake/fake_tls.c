@@ -246,7 +246,7 @@ void fake_auth_cmd(fake_smtp_t *s, const char *arg, size_t n)
 	if (s->auth_login)
 		fake_smtp_reply(s, 334, NULL, LOGIN_USER_PROMPT);
 	else
-		fake_smtp_reply(s, 334, NULL, "%s", "");
+		fake_smtp_reply(s, 334, NULL, "%s", MODE(s, AUTH_CHALLENGE_TEXT) ? "Go ahead" : "");
 }
 
 void fake_auth_line(fake_smtp_t *s, const char *p, size_t n)
@@ -269,7 +269,8 @@ void fake_auth_line(fake_smtp_t *s, const char *p, size_t n)
 		if (len < 0)
 			undecodable(s);
 		else
-			auth_result(s, s->auth_user_ok && eq(msg, (size_t)len, FAKE_AUTH_PASSWORD));
+			auth_result(s, s->auth_user_ok && eq(msg, (size_t)len, FAKE_AUTH_PASSWORD) &&
+					    !MODE(s, AUTH_LOGIN_FAILS));
 	}
 	fake_smtp_flush(s);
 }
