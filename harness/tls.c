@@ -22,6 +22,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -487,7 +488,7 @@ int ssp_tls_peer_subject(const ssp_tls_t *t, char *buf, size_t n)
 		BIO_free(m);
 		return -1;
 	}
-	got = BIO_read(m, buf, (int)(n - 1 < (size_t)SSP_TLS_ERROR_MAX * 4 ? n - 1 : (size_t)SSP_TLS_ERROR_MAX * 4));
+	got = BIO_read(m, buf, n - 1 > (size_t)INT_MAX ? INT_MAX : (int)(n - 1));
 	buf[got > 0 ? got : 0] = '\0';
 	BIO_free(m);
 	return 0;

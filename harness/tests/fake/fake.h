@@ -11,7 +11,9 @@
  *
  * Three parts: fake_modes.c (the table of switches), fake_smtp.c (the
  * protocol: bytes in, replies out, no I/O) and fakesmtpd.c (libuv: the
- * listener, the connections, the hostile byte streams, the command line).
+ * listener, the connections, the hostile byte streams, the command line);
+ * fake_tls.c adds STARTTLS, implicit TLS and AUTH to both sides (the TLS
+ * engine is harness/tls.c in the server role).
  */
 #ifndef FAKE_H
 #define FAKE_H
