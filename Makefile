@@ -3,7 +3,9 @@
 #   make            build bin/smtpspec
 #   make test       install missing packages (as root), unit and integration tests
 #   make demo       run the whole catalogue against a private Postfix on loopback
+#                   (installs only the build dependencies and Postfix)
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make deb        the Debian package, in build/deb/
 #   make clean
 #
 # One non-recursive Makefile; objects in build/; V=1 shows the commands.
@@ -12,6 +14,7 @@ VERSION := 0.1.0
 PREFIX ?= /usr/local
 DATADIR ?= $(PREFIX)/share/smtpspec
 BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
 
 CC ?= cc
 PKGS := libuv jansson libcrypto libssl
@@ -23,7 +26,7 @@ CUNIT_LIBS := $(shell pkg-config --libs cunit 2>/dev/null)
 WARNINGS := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wvla \
 	-Wwrite-strings -Wformat=2 -Wshadow -Wpointer-arith
 CFLAGS ?= -O2 -g
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(PKG_CFLAGS) \
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) \
 	-DSSP_VERSION='"$(VERSION)"' -DSSP_DATADIR='"$(DATADIR)"' -MMD -MP
 LDLIBS := $(PKG_LIBS)
 
@@ -33,18 +36,20 @@ else
 Q := @
 endif
 
-HARNESS_SRC := $(filter-out harness/main.c,$(wildcard harness/*.c))
+HARNESS_SRC := $(filter-out harness/main.c harness/cli_%.c,$(wildcard harness/*.c))
 REPORT_SRC := $(wildcard reports/*.c)
 BUILD ?= build
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(HARNESS_SRC) $(REPORT_SRC))
 # The HTML template, embedded into the binary (below).
 LIB_OBJ += $(BUILD)/reports/template_html.o
 MAIN_OBJ := $(BUILD)/harness/main.o
+# The command line: main.c and its subcommand modules (not in the library the tests link).
+MAIN_OBJ += $(patsubst %.c,$(BUILD)/%.o,$(wildcard harness/cli_*.c))
 TEST_SRC := $(wildcard harness/tests/*.c)
 TEST_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(TEST_SRC))
 
 .DELETE_ON_ERROR:
-.PHONY: all test unit integration hostile mutation demo deps install clean fuzz fuzz-replay asan bench interop
+.PHONY: all test unit integration hostile mutation demo deps install clean fuzz fuzz-replay asan bench interop cli package deb deps-demo
 
 all: bin/smtpspec
 
@@ -91,7 +96,11 @@ $(BUILD)/fakesmtpd: $(patsubst %.c,$(BUILD)/%.o,$(FAKE_SRC)) $(BUILD)/harness/tl
 
 # Packages first (a fresh machine has none of them), then a fresh build.
 deps:
-	@scripts/install-deps.sh
+	@scripts/install-deps.sh test
+
+# Only what the demo needs: the build dependencies and Postfix.
+deps-demo:
+	@scripts/install-deps.sh demo
 
 # The binary the tests run (make asan points it at a sanitizer build), and
 # what every test script is told.
@@ -100,17 +109,25 @@ TEST_ENV = SMTPSPEC_BIN=$(abspath $(BIN)) FAKESMTPD=$(abspath $(BUILD)/fakesmtpd
 
 test: deps
 	@$(MAKE) --no-print-directory $(BIN) $(BUILD)/unit-tests $(BUILD)/fakesmtpd
-	@$(MAKE) --no-print-directory unit integration hostile mutation fuzz-replay
+	@$(MAKE) --no-print-directory unit integration hostile mutation fuzz-replay cli package
 
 unit: $(BUILD)/unit-tests
 	$(Q)$(BUILD)/unit-tests harness/tests
 
 # Real servers on loopback (Postfix, Exim, smtp-sink), citations, coverage, reports.
-integration: $(BIN)
+integration: $(BIN) $(BUILD)/fakesmtpd
 	$(Q)$(TEST_ENV) bash harness/tests/quotes.sh
 	$(Q)$(TEST_ENV) bash harness/tests/integration.sh
+	$(Q)$(TEST_ENV) bash harness/tests/security.sh
+	$(Q)$(TEST_ENV) bash harness/tests/verdicts.sh
 	$(Q)$(TEST_ENV) bash harness/tests/reports.sh
 	$(Q)$(TEST_ENV) bash harness/tests/tls.sh
+	$(Q)$(TEST_ENV) bash harness/tests/bench.sh
+
+# The command line where its users work: stdout/stderr, --quiet, TAP, "-", --version,
+# --help, explain, closed descriptors, RLIMIT_NOFILE, colour, atomic report files.
+cli: $(BIN) $(BUILD)/fakesmtpd
+	$(Q)$(TEST_ENV) bash harness/tests/cli.sh
 
 # Servers that misbehave on purpose: every run ends, bounded in time and memory.
 hostile: $(BIN) $(BUILD)/fakesmtpd
@@ -126,7 +143,7 @@ interop: deps
 	@$(MAKE) --no-print-directory bin/smtpspec
 	$(Q)bash scripts/interop.sh
 
-demo: deps
+demo: deps-demo
 	@$(MAKE) --no-print-directory bin/smtpspec
 	$(Q)sh scripts/demo.sh
 
@@ -134,6 +151,32 @@ install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/smtpspec
 	cp -R vectors suites $(DESTDIR)$(DATADIR)/
+	install -d $(DESTDIR)$(MANDIR)/man1
+	install -m 644 docs/smtpspec.1 $(DESTDIR)$(MANDIR)/man1/smtpspec.1
+
+# The Debian package, built by dpkg-buildpackage from a copy of the tree in
+# $(BUILD)/deb/ (the toolchain writes its outputs beside the source tree, and
+# debian/ gets build products: the checkout stays clean).  The .deb lands in
+# $(BUILD)/deb/smtpspec_$(VERSION)_ARCH.deb.
+DEB_DIR := $(BUILD)/deb
+DEB_SRC := $(DEB_DIR)/smtpspec-$(VERSION)
+DEB_BUILD_OPTIONS ?= parallel=2
+deb:
+	$(Q)rm -rf $(DEB_DIR) && mkdir -p $(DEB_SRC)
+	$(Q)if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		git ls-files -z -c -o --exclude-standard | xargs -0 cp --parents -d -t $(DEB_SRC); \
+	else \
+		tar -cf - --exclude=./build --exclude=./bin --exclude=./out --exclude=./.git . | tar -xf - -C $(DEB_SRC); \
+	fi
+	$(Q)cd $(DEB_SRC) && DEB_BUILD_OPTIONS='$(DEB_BUILD_OPTIONS)' dpkg-buildpackage -us -uc -b >../build.log 2>&1 || \
+		{ tail -30 ../build.log; echo "make deb: dpkg-buildpackage failed: $(DEB_DIR)/build.log" >&2; exit 1; }
+	$(Q)ls $(DEB_DIR)/smtpspec_$(VERSION)_*.deb
+
+# The package (make deb, dpkg -x, the installed binary and catalogue against
+# smtp-sink, lintian), the man page (groff, man -l, every --help option in it)
+# and the README's CI recipes, run as written.
+package: $(BIN)
+	$(Q)$(TEST_ENV) MAKE='$(MAKE)' bash harness/tests/package.sh
 
 # Fuzzing (libFuzzer, clang): make fuzz [FUZZ_SECONDS=60].  The corpus and
 # the kept reproducers also run in make test, built with the normal compiler.
@@ -183,7 +226,7 @@ asan: deps
 		build/asan/smtpspec build/asan/unit-tests build/asan/fakesmtpd
 	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 		$(MAKE) --no-print-directory BUILD=build/asan BIN=build/asan/smtpspec CFLAGS='$(ASAN_FLAGS)' \
-		LDFLAGS='-fsanitize=address,undefined' HOSTILE_RSS_MAX_KB=262144 unit integration hostile mutation fuzz-replay
+		LDFLAGS='-fsanitize=address,undefined' HOSTILE_RSS_MAX_KB=262144 unit integration hostile mutation fuzz-replay cli
 
 $(BUILD)/smtpspec: $(LIB_OBJ) $(MAIN_OBJ)
 	@mkdir -p $(dir $@)

@@ -30,7 +30,7 @@ typedef struct {
 
 static const char *const vector_keys[] = {
 	"id", "title", "rfc", "section", "level", "quote", "description",
-	"requires", "prelude", "steps", "comment", "category", "needs_auth", NULL,
+	"requires", "prelude", "steps", "comment", "category", "judges", "needs_auth", NULL,
 };
 static const char *const step_keys[] = {
 	"send", "send_raw", "pipeline", "data", "dot_stuff", "expect", "repeat",
@@ -574,6 +574,40 @@ out:
 	return rc;
 }
 
+/* judges - the optional "judges": names of findings the vector owns; 0 or -1. */
+static int judges(lctx_t *l, json_t *obj, ssp_vector_t *v)
+{
+	json_t *a = json_object_get(obj, "judges"), *e;
+	size_t i;
+	int rc = 0;
+
+	v->judges = 0;
+	if (a == NULL)
+		return 0;
+	ssp_jfile_push_key(l->f, "judges");
+	if (!json_is_array(a) || json_array_size(a) == 0) {
+		rc = ssp_jfile_error(l->f, 0, "must be a non-empty array of \"reply-syntax\", \"reply-codes\"");
+		goto out;
+	}
+	json_array_foreach(a, i, e) {
+		const char *s = json_string_value(e);
+
+		ssp_jfile_push_index(l->f, i);
+		if (s != NULL && strcmp(s, "reply-syntax") == 0)
+			v->judges |= SSP_JUDGES_REPLY_SYNTAX;
+		else if (s != NULL && strcmp(s, "reply-codes") == 0)
+			v->judges |= SSP_JUDGES_REPLY_CODES;
+		else
+			rc = ssp_jfile_error(l->f, 0, "must be \"reply-syntax\" or \"reply-codes\"");
+		ssp_jfile_pop(l->f);
+		if (rc)
+			break;
+	}
+out:
+	ssp_jfile_pop(l->f);
+	return rc;
+}
+
 /* category - the optional "category" (SSP_CATEGORY_MAP; default conformance): 0 or -1. */
 static int category(lctx_t *l, json_t *obj, ssp_vector_t *v)
 {
@@ -630,6 +664,8 @@ static int vector(lctx_t *l, json_t *obj, ssp_vector_t *v)
 		return -1;
 	}
 	ssp_jfile_pop(l->f);
+	if (judges(l, obj, v))
+		return -1;
 	if (category(l, obj, v))
 		return -1;
 	if (ssp_jfile_bool(l->f, obj, "needs_auth", &v->needs_auth))

@@ -55,19 +55,19 @@ void ssp_findings_table(ssp_findings_t *f, ssp_transcript_t *tr, uint32_t ms, co
 	if (what == SSP_ANSWERS_GREETING && (code == 554 || code == 521))
 		f->greeting_refused = 1;
 	/* §3.1: after a 554 greeting every command but QUIT gets 503 */
-	if (f->warn[0] || (f->greeting_refused && code == 503) ||
+	if (f->table[0] || (f->greeting_refused && code == 503) ||
 	    ssp_replytable_check(what, line, n, code) != 0)
 		return;
 	ssp_replytable_describe(what, line, n, listed, sizeof(listed));
 	ssp_transcript_note(tr, ms, "reply code %d is not among the replies RFC 5321 §4.3.2 lists here (%s)",
 			    code, listed);
-	keepf(f->warn, "%s: reply code %d is not among those RFC 5321 §4.3.2 lists for it (%s): %s",
+	keepf(f->table, "%s: reply code %d is not among those RFC 5321 §4.3.2 lists for it (%s): %s",
 	      label, code, listed, got);
 }
 
 void ssp_findings_unasked(ssp_findings_t *f, const char *label, const char *got)
 {
-	keepf(f->fail, "before %s: the server sent a reply that no command asked for: %s", label, got);
+	keepf(f->unasked, "before %s: the server sent a reply that no command asked for: %s", label, got);
 }
 
 void ssp_findings_warn_code(ssp_findings_t *f, const char *label, const char *got,
@@ -77,15 +77,20 @@ void ssp_findings_warn_code(ssp_findings_t *f, const char *label, const char *go
 	      expected);
 }
 
-ssp_verdict_t ssp_findings_apply(const ssp_findings_t *f, ssp_verdict_t v, char *reason,
-				 size_t size)
+ssp_verdict_t ssp_findings_apply(const ssp_findings_t *f, unsigned judges, ssp_verdict_t v,
+				 char *reason, size_t size)
 {
-	if (f->fail[0] && (v == SSP_PASS || v == SSP_WARN || v == SSP_INFO)) {
-		snprintf(reason, size, "%s", f->fail);
+	int softer = v == SSP_PASS || v == SSP_WARN || v == SSP_INFO;
+	const char *fail = f->unasked[0] ? f->unasked : (judges & SSP_JUDGES_REPLY_SYNTAX) ? f->fail : "";
+	const char *warn = (judges & SSP_JUDGES_REPLY_SYNTAX) && f->warn[0] ? f->warn
+			 : (judges & SSP_JUDGES_REPLY_CODES) ? f->table : "";
+
+	if (fail[0] && softer) {
+		snprintf(reason, size, "%s", fail);
 		return SSP_FAIL;
 	}
-	if (f->warn[0] && v == SSP_PASS) {
-		snprintf(reason, size, "%s", f->warn);
+	if (warn[0] && v == SSP_PASS) {
+		snprintf(reason, size, "%s", warn);
 		return SSP_WARN;
 	}
 	return v;

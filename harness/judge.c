@@ -7,10 +7,14 @@
  *   expectation met               -> go on
  *   code in the "warn" set        -> remember a warning, go on
  *   code in the "skip" set        -> SKIP (a precondition is missing)
- *   421 not asked for             -> ERROR (the server may close at any time, §3.8)
+ *   421 where a refusal was asked  -> as that refusal; the server closes (below)
+ *   421 otherwise                 -> SKIP (§3.8: at any time; §7.8: a defence)
  *   mismatch in a setup step      -> ERROR (the vector could not be judged)
  *   mismatch elsewhere            -> FAIL / WARN / INFO by the vector's level
- *   close before QUIT             -> FAIL (§3.8), whatever the level
+ *   close before QUIT             -> FAIL (§3.8), whatever the level; but right
+ *                                    after a refusal the vector asked for (§7.8):
+ *                                    PASS if nothing judged is left, else SKIP
+ *                                    (rfc5321/3.8 vectors: FAIL)
  *   malformed reply               -> FAIL (no reading of it is possible)
  *   capture that matched nothing  -> ERROR
  *   grammar deviation, unlisted code, unasked reply -> findings.c
@@ -112,6 +116,66 @@ static void keep_probe_reply(ssp_session_t *s, const char *p, size_t n)
 
 /* ---- judging replies ---------------------------------------------------- */
 
+/* refusal_only - 1 if e passes only 4yz and 5yz codes: a 421 refuses too. */
+static int refusal_only(const ssp_expect_t *e)
+{
+	unsigned i;
+
+	if (e->any_code || e->pass.n == 0)
+		return 0;
+	for (i = 0; i < e->pass.n; i++) {
+		if (e->pass.r[i].lo < 400)
+			return 0;
+	}
+	return 1;
+}
+
+/* rest_judged - 1 if an expectation the vector judges (not setup) comes after
+ * the current one, repetitions of the current step aside. */
+static int rest_judged(const ssp_session_t *s)
+{
+	const ssp_vector_t *v = s->v;
+	unsigned i = s->pos.step >= s->pos.npre ? s->pos.step - s->pos.npre : 0;
+
+	if (s->pos.step < s->pos.npre)
+		return 1; /* still in the prelude: nothing was judged */
+	/* the current expectation is unmet unless the refusal answered it, or an
+	 * earlier repetition of its step */
+	if (i < v->nsteps && !v->steps[i].setup &&
+	    !(s->pos.step == s->refusal_at.step &&
+	      (s->pos.rep != s->refusal_at.rep || s->pos.exp == s->refusal_at.exp)))
+		return 1;
+	if (i < v->nsteps && !v->steps[i].setup && s->pos.exp + 1 < v->steps[i].nexpect)
+		return 1;
+	for (i++; i < v->nsteps; i++) {
+		if (!v->steps[i].setup && v->steps[i].nexpect > 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * closed_after_refusal - the server closed (or said 421) right after refusing
+ * what the vector sent, as RFC 5321 §7.8 lets a server defend itself: what the
+ * vector asked for was seen when nothing judged is left (pass), else its rule
+ * could not be observed (skip).  Closing is judged by the §3.8 vectors alone.
+ */
+static void closed_after_refusal(ssp_session_t *s, const char *how)
+{
+	if (rest_judged(s)) {
+		ssp_session__conclude(s, SSP_SKIP,
+				      "%s after refusing a command, before the rest of this vector could be observed (a server may defend itself, RFC 5321 §7.8; closing is judged by the rfc5321/3.8 vectors)",
+				      how);
+		return;
+	}
+	ssp_session__note(s, "%s after the refusal this vector asked for (closing is judged by the rfc5321/3.8 vectors)", how);
+	if (s->found.warned[0])
+		ssp_session__conclude(s, SSP_WARN, "%s", s->found.warned);
+	else
+		ssp_session__conclude(s, SSP_PASS, "every expectation was met; %s then", how);
+}
+
+
 /* act - do what the outcome of a complete reply means: 0 to go on, -1 concluded. */
 static int act(ssp_session_t *s, const ssp_step_t *st, const ssp_expect_t *e,
 	       const ssp_reply_t *r, const char *p)
@@ -128,8 +192,16 @@ static int act(ssp_session_t *s, const ssp_step_t *st, const ssp_expect_t *e,
 			    ": got %s, which means a precondition of this vector is missing", got);
 		return -1;
 	case SSP_OUTCOME_CLOSING_421:
-		conclude_at(s, SSP_ERROR, expected, got,
-			    ": got %s: the server is closing the session, which RFC 5321 allows at any time; the vector could not be judged",
+		/* §3.8: a server may close with 421 at any time; never an error or a fail */
+		s->got_421 = 1;
+		if (!st->setup && refusal_only(e)) {
+			s->refusal_at = s->pos;
+			ssp_session__set_expected_observed(s, expected, got);
+			closed_after_refusal(s, "the server refused with 421 and is closing");
+			return -1;
+		}
+		conclude_at(s, SSP_SKIP, expected, got,
+			    ": got %s: the server ended the session (RFC 5321 §3.8 allows a 421 at any time, §7.8 lets a server defend itself); this vector's rule could not be observed",
 			    got);
 		return -1;
 	case SSP_OUTCOME_MISMATCH:
@@ -147,6 +219,8 @@ static int act(ssp_session_t *s, const ssp_step_t *st, const ssp_expect_t *e,
 	case SSP_OUTCOME_CAPTURE_FAILED:
 		break;
 	}
+	s->refusal_met = r->code >= 400 && !st->setup;
+	s->refusal_at = s->pos;
 	check_table(s, r->code, got);
 	if (o == SSP_OUTCOME_CAPTURE_FAILED ||
 	    (cap.var != NULL && ssp_vars_set(&s->vars, cap.var, cap.value, cap.len) != 0)) {
@@ -180,7 +254,9 @@ static void closed_instead(ssp_session_t *s, const ssp_step_t *st, const ssp_exp
 	} else {
 		snprintf(got, sizeof(got), "%s", s->eof == UV_EOF ? "the server closed the connection" : "the connection was reset");
 	}
-	if (!s->quit_sent) /* §3.8, whatever the vector's own level */
+	if (!s->quit_sent && s->refusal_met && strcmp(s->v->section, "3.8") != 0)
+		closed_after_refusal(s, "the server closed the connection");
+	else if (!s->quit_sent) /* §3.8, whatever the vector's own level */
 		conclude_at(s, SSP_FAIL, expected, got,
 			    ": expected %s, got %s: a server MUST NOT close the connection before QUIT except after a 421 reply (RFC 5321 §3.8)",
 			    expected, got);

@@ -95,6 +95,10 @@
 #define SSP_DEFAULT_DEADLINE_S 900
 #define SSP_DEFAULT_JOBS 8
 #define SSP_JOBS_MAX 1024
+/* Descriptors kept back from --jobs under RLIMIT_NOFILE: stdio, the event loop, report files. */
+#define SSP_FD_RESERVE 32
+/* explain: payload bytes shown per step before "... (N bytes)". */
+#define SSP_EXPLAIN_BYTES_MAX 240
 /* Time given to a courtesy QUIT at the end of a session before closing. */
 #define SSP_QUIT_GRACE_MS 200
 /* Longest wait one option or vector may ask for (--timeout, "timeout_ms"). */
@@ -114,6 +118,23 @@
  * produced and not sent), and the length of an error sentence. */
 #define SSP_TLS_BUFFER_MAX (256 * 1024)
 #define SSP_TLS_ERROR_MAX 512
+
+/* smtpspec bench (issue 11): every count and duration it accepts. */
+#define SSP_BENCH_CONNECTIONS_MAX 10000   /* concurrent sessions */
+#define SSP_BENCH_MESSAGES_MAX 100000000  /* messages in one run (--messages) */
+#define SSP_BENCH_DURATION_MAX_S 86400    /* --duration */
+#define SSP_BENCH_PER_SESSION_MAX 100000  /* messages per session */
+#define SSP_BENCH_RCPTS_MAX 100           /* recipients per message (RFC 5321 §4.5.3.1.8) */
+#define SSP_BENCH_SIZE_MAX (16 * 1024 * 1024) /* body bytes, one copy shared by all sessions */
+#define SSP_BENCH_RATE_MAX 1000000        /* --rate, messages per second */
+#define SSP_BENCH_RAMP_MAX_S 3600         /* --ramp */
+#define SSP_BENCH_SHARDS_MAX 10000        /* n of --shard k/n */
+#define SSP_BENCH_NAME_MAX 255            /* --ehlo, --from, --rcpt-domain */
+#define SSP_BENCH_READ_MAX 4096           /* reply bytes buffered per session */
+#define SSP_BENCH_DEADLINE_MAX_S 90000    /* --deadline of a bench run */
+#define SSP_BENCH_MERGE_MAX 1024          /* files combined by bench --merge */
+#define SSP_BENCH_PROGRESS_MS 1000        /* terminal refresh */
+#define SSP_BENCH_TICK_MS 50              /* ramp and pacing checks */
 
 /* Turn a limit into a string literal, for messages. */
 #define SSP_STR(x) #x

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define RFC_TEXT_MAX (4 * 1024 * 1024)
 
@@ -92,4 +93,53 @@ int ssp_rfctext_contains(const char *text, const char *quote)
 	found = q[0] != '\0' && strstr(text, q) != NULL;
 	free(q);
 	return found;
+}
+
+/* Upper-case RFC 2119 keywords and the level each carries; the two-word
+ * forms come before their first word so that "MUST NOT" is one keyword. */
+static const struct {
+	const char *word;
+	int level;
+} keywords[] = {
+	{ "MUST NOT", SSP_RFCTEXT_MUST }, { "MUST", SSP_RFCTEXT_MUST },
+	{ "REQUIRED", SSP_RFCTEXT_MUST }, { "SHALL NOT", SSP_RFCTEXT_MUST },
+	{ "SHALL", SSP_RFCTEXT_MUST }, { "NOT RECOMMENDED", SSP_RFCTEXT_SHOULD },
+	{ "SHOULD NOT", SSP_RFCTEXT_SHOULD }, { "SHOULD", SSP_RFCTEXT_SHOULD },
+	{ "RECOMMENDED", SSP_RFCTEXT_SHOULD }, { "MAY", SSP_RFCTEXT_MAY },
+	{ "OPTIONAL", SSP_RFCTEXT_MAY },
+};
+
+/* is_word_char - a letter or digit: keywords are whole words. */
+static int is_word_char(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+int ssp_rfctext_keyword(const char *quote, int any_case, const char **word)
+{
+	const char *p;
+	int best = SSP_RFCTEXT_NONE;
+	size_t k;
+
+	if (word != NULL)
+		*word = NULL;
+	for (p = quote; *p; p++) {
+		if (p > quote && is_word_char(p[-1]))
+			continue;
+		for (k = 0; k < sizeof(keywords) / sizeof(keywords[0]); k++) {
+			size_t n = strlen(keywords[k].word);
+
+			if ((any_case ? strncasecmp(p, keywords[k].word, n) : strncmp(p, keywords[k].word, n)) != 0 ||
+			    is_word_char(p[n]))
+				continue;
+			if (keywords[k].level > best) {
+				best = keywords[k].level;
+				if (word != NULL)
+					*word = keywords[k].word;
+			}
+			p += n - 1;
+			break;
+		}
+	}
+	return best;
 }

@@ -20,4 +20,21 @@ void ssp_rfctext_normalise(char *s);
 /* ssp_rfctext_contains - 1 if the normalised quote occurs in the normalised text. */
 int ssp_rfctext_contains(const char *text, const char *quote);
 
+/* The strength of the strongest RFC 2119 keyword in a sentence. */
+enum {
+	SSP_RFCTEXT_NONE = 0,   /* no upper-case keyword */
+	SSP_RFCTEXT_MAY,        /* MAY, OPTIONAL */
+	SSP_RFCTEXT_SHOULD,     /* SHOULD (NOT), (NOT) RECOMMENDED */
+	SSP_RFCTEXT_MUST,       /* MUST (NOT), REQUIRED, SHALL (NOT) */
+};
+
+/*
+ * ssp_rfctext_keyword - the strongest upper-case RFC 2119 keyword in quote
+ * (whole words only; in any case when any_case is set, for the RFCs older
+ * than RFC 2119, which wrote their requirements in lower case), as an
+ * SSP_RFCTEXT_ value; *word (if word is not NULL) points to a static
+ * spelling of it, or NULL when there is none.
+ */
+int ssp_rfctext_keyword(const char *quote, int any_case, const char **word);
+
 #endif

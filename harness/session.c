@@ -143,7 +143,8 @@ static void start_timer(ssp_session_t *s, unsigned ms)
 static void finish(ssp_session_t *s)
 {
 	static const char quit[] = "QUIT\r\n";
-	int open = s->conn != NULL && ssp_conn_is_open(s->conn) && !s->eof;
+	/* after a 421 nothing more is sent, not even QUIT (the server is closing) */
+	int open = s->conn != NULL && ssp_conn_is_open(s->conn) && !s->eof && !s->got_421;
 
 	uv_timer_stop(&s->timer);
 	if (open && s->quit_sent) {
@@ -173,7 +174,7 @@ void ssp_session__conclude(ssp_session_t *s, ssp_verdict_t v, const char *fmt, .
 	vsnprintf(s->res->reason, sizeof(s->res->reason), fmt, ap);
 	va_end(ap);
 	/* grammar findings make a pass (or a softer verdict) worse */
-	v = ssp_findings_apply(&s->found, v, s->res->reason, sizeof(s->res->reason));
+	v = ssp_findings_apply(&s->found, s->v->judges, v, s->res->reason, sizeof(s->res->reason));
 	s->res->verdict = v;
 	ssp_session__note(s, "verdict: %s: %s", ssp_verdict_name(v), s->res->reason);
 	finish(s);

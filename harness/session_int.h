@@ -61,6 +61,9 @@ struct ssp_session_s {
 	int expected_reply_before;    /* the previous step expected replies */
 	int quit_sent;                /* a step sent QUIT: no courtesy QUIT */
 	ssp_findings_t found;         /* beside the expectations */
+	int refusal_met;              /* the last judged reply met was a 4yz or 5yz */
+	ssp_position_t refusal_at;     /* ... at this position */
+	int got_421;                  /* the server is closing: send nothing more */
 	int smuggle_codes[SSP_SMUGGLE_REPLIES_MAX]; /* replies after smuggled content */
 	unsigned nsmuggle;
 	int last_code;                /* the code of the last reply judged */

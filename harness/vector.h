@@ -13,6 +13,14 @@
 #include <stdint.h>
 
 /*
+ * Findings beside a vector's own expectations (findings.h) that a vector
+ * may own ("judges"): only its owners turn them into verdicts; every other
+ * vector keeps them as notes (one cause, one finding).
+ */
+#define SSP_JUDGES_REPLY_SYNTAX 1u /* "reply-syntax": RFC 5321 §4.2, §4.5.3.1.5 */
+#define SSP_JUDGES_REPLY_CODES 2u  /* "reply-codes": the §4.3.2 table */
+
+/*
  * Requirement levels, as the RFC words them (RFC 2119), strongest first:
  * X(ENUM, name, verdict of a broken rule).  Names, parsing and severity
  * derive from this one table (harness/result.c maps the verdict).
@@ -126,6 +134,7 @@ typedef struct ssp_vector_s {
 	char *section;        /* "4.1.1.5" */
 	ssp_level_t level;
 	ssp_category_t category; /* "category"; default conformance */
+	unsigned judges;      /* SSP_JUDGES_* bits: findings this vector owns ("judges") */
 	char *quote;          /* the requirement, quoted from the RFC */
 	char *description;    /* optional: what is sent and why; NULL */
 	char **requires;      /* EHLO keywords that must be advertised */

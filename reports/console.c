@@ -2,7 +2,9 @@
  * console.c - progress and summary on the terminal.
  *
  * On a TTY one progress line is rewritten in place; otherwise each result
- * is one plain line.  Colour only on a TTY and never with NO_COLOR.
+ * is one plain line.  Colour only on a TTY, never with NO_COLOR or
+ * TERM=dumb (the caller decides).  The summary, TAP and transcripts go to
+ * standard output; progress to standard error.
  */
 #include "report.h"
 
@@ -25,6 +27,74 @@ static const char *colour(const ssp_console_t *c, ssp_verdict_t v)
 static const char *reset(const ssp_console_t *c)
 {
 	return c->color ? "\033[0m" : "";
+}
+
+/* utf8_len - length of the well-formed UTF-8 sequence at p[0..n) (shortest form, no surrogates), or 0. */
+static size_t utf8_len(const unsigned char *p, size_t n, unsigned *cp)
+{
+	size_t len, i;
+	unsigned c;
+
+	if (p[0] < 0xc2 || p[0] > 0xf4)
+		return 0;
+	len = p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 : 4;
+	if (n < len)
+		return 0;
+	c = p[0] & (0x7f >> len);
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/* harmful - a code point that controls the terminal or reorders text: C1, bidi, line separators. */
+static int harmful(unsigned c)
+{
+	return (c >= 0x80 && c <= 0x9f) || c == 0x200e || c == 0x200f || (c >= 0x202a && c <= 0x202e) ||
+	       (c >= 0x2066 && c <= 0x2069) || c == 0x2028 || c == 0x2029 || c == 0x061c;
+}
+
+/*
+ * tool_text - the harness's own text (notes, reasons) for the terminal:
+ * well-formed UTF-8 prints as itself (the "§" of a note), while control
+ * bytes, malformed UTF-8 and code points that steer the terminal or the
+ * text direction are written \xHH.  Server bytes inside it were escaped
+ * when the note was made.
+ */
+static void tool_text(ssp_buf_t *b, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k;
+	unsigned cp;
+	char hex[5];
+
+	while (i < n) {
+		if (p[i] >= 0x20 && p[i] < 0x7f) {
+			ssp_buf_append(b, s + i, 1);
+			i++;
+		} else if (p[i] >= 0x80 && (k = utf8_len(p + i, n - i, &cp)) > 0 && !harmful(cp)) {
+			ssp_buf_append(b, s + i, k);
+			i += k;
+		} else {
+			snprintf(hex, sizeof(hex), "\\x%02x", p[i]);
+			ssp_buf_append(b, hex, 4);
+			i++;
+		}
+	}
+}
+
+/* safe - s through tool_text, in buf (valid until the next call with buf). */
+static const char *safe(ssp_buf_t *buf, const char *s)
+{
+	buf->len = 0;
+	tool_text(buf, s, strlen(s));
+	ssp_buf_append(buf, "", 1);
+	return buf->data ? buf->data : "";
 }
 
 void ssp_console_progress(ssp_console_t *c, const ssp_run_t *run, size_t idx)
@@ -64,7 +134,7 @@ void ssp_console_transcript(FILE *f, const ssp_transcript_t *t, const char *inde
 
 		b.len = 0;
 		if (e->dir == SSP_TR_NOTE)
-			ssp_buf_append(&b, p, e->len);
+			tool_text(&b, p, e->len);
 		else
 			ssp_escape_display(&b, p, e->len);
 		fprintf(f, "%s%6u ms %c %.*s%s\n", indent, e->ms, e->dir, (int)b.len,
@@ -97,6 +167,9 @@ void ssp_console_summary(ssp_console_t *c, const ssp_run_t *run, const ssp_repor
 	size_t i;
 	unsigned security = 0;
 	int v;
+	ssp_buf_t buf;
+
+	ssp_buf_init(&buf, 4 * SSP_REASON_MAX + 16);
 
 	if (c->tty && c->progress)
 		fprintf(c->f, "\r\033[K");
@@ -109,7 +182,7 @@ void ssp_console_summary(ssp_console_t *c, const ssp_run_t *run, const ssp_repor
 		fprintf(c->f, "%s%-5s%s %s [%s%s, RFC %u §%s]\n      %s\n", colour(c, r->verdict),
 			ssp_verdict_name(r->verdict), reset(c), r->vector->id,
 			r->category == SSP_CATEGORY_SECURITY ? "SECURITY, " : "",
-			ssp_level_name(r->vector->level), r->vector->rfc, r->vector->section, r->reason);
+			ssp_level_name(r->vector->level), r->vector->rfc, r->vector->section, safe(&buf, r->reason));
 		if (c->verbose && r->verdict != SSP_SKIP)
 			ssp_console_transcript(c->f, &r->transcript, "      ");
 	}
@@ -130,4 +203,69 @@ void ssp_console_summary(ssp_console_t *c, const ssp_run_t *run, const ssp_repor
 	fprintf(c->f, "\n");
 	print_suites(c, run, m);
 	fflush(c->f);
+	ssp_buf_free(&buf);
+}
+
+void ssp_console_end(ssp_console_t *c)
+{
+	if (c->tty && c->progress) {
+		fprintf(c->f, "\r\033[K");
+		fflush(c->f);
+	}
+}
+
+/* yaml_string - s as a double-quoted YAML scalar: \, " and every control byte escaped. */
+static void yaml_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20 || ch == 0x7f)
+			fprintf(f, "\\x%02x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+/*
+ * ssp_console_tap - the results as TAP version 13, one test point per
+ * vector in run order: pass and info are "ok" (info with a diagnostic),
+ * skip is "ok ... # SKIP reason", fail and error are "not ok", a warning is
+ * "not ok ... # TODO" (a known deviation that does not fail the run) or,
+ * with strict, a plain "not ok".  Every point that did not pass carries a
+ * YAML diagnostic: verdict, level, RFC section, reason.
+ */
+void ssp_console_tap(FILE *f, const ssp_run_t *run, int strict)
+{
+	size_t i;
+	ssp_buf_t buf;
+
+	ssp_buf_init(&buf, 4 * SSP_REASON_MAX + 16);
+
+	fprintf(f, "TAP version 13\n1..%zu\n", run->n);
+	for (i = 0; i < run->n; i++) {
+		const ssp_result_t *r = &run->results[i];
+		const ssp_vector_t *v = r->vector;
+		int ok = r->verdict == SSP_PASS || r->verdict == SSP_INFO || r->verdict == SSP_SKIP;
+
+		fprintf(f, "%s %zu - %s", ok ? "ok" : "not ok", i + 1, v->id);
+		if (r->verdict == SSP_SKIP)
+			fprintf(f, " # SKIP %s", safe(&buf, r->reason));
+		else if (r->verdict == SSP_WARN && !strict)
+			fprintf(f, " # TODO SHOULD-level warning");
+		fputc('\n', f);
+		if (r->verdict == SSP_PASS || r->verdict == SSP_SKIP)
+			continue;
+		fprintf(f, "  ---\n  verdict: %s\n  level: %s\n  rfc: %u\n  section: ", ssp_verdict_name(r->verdict),
+			ssp_level_name(v->level), v->rfc);
+		yaml_string(f, v->section);
+		fprintf(f, "\n  message: ");
+		yaml_string(f, safe(&buf, r->reason));
+		fprintf(f, "\n  duration_ms: %u\n  ...\n", r->duration_ms);
+	}
+	ssp_buf_free(&buf);
+	fflush(f);
 }

@@ -47,6 +47,10 @@ void ssp_console_progress(ssp_console_t *c, const ssp_run_t *run, size_t idx);
 void ssp_console_summary(ssp_console_t *c, const ssp_run_t *run, const ssp_report_meta_t *m);
 /* ssp_console_transcript - print a transcript, one escaped entry a line. */
 void ssp_console_transcript(FILE *f, const ssp_transcript_t *t, const char *indent);
+/* ssp_console_end - clear the progress line (before anything else prints). */
+void ssp_console_end(ssp_console_t *c);
+/* ssp_console_tap - the results as TAP version 13 (strict: a warning is "not ok" without TODO). */
+void ssp_console_tap(FILE *f, const ssp_run_t *run, int strict);
 
 /* ssp_json_write - write the result document (reports/result.schema.json): 0 or -1. */
 int ssp_json_write(const char *file, const ssp_run_t *run, const ssp_report_meta_t *m,

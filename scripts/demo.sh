@@ -26,4 +26,5 @@ echo "demo: starting a private Postfix on 127.0.0.1:$port"
 rc=$?
 echo "demo: smtpspec exited $rc (1: the server failed at least one vector)"
 echo "demo: the report is $out/report.html (JSON: $out/result.json, JUnit: $out/junit.xml)"
+echo "demo: what a vector checks, and how to run it alone: bin/smtpspec explain ID"
 exit 0

@@ -1,14 +1,32 @@
 #!/bin/sh
-# install-deps.sh - install, as root, the Debian packages smtpspec needs to build and test.
+# install-deps.sh - install, as root, the Debian packages smtpspec needs.
+#
+#   scripts/install-deps.sh demo   what make demo needs: the build and Postfix
+#   scripts/install-deps.sh test   also what only make test needs (the default)
+#
 # Postfix is installed with debconf's "No configuration" answer and with service starts
 # blocked (policy-rc.d), so the machine's default instance stays unconfigured and stopped:
-# the tests run their own private instance (scripts/postfix-private.sh).
+# the demo and the tests run their own private instance (scripts/postfix-private.sh).
 set -eu
 
-PKGS="build-essential pkg-config libuv1-dev libjansson-dev libcunit1-dev libssl-dev \
-postfix jq libxml2-utils time bc netcat-openbsd chromium node-ajv"
+# make demo: build bin/smtpspec, start a private Postfix.
+DEMO_PKGS="build-essential pkg-config libuv1-dev libjansson-dev libssl-dev postfix"
+# make test: unit tests (CUnit), result checks (jq, xmllint, JSON Schema with node-ajv),
+# the report pages (chromium), measurements (time, bc, nc), the Debian package
+# (debhelper, dpkg-dev, lintian), the manual page (groff, man-db), TAP (perl).
+TEST_PKGS="libcunit1-dev jq libxml2-utils time bc netcat-openbsd chromium node-ajv \
+debhelper dpkg-dev lintian groff man-db perl"
 # AUTH on the private Postfix (scripts/postfix-private.sh, SMTPSPEC_AUTH=1): Cyrus SASL.
-PKGS="$PKGS sasl2-bin libsasl2-modules"
+TEST_PKGS="$TEST_PKGS sasl2-bin libsasl2-modules"
+
+case ${1:-test} in
+demo) PKGS=$DEMO_PKGS ;;
+test) PKGS="$DEMO_PKGS $TEST_PKGS" ;;
+*)
+	echo "usage: $0 demo|test" >&2
+	exit 2
+	;;
+esac
 
 missing=""
 for p in $PKGS; do

@@ -225,6 +225,11 @@ scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 $tls_services
 EOF
+	# extra main.cf settings for one test (e.g. "smtpd_forbid_bare_newline=yes"),
+	# space-separated NAME=VALUE words; none by default
+	for kv in ${SMTPSPEC_POSTFIX_CONF:-}; do
+		postconf -c "$DIR/etc" -e "$kv" || die "bad SMTPSPEC_POSTFIX_CONF setting: $kv"
+	done
 	chmod 644 "$DIR/etc/main.cf" "$DIR/etc/master.cf" "$DIR/etc/recipients"
 	printf '%s\n' "$port" >"$DIR/port"
 }

@@ -9,6 +9,8 @@
 # All other behaviour is the built-in default (greeting "220 smtp-sink ESMTP",
 # PIPELINING, 8BITMIME, DSN, ENHANCEDSTATUSCODES, XCLIENT, XFORWARD announced,
 # 100 s command timeout, at most 256 simultaneous sessions).
+# SMTP_SINK_OPTS adds options (split on spaces) and SMTP_SINK_BACKLOG sets the
+# backlog, for the load tests (smtpspec bench): e.g. "-c -D DIR/dump -m 1100".
 #
 # Usage:
 #   scripts/smtp-sink.sh start  DIR PORT   start in the background, wait for "220"
@@ -24,7 +26,7 @@ PROG=smtp-sink.sh
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 SINK=/usr/sbin/smtp-sink
-BACKLOG=128
+BACKLOG=${SMTP_SINK_BACKLOG:-128}
 START_TIMEOUT=15        # seconds to wait for the 220 greeting
 STOP_TIMEOUT=10         # seconds to wait for the process to exit before SIGKILL
 
@@ -94,8 +96,8 @@ do_start() {
 
 	user_opt=
 	[ "$(id -u)" != 0 ] || user_opt="-u postfix"
-	# shellcheck disable=SC2086 # user_opt is empty or two words
-	"$SINK" $user_opt "127.0.0.1:$port" "$BACKLOG" \
+	# shellcheck disable=SC2086 # user_opt is empty or two words, SMTP_SINK_OPTS split on purpose
+	"$SINK" $user_opt ${SMTP_SINK_OPTS:-} "127.0.0.1:$port" "$BACKLOG" \
 		</dev/null >>"$DIR/smtp-sink.log" 2>&1 &
 	pid=$!
 	printf '%s\n' "$pid" >"$DIR/smtp-sink.pid"

@@ -186,6 +186,8 @@ int main(int argc, char **argv)
 	register_conn_tests();
 	register_payload_tests();
 	register_results_tests();
+	register_hist_tests();
+	register_rfctext_tests();
 	register_tls_tests();
 	register_tlsopt_tests();
 	register_conn_tls_tests();

@@ -414,16 +414,64 @@ static void test_close_after_partial_reply(void)
 	ssp_result_free(&o.res);
 }
 
-static void test_421_is_error(void)
+/* sent_quit - 1 if the client side of the transcript holds a QUIT. */
+static int sent_quit(const ssp_result_t *r)
 {
-	static const sc_t script[] = { SEND("220 mx.test\r\n"), WRITES(1), SEND("421 4.3.2 shutting down\r\n"), CLOSE, END };
+	size_t i, n = ssp_transcript_count(&r->transcript);
+
+	for (i = 0; i < n; i++) {
+		const char *p;
+		const ssp_tr_entry_t *e = ssp_transcript_entry(&r->transcript, i, &p);
+		if (e->dir == SSP_TR_CLIENT && e->len >= 4 && memcmp(p, "QUIT", 4) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void test_421_ladder(void)
+{
+	static const sc_t closing[] = { SEND("220 mx.test\r\n"), WRITES(1), SEND("421 4.3.2 shutting down\r\n"), CLOSE, END };
+	static const sc_t refused_421[] = { SEND("220 mx.test\r\n"), WRITES(1), SEND("421 4.7.0 too many errors\r\n"), CLOSE, END };
+	static const sc_t refused_close[] = { SEND("220 mx.test\r\n"), WRITES(1), SEND("501 5.5.4 bad\r\n"), CLOSE, END };
+	static char section38[] = "3.8";
 	vec_t t;
 	outcome_t o;
 
+	/* a 421 where a success was expected: skip, and nothing more is sent */
 	vec_init(&t, SSP_PRELUDE_GREETING, SSP_LEVEL_MUST);
 	vec_step(&t, SSP_SEND_LINE, "NOOP", "250");
-	run(&t.v, script, 2000, &o);
-	CHECK_VERDICT(&o, SSP_ERROR, "got 421 4.3.2 shutting down: the server is closing the session");
+	run(&t.v, closing, 2000, &o);
+	CHECK_VERDICT(&o, SSP_SKIP, "got 421 4.3.2 shutting down: the server ended the session");
+	CHECKF(!sent_quit(&o.res), "%s", "QUIT sent after a 421");
+	ssp_result_free(&o.res);
+	/* a 421 where the vector's last judged step expected a refusal: pass */
+	vec_init(&t, SSP_PRELUDE_GREETING, SSP_LEVEL_MUST);
+	vec_step(&t, SSP_SEND_LINE, "MAIL FROM:<<bad>", "5xx");
+	run(&t.v, refused_421, 2000, &o);
+	CHECK_VERDICT(&o, SSP_PASS, "every expectation was met; the server refused with 421");
+	CHECKF(!sent_quit(&o.res), "%s", "QUIT sent after a 421");
+	ssp_result_free(&o.res);
+	/* ... but a judged step still to come: skip */
+	vec_step(&t, SSP_SEND_LINE, "NOOP", "250");
+	run(&t.v, refused_421, 2000, &o);
+	CHECK_VERDICT(&o, SSP_SKIP, "before the rest of this vector could be observed");
+	ssp_result_free(&o.res);
+	/* a close (no 421) right after the refusal asked for: the same ladder */
+	run(&t.v, refused_close, 2000, &o);
+	CHECK_VERDICT(&o, SSP_SKIP, "the server closed the connection after refusing a command");
+	ssp_result_free(&o.res);
+	vec_init(&t, SSP_PRELUDE_GREETING, SSP_LEVEL_SHOULD);
+	vec_step(&t, SSP_SEND_LINE, "MAIL FROM:<<bad>", "5xx");
+	vec_step(&t, SSP_SEND_LINE, "NOOP", "250");
+	t.steps[1].setup = 1;
+	run(&t.v, refused_close, 2000, &o);
+	CHECK_VERDICT(&o, SSP_PASS, "every expectation was met; the server closed the connection then");
+	ssp_result_free(&o.res);
+	/* in a vector of RFC 5321 §3.8 that close is the finding, whatever the level */
+	vec_step(&t, SSP_SEND_LINE, "NOOP", "250");
+	t.v.section = section38;
+	run(&t.v, refused_close, 2000, &o);
+	CHECK_VERDICT(&o, SSP_FAIL, "a server MUST NOT close the connection before QUIT");
 	ssp_result_free(&o.res);
 }
 
@@ -513,12 +561,22 @@ static void test_grammar_findings(void)
 
 	vec_init(&t, SSP_PRELUDE_GREETING, SSP_LEVEL_MUST);
 	vec_step(&t, SSP_SEND_LINE, "NOOP", "250");
+	/* a vector that does not judge the reply syntax keeps it as a note */
+	run(&t.v, bare_lf, 2000, &o);
+	CHECK_VERDICT(&o, SSP_PASS, "every expectation was met");
+	ssp_result_free(&o.res);
+	run(&t.v, eight_bit, 2000, &o);
+	CHECK_VERDICT(&o, SSP_PASS, "every expectation was met");
+	ssp_result_free(&o.res);
+	/* its owner fails or warns */
+	t.v.judges = SSP_JUDGES_REPLY_SYNTAX;
 	run(&t.v, bare_lf, 2000, &o);
 	CHECK_VERDICT(&o, SSP_FAIL, "line ends with LF without CR");
 	ssp_result_free(&o.res);
 	run(&t.v, eight_bit, 2000, &o);
 	CHECK_VERDICT(&o, SSP_WARN, "8-bit byte in reply text");
 	ssp_result_free(&o.res);
+	t.v.judges = 0;
 	vec_step(&t, SSP_SEND_LINE, "NOOP", "250");
 	run(&t.v, unasked, 2000, &o);
 	CHECK_VERDICT(&o, SSP_FAIL, "the server sent a reply that no command asked for: 250 again");
@@ -590,7 +648,7 @@ void register_session_tests(void)
 		{ "close or reset before QUIT fails (§3.8)", test_close_before_quit_fails },
 		{ "QUIT, 221 and close pass", test_quit_then_close_passes },
 		{ "a close after a partial reply", test_close_after_partial_reply },
-		{ "421 is an error", test_421_is_error },
+		{ "421: skip, or a refusal; close after a refusal (§3.8, §7.8)", test_421_ladder },
 		{ "warn and skip codes", test_warn_and_skip_codes },
 		{ "silence expectation", test_silence },
 		{ "a trickling server hits the deadline", test_trickle_hits_deadline },

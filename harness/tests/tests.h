@@ -30,6 +30,8 @@ void register_session_tests(void);
 void register_conn_tests(void);
 void register_payload_tests(void);
 void register_results_tests(void);
+void register_hist_tests(void);
+void register_rfctext_tests(void);
 void register_tls_tests(void);
 void register_tlsopt_tests(void);
 void register_conn_tls_tests(void);

@@ -51,6 +51,12 @@
 #define FAKE_LOCAL_FEW 32
 #define FAKE_SIZE_LOWER 100000
 #define FAKE_RECEIVED_FEW 50
+/* Mode closes-after-errors: this many error replies in a row end the session. */
+#define FAKE_ERRORS_MAX 3
+/* Mode greeting-host-not-mail-domain: the host name in the greeting and the
+ * one mail domain (only its postmaster is a mailbox). */
+#define FAKE_MX_HOST "mx1.internal.smtpspec.test"
+#define FAKE_MAIL_DOMAIN "smtpspec.test"
 /* Octets of a header field name kept for the header modes. */
 #define FAKE_FIELD_KEEP 16
 /* Octets of the last accepted recipient kept for duplicate-rcpt-rejected. */
@@ -142,6 +148,8 @@
 	X(HELO_NOT_SUPPORTED, "helo-not-supported", "HELO gets 502") \
 	X(BAD_EHLO_RESETS, "bad-ehlo-resets", "an EHLO answered 501 still clears the transaction") \
 	X(SECOND_EHLO_KEEPS_TRANSACTION, "second-ehlo-keeps-transaction", "a second EHLO does not clear the transaction") \
+	X(SECOND_EHLO_503, "second-ehlo-503", "a second EHLO or HELO is answered 503 (not a code §4.3.2 lists for EHLO) and the transaction is kept; with bad-ehlo-resets it is cleared") \
+	X(SECOND_EHLO_550, "second-ehlo-550", "conformant variant: a second EHLO or HELO is refused with 550 (listed for EHLO in §4.3.2) and the transaction is kept; only the client's MAY of RFC 5321 §4.1.4 speaks against it (an info)") \
 	X(VERBS_CASE_SENSITIVE, "verbs-case-sensitive", "verbs are recognised in capitals only (others get 500)") \
 	X(NOOP_NEEDS_EHLO, "noop-needs-ehlo", "NOOP, RSET, VRFY, EXPN and HELP before EHLO get 503") \
 	X(ARGS_ACCEPTED, "args-accepted", "RSET, DATA and QUIT with an argument are accepted instead of 501") \
@@ -171,13 +179,16 @@
 	X(VRFY_250, "vrfy-250", "VRFY is answered 250 for any address, unknown ones too (unverified)") \
 	X(VRFY_NO_MAILBOX, "vrfy-no-mailbox", "a 250 reply to VRFY does not name the mailbox") \
 	X(VRFY_UNUSABLE_ADDRESS, "vrfy-unusable-address", "a 250 reply to VRFY names an address that RCPT refuses") \
-	X(VRFY_NOT_IMPLEMENTED, "vrfy-not-implemented", "VRFY gets 502") \
+	X(NO_VRFY_502, "no-vrfy-502", "a server without VRFY: VRFY gets 502 (not implemented)") \
+	X(NO_VRFY_500, "no-vrfy-500", "a server without VRFY: VRFY gets 500 (command not recognized)") \
+	X(VRFY_NO_ARGUMENT_252, "vrfy-no-argument-252", "VRFY without an argument gets 252") \
 	X(EXPN_NOT_IMPLEMENTED, "expn-not-implemented", "EXPN gets 502 and is not listed in the EHLO reply (RFC 5321 §3.5.2: SHOULD support)") \
 	X(EHLO_OMITS_EXPN, "ehlo-omits-expn", "EXPN works but is not listed in the EHLO reply") \
 	X(EXPN_WRONG_CODE, "expn-wrong-code", "EXPN is answered 200") \
 	X(SEND_IMPLEMENTED, "send-implemented", "conformant variant: SEND, SOML and SAML work like MAIL and are listed in the EHLO reply") \
 	X(EHLO_OMITS_SEND, "ehlo-omits-send", "with send-implemented: SEND, SOML and SAML are not listed in the EHLO reply") \
 	X(HELP_WRONG_CODE, "help-wrong-code", "HELP is answered 200") \
+	X(HELP_250, "help-250", "HELP is answered 250 (not 211 or 214)") \
 	X(HELP_NOT_IMPLEMENTED, "help-not-implemented", "HELP gets 502 though the EHLO reply lists it") \
 	X(EHLO_OMITS_HELP, "ehlo-omits-help", "HELP is implemented but not listed in the EHLO reply") \
 	X(KEYWORDS_CASE_SENSITIVE, "keywords-case-sensitive", "FROM:, TO: and parameter keywords are recognised in capitals only") \
@@ -219,6 +230,15 @@
 	X(NOOP_RESETS_TRANSACTION, "noop-resets-transaction", "NOOP discards the transaction") \
 	X(TURN_ACCEPTED, "turn-accepted", "TURN gets 250") \
 	X(ENHANCED_LEADING_ZEROS, "enhanced-leading-zeros", "enhanced status codes are written with a leading zero (\"2.01.0\")") \
+	X(MAIL_ENHANCED_DESTINATION, "mail-enhanced-destination", "MAIL is answered \"250 2.1.5\" (RFC 3463: X.1.5 is \"destination address valid\")") \
+	X(LONG_LINE_SPLIT, "long-line-split", "a command line over 512 octets is cut every 512 octets: each piece is a command line of its own (a fixed buffer)") \
+	X(CATCH_ALL, "catch-all", "every local part at its domain is a mailbox: RCPT and VRFY accept ${rejected_mailbox} too (issue 8 §1: its vectors need the profile)") \
+	X(GREETING_HOST_NOT_MAIL_DOMAIN, "greeting-host-not-mail-domain", "the greeting names mx1.internal.smtpspec.test; RCPT accepts only postmaster@smtpspec.test and <postmaster>, 550 for every other recipient") \
+	X(CLOSES_AFTER_ERRORS, "closes-after-errors", "after 3 error replies in a row: 421 and close (RFC 5321 §7.8 lets a server defend itself)") \
+	X(REFUSE_BARE_LF_421, "refuse-bare-lf-421", "a bare CR or LF in a command line or in the mail data: 421 and close") \
+	X(REFUSE_BARE_LF_451, "refuse-bare-lf-451", "conformant variant: a message with a bare CR or LF gets 451 at the end of data; the session goes on") \
+	X(DATA_ENDS_EARLY_DISCARDS, "data-ends-early-discards", "a line of a single period ends the data whatever ends the lines (CR, LF, CRLF; NULs ignored): 250, then 503 or 500 to every line until QUIT") \
+	X(SMUGGLING_EXPLOITABLE, "smuggling-exploitable", "a line of a single period ends the data whatever ends the lines (CR, LF, CRLF; NULs ignored), and what follows is executed as commands") \
 	X(HOSTILE_SILENT, "hostile-silent", "hostile: accepts, never sends anything, never reads") \
 	X(HOSTILE_NO_EOL, "hostile-no-eol", "hostile: \"220 \" and then 10 MiB without a line end") \
 	X(HOSTILE_10MB_REPLY, "hostile-10mb-reply", "hostile: EHLO gets 10 MiB of \"250-\" lines and never a last line") \
@@ -343,6 +363,11 @@ typedef struct fake_smtp_s {
 	int blind;                    /* long-text-line-hangs: the end is missed */
 	int data_fresh;               /* no mail data read yet (end-of-data-per-read) */
 	int dot_line;                 /* the current text line starts with a dot */
+	int loose_bol;                /* smuggling modes: at the start of a line */
+	int loose_dot;                /* ... and the line so far is a period */
+	int bare_seen;                /* a bare CR or LF in the mail data */
+	int discarding;               /* data-ends-early-discards: after a fake end */
+	unsigned errors;              /* error replies in a row */
 	/* the message header, for the header-checking modes */
 	int in_header;
 	char field[FAKE_FIELD_KEEP];  /* the current field's name (cut) */

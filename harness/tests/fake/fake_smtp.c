@@ -74,6 +74,8 @@ static void reply_line(fake_smtp_t *s, int code, int last, const char *enh,
 		put(s, e, strlen(e));
 	}
 	put(s, text, n);
+	if (last)
+		s->errors = code >= 400 ? s->errors + 1 : 0;
 	if (MODE(s, BARE_LF_REPLIES))
 		put(s, "\n", 1);
 	else
@@ -153,6 +155,12 @@ static void group_end(fake_smtp_t *s)
 	}
 	s->group.len = 0;
 	s->ngroup = 0;
+}
+
+/* server_name - the host name in the greeting and the EHLO reply. */
+static const char *server_name(const fake_smtp_t *s)
+{
+	return MODE(s, GREETING_HOST_NOT_MAIL_DOMAIN) ? FAKE_MX_HOST : FAKE_DOMAIN;
 }
 
 /* ---- lexical helpers ---------------------------------------------------- */
@@ -676,6 +684,22 @@ static int hello_check(fake_smtp_t *s, const char *arg, size_t n, const char *ve
 	return 0;
 }
 
+/* second_hello_refused - modes second-ehlo-503 and -550: a second EHLO or
+ * HELO gets 503 (550), the transaction kept (cleared with bad-ehlo-resets);
+ * 1 if refused. */
+static int second_hello_refused(fake_smtp_t *s)
+{
+	if (!s->hello || !(MODE(s, SECOND_EHLO_503) || MODE(s, SECOND_EHLO_550)))
+		return 0;
+	if (MODE(s, BAD_EHLO_RESETS))
+		txn_clear(s);
+	if (MODE(s, SECOND_EHLO_550))
+		reply(s, 550, "5.7.1", "Error: one EHLO per session");
+	else
+		reply(s, 503, "5.5.1", "Error: already greeted");
+	return 1;
+}
+
 /* ehlo_cmd - EHLO (RFC 5321 §4.1.1.1): a multiline 250 with the extensions. */
 static void ehlo_cmd(fake_smtp_t *s, const char *arg, size_t n)
 {
@@ -692,6 +716,8 @@ static void ehlo_cmd(fake_smtp_t *s, const char *arg, size_t n)
 		reply(s, 500, "5.5.2", "Error: command not recognized");
 		return;
 	}
+	if (second_hello_refused(s))
+		return;
 	if (hello_check(s, arg, n, "EHLO") != 0)
 		return;
 	if (!s->hello || !MODE(s, SECOND_EHLO_KEEPS_TRANSACTION))
@@ -710,7 +736,7 @@ static void ehlo_cmd(fake_smtp_t *s, const char *arg, size_t n)
 		word++;
 	if (word > FAKE_ECHO_MAX)
 		word = FAKE_ECHO_MAX;         /* keeps the line under 512 octets */
-	len = snprintf(first, sizeof(first), "%s Hello %.*s", FAKE_DOMAIN, (int)word, arg);
+	len = snprintf(first, sizeof(first), "%s Hello %.*s", server_name(s), (int)word, arg);
 	if (MODE(s, LONG_REPLY_LINE) && len >= 0 && (size_t)len < sizeof(first) - 1) {
 		/* code, separator and CRLF make the line FAKE_LONG_REPLY_LINE */
 		size_t want = FAKE_LONG_REPLY_LINE - 6;
@@ -755,12 +781,14 @@ static void helo_cmd(fake_smtp_t *s, const char *arg, size_t n)
 		reply(s, 502, "5.5.1", "Error: command not implemented");
 		return;
 	}
+	if (second_hello_refused(s))
+		return;
 	if (hello_check(s, arg, n, "HELO") != 0)
 		return;
 	if (!s->hello || !MODE(s, SECOND_EHLO_KEEPS_TRANSACTION))
 		txn_clear(s);
 	s->hello = 'H';
-	reply(s, 250, NULL, "%s", FAKE_DOMAIN);
+	reply(s, 250, NULL, "%s", server_name(s));
 }
 
 /* mail_syntax - a MAIL whose argument is not acceptable: 501, state kept
@@ -885,7 +913,7 @@ static void mail_cmd(fake_smtp_t *s, const char *arg, size_t n)
 	s->mail = 1;
 	s->smtputf8 = seen_utf8;
 	s->declared = seen_size ? size : 0;
-	reply(s, 250, "2.1.0", "Ok");
+	reply(s, 250, MODE(s, MAIL_ENHANCED_DESTINATION) ? "2.1.5" : "2.1.0", "Ok");
 }
 
 /* local_domain - a domain this server delivers to. */
@@ -1007,13 +1035,24 @@ static void rcpt_cmd(fake_smtp_t *s, const char *arg, size_t n)
 		else
 			fail(&v, 452, "4.5.3", "Error: too many recipients");
 	}
+	if (v.code == 0 && MODE(s, GREETING_HOST_NOT_MAIL_DOMAIN)) {
+		/* only postmaster of the mail domain (or bare) is a mailbox */
+		if (!local_is(s, &a, "postmaster") ||
+		    (a.domain != NULL && !eq_nocase(a.domain, a.domain_len, FAKE_MAIL_DOMAIN)))
+			fail(&v, 550, "5.1.1", "Recipient address rejected: user unknown");
+		if (v.code != 0)
+			rcpt_refuse(s, v.code, v.enh, v.text);
+		else
+			rcpt_accept(s, path, path_len);
+		return;
+	}
 	if (v.code == 0 && !local_domain(&a) && !MODE(s, RELAY_OPEN)) {
 		if (MODE(s, RELAY_DENIED_554))
 			fail(&v, 554, "5.7.1", "Relay access denied");
 		else
 			fail(&v, 550, "5.7.1", "Relay access denied");
 	}
-	if (v.code == 0 && local_domain(&a) && !MODE(s, RCPT_UNKNOWN_ACCEPTED)) {
+	if (v.code == 0 && local_domain(&a) && !MODE(s, RCPT_UNKNOWN_ACCEPTED) && !MODE(s, CATCH_ALL)) {
 		if (local_is(s, &a, "postmaster")) {
 			if (MODE(s, REJECT_POSTMASTER) ||
 			    (a.domain == NULL && MODE(s, POSTMASTER_NEEDS_DOMAIN)))
@@ -1071,6 +1110,8 @@ static void data_cmd(fake_smtp_t *s, const char *arg, size_t n)
 	s->text_line = 0;
 	s->long_text_line = s->has_ctrl = s->blind = s->dot_line = 0;
 	s->data_fresh = 1;
+	s->loose_bol = 1;
+	s->loose_dot = s->bare_seen = 0;
 	s->in_header = 1;
 	s->field_len = 0;
 	s->field_named = s->field_semi = 0;
@@ -1148,6 +1189,13 @@ static int content_refused(fake_smtp_t *s)
 
 	if (s->in_header)
 		field_end(s);
+	if (s->bare_seen && MODE(s, REFUSE_BARE_LF_451)) {
+		/* RFC 5321 §2.3.8: a bare CR or LF is not a line end */
+		reply(s, 451, "4.5.2", "Error: bare CR or LF in the message; send CRLF line ends");
+		if (!MODE(s, DATA_KEEPS_TRANSACTION))
+			txn_clear(s);
+		return 1;
+	}
 	if (s->long_text_line && MODE(s, SHORT_TEXT_LINES))
 		why = "Error: text line too long";
 	else if (s->has_ctrl && MODE(s, CONTROL_CHARS_REJECTED))
@@ -1190,6 +1238,38 @@ static int data_ends(const fake_smtp_t *s)
 	return 0;
 }
 
+/* loose_modes - the data ends at a line of a single period, whatever ends
+ * the lines (data-ends-early-discards, smuggling-exploitable). */
+static int loose_modes(const fake_smtp_t *s)
+{
+	return MODE(s, DATA_ENDS_EARLY_DISCARDS) || MODE(s, SMUGGLING_EXPLOITABLE);
+}
+
+/* loose_end - in the loose modes, the CR or LF at in[pos] ends a line that
+ * held only a period (NULs ignored): the mail data ends, a CRLF is taken
+ * whole.  0 when a CR is the last octet received (wait for the next). */
+static int loose_end(fake_smtp_t *s)
+{
+	int real = (s->hist & 0xffffff) == 0x0d0a2e;   /* CRLF "." so far */
+	size_t take = 1;
+
+	if (s->in[s->pos] == '\r') {
+		if (s->pos + 1 == s->inlen)
+			return 0;
+		if (s->in[s->pos + 1] == '\n')
+			take = 2;
+	}
+	real = real && take == 2;
+	s->pos += take;
+	s->state = S_COMMAND;
+	if (!content_refused(s))
+		message_done(s, s->msg_size > 1 ? s->msg_size - 1 : 0);
+	/* a fake end: the rest is discarded, or executed as commands */
+	if (!real && MODE(s, DATA_ENDS_EARLY_DISCARDS))
+		s->discarding = 1;
+	return 1;
+}
+
 /* data_input - mail data: count it (a leading dot of a line is removed,
  * RFC 5321 §4.5.2), look for its end; nothing is stored. */
 static void data_input(fake_smtp_t *s)
@@ -1198,8 +1278,28 @@ static void data_input(fake_smtp_t *s)
 		s->hist = 0;          /* the octets of earlier reads are forgotten */
 	s->data_fresh = 0;
 	while (s->pos < s->inlen) {
-		unsigned char ch = (unsigned char)s->in[s->pos++];
+		unsigned char ch = (unsigned char)s->in[s->pos];
 		int bol = (s->hist & 0xffff) == 0x0d0a;
+
+		if ((ch == '\r' || ch == '\n') && s->loose_dot && loose_modes(s)) {
+			if (loose_end(s))
+				return;
+			break;                /* a CR: wait for the octet after it */
+		}
+		s->pos++;
+		if ((ch == '\n' && (s->hist & 0xff) != '\r') ||
+		    ((s->hist & 0xff) == '\r' && ch != '\n')) {
+			/* a bare LF, or a bare CR before this octet */
+			s->bare_seen = 1;
+			if (MODE(s, REFUSE_BARE_LF_421)) {
+				fake_smtp_goodbye(s, "4.5.2", "Error: bare CR or LF received, closing");
+				return;
+			}
+		}
+		if (ch != 0) {
+			s->loose_dot = s->loose_bol && ch == '.';
+			s->loose_bol = ch == '\r' || ch == '\n';
+		}
 		int stuffing = ch == '.' && bol && !MODE(s, NO_DOT_UNSTUFF);
 
 		if (bol)
@@ -1397,7 +1497,8 @@ static int vrfy_mailbox(const char *arg, size_t n, char *out, size_t size, addr_
 /* known_mailbox - the address is a mailbox of this server. */
 static int known_mailbox(const fake_smtp_t *s, const addr_t *a)
 {
-	return local_domain(a) && (local_is(s, a, "smtpspec") || local_is(s, a, "postmaster"));
+	return local_domain(a) &&
+	       (MODE(s, CATCH_ALL) || local_is(s, a, "smtpspec") || local_is(s, a, "postmaster"));
 }
 
 /* vrfy_cmd - VRFY (RFC 5321 §3.5): a mailbox of this server is verified
@@ -1408,8 +1509,16 @@ static void vrfy_cmd(fake_smtp_t *s, const char *arg, size_t n)
 	char box[FAKE_CMD_LINE_MAX];
 	addr_t a;
 
-	if (MODE(s, VRFY_NOT_IMPLEMENTED)) {
+	if (MODE(s, NO_VRFY_502)) {
 		reply(s, 502, "5.5.1", "VRFY command is disabled");
+		return;
+	}
+	if (MODE(s, NO_VRFY_500)) {
+		reply(s, 500, "5.5.2", "Error: command not recognized");
+		return;
+	}
+	if (n == 0 && MODE(s, VRFY_NO_ARGUMENT_252)) {
+		reply(s, 252, "2.1.5", "Cannot VRFY user, but will accept message and attempt delivery");
 		return;
 	}
 	if (n == 0 && MODE(s, NO_ARGUMENT_250)) {
@@ -1487,7 +1596,7 @@ static void help_cmd(fake_smtp_t *s, const char *arg, size_t n)
 		reply(s, 502, "5.5.1", "HELP command not implemented");
 		return;
 	}
-	reply(s, MODE(s, HELP_WRONG_CODE) ? 200 : 214, "2.0.0",
+	reply(s, MODE(s, HELP_WRONG_CODE) ? 200 : MODE(s, HELP_250) ? 250 : 214, "2.0.0",
 	      "Commands: EHLO HELO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY EXPN HELP");
 }
 
@@ -1593,6 +1702,15 @@ static void command(fake_smtp_t *s, const char *p, size_t n, size_t total)
 		too_long(s);
 		return;
 	}
+	if (s->discarding && (cmd == NULL || cmd->fn != quit_cmd)) {
+		/* data-ends-early-discards: nothing is executed until QUIT */
+		if (cmd == NULL)
+			reply(s, 500, "5.5.2", "Error: command not recognized");
+		else
+			reply(s, 503, "5.5.1", "Error: bad sequence of commands");
+		group_end(s);
+		return;
+	}
 	if (MODE(s, GREETING_554) && (cmd == NULL || cmd->fn != quit_cmd)) {
 		/* RFC 5321 §3.1: after a 554 greeting, 503 until QUIT */
 		bad_sequence(s, "Error: no SMTP service here");
@@ -1661,6 +1779,8 @@ static void line_done(fake_smtp_t *s, const char *p, size_t n, size_t total)
 		return;
 	}
 	command(s, p, n, total);
+	if (MODE(s, CLOSES_AFTER_ERRORS) && s->errors >= FAKE_ERRORS_MAX)
+		fake_smtp_goodbye(s, "4.7.0", "Too many errors, closing transmission channel");
 }
 
 /* find_eol - the offset of the CRLF ending the line in p[0..n) (its length
@@ -1684,6 +1804,21 @@ static long find_eol(const fake_smtp_t *s, const char *p, size_t n, size_t *tlen
 	return -1;
 }
 
+/* bare_in_line - p[0..n) holds, before its first CRLF, a LF without a CR
+ * before it or a CR followed by another octet than LF. */
+static int bare_in_line(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] == '\n')
+			return i == 0 || p[i - 1] != '\r';
+		if (p[i] == '\r' && i + 1 < n && p[i + 1] != '\n')
+			return 1;
+	}
+	return 0;
+}
+
 /* command_input - the next command line, or discard an over-long one. */
 static void command_input(fake_smtp_t *s)
 {
@@ -1695,7 +1830,17 @@ static void command_input(fake_smtp_t *s)
 		reply(s, 250, "2.0.0", "Ok");
 		s->early_done = 1;
 	}
+	if (MODE(s, REFUSE_BARE_LF_421) && bare_in_line(p, n)) {
+		fake_smtp_goodbye(s, "4.5.2", "Error: bare CR or LF received, closing");
+		return;
+	}
 	eol = find_eol(s, p, n, &tlen);
+	if (MODE(s, LONG_LINE_SPLIT) && (eol < 0 ? n : (size_t)eol + tlen) > FAKE_CMD_LINE_MAX) {
+		/* a fixed buffer: its contents are one line, the rest the next */
+		s->pos += FAKE_CMD_LINE_MAX;
+		line_done(s, p, FAKE_CMD_LINE_MAX, FAKE_CMD_LINE_MAX + 2);
+		return;
+	}
 	if (eol < 0) {
 		if (n > FAKE_LINE_BUF_MAX || s->skipping) {
 			size_t keep = p[n - 1] == '\r';  /* maybe half of the CRLF */
@@ -1737,6 +1882,7 @@ void fake_smtp_start(fake_smtp_t *s)
 	static const char eight_bit[] = FAKE_DOMAIN " ESMTP fakesmtpd caf\xe9";
 	static const char plain[] = FAKE_DOMAIN " ESMTP fakesmtpd";
 	static const char no_domain[] = "Welcome, this is fakesmtpd (ESMTP)";
+	static const char mx_host[] = FAKE_MX_HOST " ESMTP fakesmtpd";
 
 	if (MODE(s, NO_GREETING))
 		return;
@@ -1752,6 +1898,8 @@ void fake_smtp_start(fake_smtp_t *s)
 		reply_line(s, 220, 0, NULL, plain, sizeof(plain) - 1);
 		reply_line(s, 220, 0, NULL, "a multiline greeting", 20);
 		reply_line(s, 220, 1, NULL, "ready", 5);
+	} else if (MODE(s, GREETING_HOST_NOT_MAIL_DOMAIN)) {
+		reply_line(s, 220, 1, NULL, mx_host, sizeof(mx_host) - 1);
 	} else if (MODE(s, GREETING_NO_DOMAIN)) {
 		reply_line(s, 220, 1, NULL, no_domain, sizeof(no_domain) - 1);
 	} else if (MODE(s, EIGHT_BIT_REPLY_TEXT)) {
