@@ -24,6 +24,9 @@
  *               -> EXPECT       met: the next expectation
  *               -> STEP         the step's last expectation met
  *   REPLY_WAIT, CLOSE_WAIT, SILENCE_WAIT -> EXPECT   met (bytes, close, timer)
+ *   EXPECT      -> HANDSHAKE    a starttls step's 220: the TLS handshake (conn_tls.c)
+ *   HANDSHAKE   -> STEP         the handshake completed: the next step, inside TLS
+ *               -> (verdict)    it failed, or passed its deadline: a mismatch
  *   any state before QUIT_*    -> QUIT_WRITE   verdict; connection open, no QUIT sent yet
  *                              -> QUIT_WAIT    verdict; the vector sent QUIT itself
  *                              -> CLOSING      verdict; connection gone or busy
@@ -401,64 +404,6 @@ static void on_written(void *owner, int status)
 	advance(s);
 }
 
-/* ---- STARTTLS (RFC 3207) ------------------------------------------------ */
-
-/* on_tls_done - the handshake of a STARTTLS step ended: on to the next step. */
-static void on_tls_done(void *owner, int status)
-{
-	ssp_session_t *s = owner;
-	const ssp_step_t *st = ssp_position_step(&s->pos);
-	char text[SSP_REASON_MAX];
-
-	if (s->state != ST_HANDSHAKE)
-		return;
-	uv_timer_stop(&s->timer);
-	if (status != 0) {
-		snprintf(text, sizeof(text), "%s",
-			 ssp_conn_tls_error(s->conn)[0] ? ssp_conn_tls_error(s->conn) : uv_strerror(status));
-		ssp_session__note(s, "%s", text);
-		ssp_session__mismatch(s, st, "a TLS handshake (RFC 3207)", text);
-		return;
-	}
-	ssp_conn_tls_describe(s->conn, text, sizeof(text));
-	ssp_session__note(s, "%s; what follows is inside TLS (shown as plaintext)", text);
-	/* RFC 3207 §4.2: the session starts over; nothing was asked inside TLS yet */
-	s->expected_reply_before = 0;
-	s->pos.exp = 0;
-	s->pos.rep = 0;
-	s->pos.step++;
-	enter(s, ST_STEP);
-	advance(s);
-}
-
-/* begin_tls - a STARTTLS step's expectations are met: after a 220, the
- * handshake (0: it runs, on_tls_done continues); 1 when there is none. */
-static int begin_tls(ssp_session_t *s, const ssp_step_t *st)
-{
-	char got[SSP_OBSERVED_TEXT_MAX];
-	int rc;
-
-	if (s->last_code != 220)
-		return 1;            /* the vector accepted a refusal: no TLS */
-	if (s->in.buf.len > 0) {
-		/* RFC 3207 §4.2: after its 220 the server speaks TLS only */
-		ssp_expect_excerpt(got, sizeof(got), s->in.buf.data, s->in.buf.len, SSP_QUOTE_SERVER_BYTES);
-		ssp_inbox_flush(&s->in, ssp_session__now(s));
-		ssp_session__mismatch(s, st, "nothing after the 220 until the TLS handshake", got);
-		return 1;
-	}
-	rc = ssp_conn_starttls(s->conn, on_tls_done);
-	if (rc != 0) {
-		ssp_session__mismatch(s, st, "a TLS handshake (RFC 3207)",
-				      ssp_conn_tls_error(s->conn)[0] ? ssp_conn_tls_error(s->conn) : uv_strerror(rc));
-		return 1;
-	}
-	ssp_session__note(s, "TLS handshake (RFC 3207)");
-	enter(s, ST_HANDSHAKE);
-	start_timer(s, s->cfg->timeout_ms);
-	return 0;
-}
-
 /* ---- the driver --------------------------------------------------------- */
 
 /* next_step - the step's expectations are done: repeat it, or the next step. */
@@ -502,7 +447,7 @@ static void advance(ssp_session_t *s)
 			break;
 		case ST_EXPECT:
 			if (s->pos.exp >= st->nexpect && st->starttls) {
-				if (!begin_tls(s, st))
+				if (!ssp_session__begin_tls(s, st))
 					return; /* HANDSHAKE: on_tls_done continues */
 				if (!concluded(s))
 					next_step(s, st);
@@ -515,6 +460,23 @@ static void advance(ssp_session_t *s)
 			return; /* waiting: a callback continues */
 		}
 	}
+}
+
+/* ---- for session_tls.c ---------------------------------------------------- */
+
+void ssp_session__enter(ssp_session_t *s, int to)
+{
+	enter(s, (state_t)to);
+}
+
+void ssp_session__advance(ssp_session_t *s)
+{
+	advance(s);
+}
+
+void ssp_session__start_timer(ssp_session_t *s, unsigned ms)
+{
+	start_timer(s, ms);
 }
 
 /* ---- network events ----------------------------------------------------- */
