@@ -586,19 +586,17 @@ static int judges(lctx_t *l, json_t *obj, ssp_vector_t *v)
 		return 0;
 	ssp_jfile_push_key(l->f, "judges");
 	if (!json_is_array(a) || json_array_size(a) == 0) {
-		rc = ssp_jfile_error(l->f, 0, "must be a non-empty array of \"reply-syntax\", \"reply-codes\"");
+		rc = ssp_jfile_error(l->f, 0, "must be a non-empty array of finding names (docs/vectors.md)");
 		goto out;
 	}
 	json_array_foreach(a, i, e) {
 		const char *s = json_string_value(e);
 
 		ssp_jfile_push_index(l->f, i);
-		if (s != NULL && strcmp(s, "reply-syntax") == 0)
-			v->judges |= SSP_JUDGES_REPLY_SYNTAX;
-		else if (s != NULL && strcmp(s, "reply-codes") == 0)
-			v->judges |= SSP_JUDGES_REPLY_CODES;
+		if (ssp_judges_parse(s) != 0)
+			v->judges |= ssp_judges_parse(s);
 		else
-			rc = ssp_jfile_error(l->f, 0, "must be \"reply-syntax\" or \"reply-codes\"");
+			rc = ssp_jfile_error(l->f, 0, "must be one of reply-line-ends, reply-code-range, reply-code-mismatch, reply-text, reply-line-length, reply-codes");
 		ssp_jfile_pop(l->f);
 		if (rc)
 			break;

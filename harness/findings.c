@@ -22,6 +22,24 @@ static void keepf(char *slot, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* rank - how bad a finding verdict is: pass < info < warn < fail. */
+static int rank(ssp_verdict_t v)
+{
+	return v == SSP_FAIL ? 3 : v == SSP_WARN ? 2 : v == SSP_INFO ? 1 : 0;
+}
+
+/* dev_index - the index of a deviation bit. */
+static unsigned dev_index(unsigned bit)
+{
+	unsigned i = 0;
+
+	while (bit > 1) {
+		bit >>= 1;
+		i++;
+	}
+	return i;
+}
+
 void ssp_findings_grammar(ssp_findings_t *f, ssp_transcript_t *tr, uint32_t ms,
 			  const char *label, const ssp_reply_t *r, const char *p)
 {
@@ -41,7 +59,7 @@ void ssp_findings_grammar(ssp_findings_t *f, ssp_transcript_t *tr, uint32_t ms,
 			continue;
 		ssp_transcript_note(tr, ms, "reply syntax (RFC 5321 %s): %s, line %u", where,
 				    ssp_reply_dev_name(bit), r->dev_line);
-		keepf(ssp_reply_dev_is_warn(bit) ? f->warn : f->fail,
+		keepf(f->dev[dev_index(bit)],
 		      "%s: reply violates the reply syntax of RFC 5321 %s (%s): %s", label, where,
 		      ssp_reply_dev_name(bit), got);
 	}
@@ -77,21 +95,29 @@ void ssp_findings_warn_code(ssp_findings_t *f, const char *label, const char *go
 	      expected);
 }
 
-ssp_verdict_t ssp_findings_apply(const ssp_findings_t *f, unsigned judges, ssp_verdict_t v,
+ssp_verdict_t ssp_findings_apply(const ssp_findings_t *f, const ssp_vector_t *vec, ssp_verdict_t v,
 				 char *reason, size_t size)
 {
+	ssp_verdict_t own = ssp_verdict_for_level(vec->level);
+	unsigned devs = ssp_judges_devs(vec->judges), bit;
 	int softer = v == SSP_PASS || v == SSP_WARN || v == SSP_INFO;
-	const char *fail = f->unasked[0] ? f->unasked : (judges & SSP_JUDGES_REPLY_SYNTAX) ? f->fail : "";
-	const char *warn = (judges & SSP_JUDGES_REPLY_SYNTAX) && f->warn[0] ? f->warn
-			 : (judges & SSP_JUDGES_REPLY_CODES) ? f->table : "";
 
-	if (fail[0] && softer) {
-		snprintf(reason, size, "%s", fail);
+	if (f->unasked[0] && softer) {
+		snprintf(reason, size, "%s", f->unasked);
 		return SSP_FAIL;
 	}
-	if (warn[0] && v == SSP_PASS) {
-		snprintf(reason, size, "%s", warn);
-		return SSP_WARN;
+	/* a judged finding gives the vector's own verdict unless v is already as bad */
+	if (!softer || rank(v) >= rank(own))
+		return v;
+	for (bit = 1; bit < (1u << SSP_REPLY_DEV_COUNT); bit <<= 1) {
+		if ((devs & bit) && f->dev[dev_index(bit)][0]) {
+			snprintf(reason, size, "%s", f->dev[dev_index(bit)]);
+			return own;
+		}
+	}
+	if ((vec->judges & SSP_JUDGES(CODES)) && f->table[0]) {
+		snprintf(reason, size, "%s", f->table);
+		return own;
 	}
 	return v;
 }

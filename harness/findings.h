@@ -3,11 +3,11 @@
  * how that changes the verdict (docs/vectors.md, "Judging"):
  *
  *   a reply no command asked for       -> FAIL, even when every expectation was met
- *   a reply breaking the RFC 5321 §4.2 grammar -> FAIL, in vectors that judge
- *                                         "reply-syntax"; a note elsewhere
- *   a deviation reply.h marks "warn"   -> WARN, likewise
- *   a code §4.3.2 does not list for the
- *   command                            -> WARN in vectors that judge "reply-codes"
+ *   a reply deviation (reply.h: line ends, code range, text, line length),
+ *   a code §4.3.2 does not list for the command
+ *                                      -> the vector's own verdict for its level, in
+ *                                         the vectors that judge it ("judges"); a
+ *                                         note in the transcript elsewhere
  *   a code from a "warn" set           -> WARN instead of PASS
  *
  * Only the first sentence of each kind is kept.  No I/O besides notes in
@@ -26,8 +26,7 @@
 #include <stdint.h>
 
 typedef struct ssp_findings_s {
-	char fail[SSP_REASON_MAX];   /* first grammar finding that fails; "" = none */
-	char warn[SSP_REASON_MAX];   /* first grammar finding that warns; "" = none */
+	char dev[SSP_REPLY_DEV_COUNT][SSP_REASON_MAX]; /* first finding of each reply deviation */
 	char table[SSP_REASON_MAX];  /* first code §4.3.2 does not list; "" = none */
 	char unasked[SSP_REASON_MAX]; /* first reply no command asked for; "" = none */
 	char warned[SSP_REASON_MAX]; /* first "warn" code met; "" = none */
@@ -51,10 +50,10 @@ void ssp_findings_unasked(ssp_findings_t *f, const char *label, const char *got)
 void ssp_findings_warn_code(ssp_findings_t *f, const char *label, const char *got,
 			    const char *expected);
 
-/* ssp_findings_apply - the verdict v made worse by the findings the vector
- * owns (judges: SSP_JUDGES_* bits; a reply no command asked for always
- * counts); reason (size bytes) is replaced by the deciding finding. */
-ssp_verdict_t ssp_findings_apply(const ssp_findings_t *f, unsigned judges, ssp_verdict_t v,
+/* ssp_findings_apply - the verdict v made worse by the findings vector vec
+ * judges (a reply no command asked for always counts, as a FAIL); reason
+ * (size bytes) is replaced by the deciding finding. */
+ssp_verdict_t ssp_findings_apply(const ssp_findings_t *f, const ssp_vector_t *vec, ssp_verdict_t v,
 				 char *reason, size_t size);
 
 #endif

@@ -401,6 +401,7 @@ void ssp_session__smuggle_verdict(ssp_session_t *s, const char *why_stopped)
 			    codes);
 		return;
 	case SSP_SMUGGLE_ENDED_EARLY:
+		s->res->category = SSP_CATEGORY_CONFORMANCE; /* nothing ran: a conformance finding */
 		conclude_at(s, ssp_verdict_for_level(s->v->level), expected, got,
 			    ": the server ended the mail data at the fake end-of-data sequence (replies after the content: %s); it executed none of the commands that followed it",
 			    codes);

@@ -179,3 +179,34 @@ const char *ssp_vector_missing_keyword(const ssp_vector_t *v, const char *caps, 
 	}
 	return NULL;
 }
+
+unsigned ssp_judges_parse(const char *name)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} table[] = {
+#define SSP_JUDGES_ROW(e, n, devs) { n, SSP_JUDGES(e) },
+		SSP_JUDGES_MAP(SSP_JUDGES_ROW)
+#undef SSP_JUDGES_ROW
+	};
+	size_t i;
+
+	for (i = 0; name != NULL && i < sizeof(table) / sizeof(table[0]); i++) {
+		if (strcmp(table[i].name, name) == 0)
+			return table[i].bit;
+	}
+	return 0;
+}
+
+unsigned ssp_judges_devs(unsigned judges)
+{
+	unsigned devs = 0;
+
+#define SSP_JUDGES_DEVS(e, n, d) \
+	if (judges & SSP_JUDGES(e)) \
+		devs |= (unsigned)(d);
+	SSP_JUDGES_MAP(SSP_JUDGES_DEVS)
+#undef SSP_JUDGES_DEVS
+	return devs;
+}

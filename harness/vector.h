@@ -8,17 +8,39 @@
 #ifndef SSP_VECTOR_H
 #define SSP_VECTOR_H
 
+#include "reply.h"
+
 #include <regex.h>
 #include <stddef.h>
 #include <stdint.h>
 
 /*
  * Findings beside a vector's own expectations (findings.h) that a vector
- * may own ("judges"): only its owners turn them into verdicts; every other
- * vector keeps them as notes (one cause, one finding).
+ * may own ("judges"): only its owners turn them into verdicts, at their own
+ * level; every other vector keeps them as notes (one cause, one finding).
+ * X(ENUM, "name", reply deviations (reply.h) it covers, or 0).
  */
-#define SSP_JUDGES_REPLY_SYNTAX 1u /* "reply-syntax": RFC 5321 §4.2, §4.5.3.1.5 */
-#define SSP_JUDGES_REPLY_CODES 2u  /* "reply-codes": the §4.3.2 table */
+#define SSP_JUDGES_MAP(X)                                                   \
+	X(LINE_ENDS, "reply-line-ends", SSP_REPLY_DEV_BARE_LF | SSP_REPLY_DEV_BARE_CR) \
+	X(CODE_RANGE, "reply-code-range", SSP_REPLY_DEV_CODE_RANGE)                    \
+	X(CODE_MISMATCH, "reply-code-mismatch", SSP_REPLY_DEV_CODE_MISMATCH)           \
+	X(TEXT, "reply-text",                                                          \
+	  SSP_REPLY_DEV_CONTROL | SSP_REPLY_DEV_8BIT | SSP_REPLY_DEV_EMPTY_TEXT | SSP_REPLY_DEV_SEPARATOR) \
+	X(LINE_LENGTH, "reply-line-length", SSP_REPLY_DEV_LONG_LINE)                  \
+	X(CODES, "reply-codes", 0) /* codes the §4.3.2 table does not list */
+
+enum {
+#define SSP_JUDGES_BIT(e, name, devs) SSP_JUDGES_BIT_##e,
+	SSP_JUDGES_MAP(SSP_JUDGES_BIT)
+#undef SSP_JUDGES_BIT
+	SSP_JUDGES_COUNT
+};
+#define SSP_JUDGES(e) (1u << SSP_JUDGES_BIT_##e)
+
+/* ssp_judges_parse - the bit of a "judges" name, or 0. */
+unsigned ssp_judges_parse(const char *name);
+/* ssp_judges_devs - the reply deviations (reply.h bits) the judged findings cover. */
+unsigned ssp_judges_devs(unsigned judges);
 
 /*
  * Requirement levels, as the RFC words them (RFC 2119), strongest first:

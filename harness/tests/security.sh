@@ -92,8 +92,8 @@ if "$fake" --list-modes 2>/dev/null | grep -q "^data-ends-early-discards "; then
 fi
 if "$fake" --list-modes 2>/dev/null | grep -q "^smuggling-exploitable "; then
 	fake_run smuggling-exploitable "$work/f-exp.json"
-	check "fake smuggling-exploitable: every bare CR/LF sequence is a security fail" \
-		jq -e '[.results[] | select(.id | test("nul") | not) | .category] | all(. == "security")' "$work/f-exp.json"
+	check "fake smuggling-exploitable: all 20 fake sequences (10, in one write and in two) are security fails" \
+		jq -e '[.results[] | select(.verdict == "fail") | .category] | length == 20 and all(. == "security")' "$work/f-exp.json"
 fi
 
 echo "security: $passed passed, $failed failed"

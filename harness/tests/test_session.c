@@ -568,15 +568,21 @@ static void test_grammar_findings(void)
 	run(&t.v, eight_bit, 2000, &o);
 	CHECK_VERDICT(&o, SSP_PASS, "every expectation was met");
 	ssp_result_free(&o.res);
-	/* its owner fails or warns */
-	t.v.judges = SSP_JUDGES_REPLY_SYNTAX;
+	/* its owner gives its own level's verdict: a MUST fails, a SHOULD warns */
+	t.v.judges = SSP_JUDGES(LINE_ENDS);
 	run(&t.v, bare_lf, 2000, &o);
 	CHECK_VERDICT(&o, SSP_FAIL, "line ends with LF without CR");
 	ssp_result_free(&o.res);
+	run(&t.v, eight_bit, 2000, &o); /* not a line-end finding */
+	CHECK_VERDICT(&o, SSP_PASS, "every expectation was met");
+	ssp_result_free(&o.res);
+	t.v.judges = SSP_JUDGES(TEXT);
+	t.v.level = SSP_LEVEL_SHOULD;
 	run(&t.v, eight_bit, 2000, &o);
 	CHECK_VERDICT(&o, SSP_WARN, "8-bit byte in reply text");
 	ssp_result_free(&o.res);
 	t.v.judges = 0;
+	t.v.level = SSP_LEVEL_MUST;
 	vec_step(&t, SSP_SEND_LINE, "NOOP", "250");
 	run(&t.v, unasked, 2000, &o);
 	CHECK_VERDICT(&o, SSP_FAIL, "the server sent a reply that no command asked for: 250 again");

@@ -226,6 +226,7 @@
 	X(EHLO_SYNTAX_ACCEPTED, "ehlo-syntax-accepted", "EHLO and HELO without an argument or with a bad name get 250") \
 	X(NO_ARGUMENT_250, "no-argument-250", "VRFY and EXPN without an argument get 250") \
 	X(NOOP_WRONG_CODE, "noop-wrong-code", "NOOP is answered 200") \
+	X(NOOP_CODE_OUT_OF_RANGE, "noop-code-260", "NOOP is answered 260, a code whose second digit is outside 0-5 (RFC 5321 §4.2)") \
 	X(NOOP_ARGUMENT_REJECTED, "noop-argument-rejected", "NOOP with an argument gets 501") \
 	X(NOOP_RESETS_TRANSACTION, "noop-resets-transaction", "NOOP discards the transaction") \
 	X(TURN_ACCEPTED, "turn-accepted", "TURN gets 250") \

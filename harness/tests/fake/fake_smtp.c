@@ -1439,7 +1439,7 @@ static void noop_cmd(fake_smtp_t *s, const char *arg, size_t n)
 	}
 	if (MODE(s, NOOP_RESETS_TRANSACTION))
 		txn_clear(s);
-	reply(s, MODE(s, NOOP_WRONG_CODE) ? 200 : 250, "2.0.0", "Ok");
+	reply(s, MODE(s, NOOP_WRONG_CODE) ? 200 : MODE(s, NOOP_CODE_OUT_OF_RANGE) ? 260 : 250, "2.0.0", "Ok");
 }
 
 /* quit_cmd - QUIT (RFC 5321 §4.1.1.10): 221, then close. */
