@@ -28,7 +28,7 @@ WARNINGS := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wvla
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) \
 	-DSSP_VERSION='"$(VERSION)"' -DSSP_DATADIR='"$(DATADIR)"' -MMD -MP
-LDLIBS := $(PKG_LIBS)
+LDLIBS := $(PKG_LIBS) -lm
 
 ifeq ($(V),1)
 Q :=
@@ -117,6 +117,7 @@ unit: $(BUILD)/unit-tests
 # Real servers on loopback (Postfix, Exim, smtp-sink), citations, coverage, reports.
 integration: $(BIN) $(BUILD)/fakesmtpd
 	$(Q)$(TEST_ENV) bash harness/tests/quotes.sh
+	$(Q)$(TEST_ENV) bash harness/tests/extensions.sh
 	$(Q)$(TEST_ENV) bash harness/tests/integration.sh
 	$(Q)$(TEST_ENV) bash harness/tests/security.sh
 	$(Q)$(TEST_ENV) bash harness/tests/verdicts.sh

@@ -31,6 +31,7 @@ typedef struct {
 	const char *target;
 	const char *catalogue;
 	const char *profile;
+	const char *mailbox, *domain, *rejected; /* one-field profiles: --mailbox ... */
 	const char *json, *html, *junit, *baseline;
 	const char *suites[LIST_MAX];
 	size_t nsuites;
@@ -100,7 +101,7 @@ static int parse(int argc, char **argv, options_t *o)
 {
 	enum { O_SUITE = 256, O_ONLY, O_SKIP, O_LIST, O_JOBS, O_TIMEOUT, O_CTIMEOUT, O_DEADLINE,
 	       O_PROFILE, O_JSON, O_HTML, O_JUNIT, O_BASELINE, O_STRICT, O_NOPROGRESS, O_CATALOGUE,
-	       O_TARGET, O_HELP, O_VERSION, O_FORMAT };
+	       O_TARGET, O_HELP, O_VERSION, O_FORMAT, O_MAILBOX, O_DOMAIN, O_REJECTED };
 	static const struct option longopts[] = {
 		{ "target", required_argument, NULL, O_TARGET },
 		{ "suite", required_argument, NULL, O_SUITE },
@@ -112,6 +113,9 @@ static int parse(int argc, char **argv, options_t *o)
 		{ "connect-timeout", required_argument, NULL, O_CTIMEOUT },
 		{ "deadline", required_argument, NULL, O_DEADLINE },
 		{ "profile", required_argument, NULL, O_PROFILE },
+		{ "mailbox", required_argument, NULL, O_MAILBOX },
+		{ "domain", required_argument, NULL, O_DOMAIN },
+		{ "rejected-mailbox", required_argument, NULL, O_REJECTED },
 		{ "json", required_argument, NULL, O_JSON },
 		{ "html", required_argument, NULL, O_HTML },
 		{ "junit", required_argument, NULL, O_JUNIT },
@@ -175,6 +179,9 @@ static int parse(int argc, char **argv, options_t *o)
 			o->run.deadline_s = (unsigned)v;
 			break;
 		case O_PROFILE: o->profile = optarg; break;
+		case O_MAILBOX: o->mailbox = optarg; break;
+		case O_DOMAIN: o->domain = optarg; break;
+		case O_REJECTED: o->rejected = optarg; break;
 		case O_JSON: o->json = optarg; break;
 		case O_HTML: o->html = optarg; break;
 		case O_JUNIT: o->junit = optarg; break;
@@ -461,6 +468,10 @@ int ssp_cli_run(int argc, char **argv)
 
 	/* every input file is checked before anything runs */
 	if (ssp_profile_load(&profile, o.profile, &diag) != 0)
+		goto bad_input;
+	if ((o.mailbox && ssp_profile_set(&profile, "mailbox", o.mailbox, &diag) != 0) ||
+	    (o.domain && ssp_profile_set(&profile, "domain", o.domain, &diag) != 0) ||
+	    (o.rejected && ssp_profile_set(&profile, "rejected_mailbox", o.rejected, &diag) != 0))
 		goto bad_input;
 	if (load_catalogue(catdir, &profile, &cat, &suites) != 0)
 		goto out;

@@ -104,7 +104,11 @@ static void keep_probe_reply(ssp_session_t *s, const char *p, size_t n)
 	char **slot;
 	size_t *len;
 
-	if (s->probe == NULL || s->pos.step > 1)
+	if (s->probe == NULL)
+		return;
+	if (s->pos.step < SSP_PROBE_STEPS_MAX && s->probe->codes[s->pos.step] == 0)
+		s->probe->codes[s->pos.step] = s->reply.code;
+	if (s->pos.step > 1)
 		return;
 	slot = s->pos.step == 0 ? &s->probe->greeting : &s->probe->ehlo;
 	len = s->pos.step == 0 ? &s->probe->greeting_len : &s->probe->ehlo_len;
@@ -164,7 +168,7 @@ static void closed_after_refusal(ssp_session_t *s, const char *how)
 {
 	if (rest_judged(s)) {
 		ssp_session__conclude(s, SSP_SKIP,
-				      "%s after refusing a command, before the rest of this vector could be observed (a server may defend itself, RFC 5321 §7.8; closing is judged by the rfc5321/3.8 vectors)",
+				      "%s, before the rest of this vector could be observed (a server may defend itself, RFC 5321 §7.8; closing is judged by the rfc5321/3.8 vectors)",
 				      how);
 		return;
 	}
@@ -200,6 +204,11 @@ static int act(ssp_session_t *s, const ssp_step_t *st, const ssp_expect_t *e,
 			closed_after_refusal(s, "the server refused with 421 and is closing");
 			return -1;
 		}
+		if (s->refusal_met) { /* after the refusal the vector asked for */
+			ssp_session__set_expected_observed(s, expected, got);
+			closed_after_refusal(s, "the server said 421 and is closing right after a refusal");
+			return -1;
+		}
 		conclude_at(s, SSP_SKIP, expected, got,
 			    ": got %s: the server ended the session (RFC 5321 §3.8 allows a 421 at any time, §7.8 lets a server defend itself); this vector's rule could not be observed",
 			    got);
@@ -219,6 +228,8 @@ static int act(ssp_session_t *s, const ssp_step_t *st, const ssp_expect_t *e,
 	case SSP_OUTCOME_CAPTURE_FAILED:
 		break;
 	}
+	if (r->code == 421)
+		s->got_421 = 1; /* asked for or not, the server is closing */
 	s->refusal_met = r->code >= 400 && !st->setup;
 	s->refusal_at = s->pos;
 	check_table(s, r->code, got);
@@ -254,8 +265,10 @@ static void closed_instead(ssp_session_t *s, const ssp_step_t *st, const ssp_exp
 	} else {
 		snprintf(got, sizeof(got), "%s", s->eof == UV_EOF ? "the server closed the connection" : "the connection was reset");
 	}
-	if (!s->quit_sent && s->refusal_met && strcmp(s->v->section, "3.8") != 0)
-		closed_after_refusal(s, "the server closed the connection");
+	if (!s->quit_sent && s->got_421)
+		closed_after_refusal(s, "the server closed the connection after a 421 (RFC 5321 §3.8 allows it)");
+	else if (!s->quit_sent && s->refusal_met && strcmp(s->v->section, "3.8") != 0)
+		closed_after_refusal(s, "the server closed the connection right after refusing a command");
 	else if (!s->quit_sent) /* §3.8, whatever the vector's own level */
 		conclude_at(s, SSP_FAIL, expected, got,
 			    ": expected %s, got %s: a server MUST NOT close the connection before QUIT except after a 421 reply (RFC 5321 §3.8)",

@@ -32,6 +32,11 @@
 /* Transcript of one session: entries kept. */
 #define SSP_TRANSCRIPT_ENTRIES_MAX 1024
 
+/* smtpspec coverage: octets of a requirement sentence shown on its line. */
+#define SSP_COVERAGE_SHOWN 160
+/* A quote shorter than this names no requirement sentence by itself. */
+#define SSP_COVERAGE_QUOTE_MIN 24
+
 /* Bytes one step may send once escapes, variables and repeats are expanded. */
 #define SSP_SEND_BYTES_MAX (16 * 1024 * 1024)
 /* Addresses of a target name tried in turn by the probe. */
@@ -135,6 +140,12 @@
 #define SSP_BENCH_MERGE_MAX 1024          /* files combined by bench --merge */
 #define SSP_BENCH_PROGRESS_MS 1000        /* terminal refresh */
 #define SSP_BENCH_TICK_MS 50              /* ramp and pacing checks */
+
+/* Steps whose reply codes a collecting session keeps (zero configuration). */
+#define SSP_PROBE_STEPS_MAX 64
+
+/* Console: earlier skips compared with each skip, to give a shared reason once. */
+#define SSP_SKIP_REASONS_MAX 256
 
 /* Turn a limit into a string literal, for messages. */
 #define SSP_STR(x) #x

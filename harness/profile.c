@@ -278,3 +278,19 @@ int ssp_profile_vars(const ssp_profile_t *p, const char *server_domain,
 	snprintf(buf, sizeof(buf), "smtpspec@%s", client);
 	return put(vars, p, "sender", buf);
 }
+
+int ssp_profile_set(ssp_profile_t *p, const char *name, const char *value, ssp_diag_t *diag)
+{
+	size_t i, n = strlen(value);
+
+	if (n == 0 || n > SSP_VAR_VALUE_MAX)
+		return ssp_diag_set(diag, NULL, 0, 0, "%s: must be 1 to %d bytes", name, SSP_VAR_VALUE_MAX);
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)value[i] < 0x20 || value[i] == 0x7f)
+			return ssp_diag_set(diag, NULL, 0, 0, "%s: a control byte (0x%02x) is not allowed",
+					    name, (unsigned char)value[i]);
+	}
+	if (ssp_vars_set(&p->values, name, value, n) != 0)
+		return ssp_diag_set(diag, NULL, 0, 0, "%s: too many variables (at most %d)", name, SSP_VARS_MAX);
+	return 0;
+}

@@ -36,6 +36,13 @@ void ssp_profile_free(ssp_profile_t *p);
 int ssp_profile_vars(const ssp_profile_t *p, const char *server_domain,
 		     const char *target_host, ssp_vars_t *vars);
 
+/*
+ * ssp_profile_set - set field name (the command line's --mailbox, --domain,
+ * --rejected-mailbox: it overrides the file) to value, checked like a
+ * profile value: 0, or -1 with diag set.
+ */
+int ssp_profile_set(ssp_profile_t *p, const char *name, const char *value, ssp_diag_t *diag);
+
 /* ssp_profile_known - 1 if name is a variable this profile provides (for loaders). */
 int ssp_profile_known(const ssp_profile_t *p, const char *name);
 

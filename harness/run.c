@@ -148,8 +148,12 @@ static void start_next(ssp_run_t *run)
 		size_t idx = run->next++;
 		ssp_result_t *r = &run->results[idx];
 		char reason[SSP_REASON_MAX];
+		/* a recipient zero configuration could not find: skip, saying what to add */
+		const char *why = ssp_recipients_skip(&run->rcpts, run->vectors[idx]);
 
-		if (ssp_session_precheck(&run->cfg, run->vectors[idx], reason, sizeof(reason))) {
+		if (why != NULL)
+			snprintf(reason, sizeof(reason), "%s", why);
+		if (why != NULL || ssp_session_precheck(&run->cfg, run->vectors[idx], reason, sizeof(reason))) {
 			r->verdict = SSP_SKIP;
 			snprintf(r->reason, sizeof(r->reason), "%s", reason);
 			run->counts[SSP_SKIP]++;
@@ -300,6 +304,31 @@ static int learn(ssp_run_t *run, ssp_diag_t *diag)
 	return 0;
 }
 
+/* given - 1 if the profile (or the command line) names this variable. */
+static int given(const ssp_run_t *run, const char *name)
+{
+	return ssp_vars_get(&run->profile->values, name) != NULL;
+}
+
+/*
+ * zero_config - settle the recipients (recipients.h) and put them in the
+ * run's variables: 0, or -1 (out of memory) with diag set.
+ */
+static int zero_config(ssp_run_t *run, ssp_diag_t *diag)
+{
+	char domain[SSP_DOMAIN_MAX];
+	ssp_recipients_t *r = &run->rcpts;
+
+	greeting_domain(run->greeting, run->greeting_len, domain, sizeof(domain));
+	ssp_recipients_settle(&run->cfg, given(run, "mailbox"), given(run, "domain"),
+			      given(run, "rejected_mailbox"), domain, run->host, r);
+	if (ssp_vars_set(&run->vars, "mailbox", r->mailbox, strlen(r->mailbox)) != 0 ||
+	    ssp_vars_set(&run->vars, "domain", r->domain, strlen(r->domain)) != 0 ||
+	    ssp_vars_set(&run->vars, "rejected_mailbox", r->rejected, strlen(r->rejected)) != 0)
+		return ssp_diag_set(diag, NULL, 0, 0, "out of memory");
+	return 0;
+}
+
 /* schedule - run every vector, at most opts.jobs at a time, within the deadline. */
 static void schedule(ssp_run_t *run, uv_loop_t *loop)
 {
@@ -334,7 +363,8 @@ int ssp_run_execute(ssp_run_t *run, const ssp_vector_t **vectors, size_t n,
 		return -1;
 	if (uv_loop_init(&loop) != 0)
 		return ssp_diag_set(diag, NULL, 0, 0, "cannot create the event loop");
-	if (resolve(run, &loop, diag) != 0 || probe(run, &loop, diag) != 0 || learn(run, diag) != 0) {
+	if (resolve(run, &loop, diag) != 0 || probe(run, &loop, diag) != 0 || learn(run, diag) != 0 ||
+	    zero_config(run, diag) != 0) {
 		uv_run(&loop, UV_RUN_DEFAULT);
 		uv_loop_close(&loop);
 		run->cfg.loop = NULL;

@@ -9,6 +9,7 @@
 
 #include "diag.h"
 #include "profile.h"
+#include "recipients.h"
 #include "result.h"
 #include "session.h"
 #include "conn_tls.h"
@@ -52,6 +53,7 @@ struct ssp_run_s {
 	char *caps;                   /* raw bytes of the EHLO reply, or NULL */
 	size_t caps_len;
 	ssp_result_t probe;           /* the probe's own transcript */
+	ssp_recipients_t rcpts;       /* ${mailbox}, ${domain}, ${rejected_mailbox}: how settled */
 	ssp_result_t *results;        /* n results, in the order of vectors */
 	unsigned counts[SSP_VERDICT_COUNT];
 	size_t finished;

@@ -340,7 +340,10 @@ static int begin_expect(ssp_session_t *s, const ssp_step_t *st, const ssp_expect
 /* unasked_reply - before a step's send: a reply no command asked for is a finding. */
 static void unasked_reply(ssp_session_t *s, const ssp_step_t *st)
 {
-	if (s->expected_reply_before && ssp_inbox_has_line(&s->in)) {
+	/* a 421 may come unasked at any time (RFC 5321 §3.8): the next
+	 * expectation reads it as the server closing */
+	if (s->expected_reply_before && ssp_inbox_has_line(&s->in) &&
+	    !(s->in.buf.len >= 4 && memcmp(s->in.buf.data, "421", 3) == 0 && (s->in.buf.data[3] == ' ' || s->in.buf.data[3] == '-'))) {
 		char label[SSP_LABEL_MAX], got[SSP_OBSERVED_TEXT_MAX];
 		ssp_session__label(s, label, sizeof(label));
 		ssp_inbox_describe(&s->in, got, sizeof(got));
@@ -684,4 +687,11 @@ int ssp_session_precheck(const ssp_session_cfg_t *cfg, const ssp_vector_t *v,
 		return 0;
 	snprintf(reason, size, "the server does not advertise %s in its EHLO reply", missing);
 	return 1;
+}
+
+ssp_session_t *ssp_session_collect(const ssp_session_cfg_t *cfg, const ssp_vector_t *v, ssp_result_t *out,
+				   ssp_probe_replies_t *replies, ssp_session_done_cb done, void *arg)
+{
+	memset(replies, 0, sizeof(*replies));
+	return begin(cfg, v, out, done, arg, replies);
 }

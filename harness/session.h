@@ -47,12 +47,14 @@ ssp_session_t *ssp_session_start(const ssp_session_cfg_t *cfg, const ssp_vector_
 				 ssp_result_t *out, ssp_session_done_cb done, void *arg);
 
 /* What the probe hands back: its raw greeting and EHLO replies (malloc'ed;
- * NULL when none came).  The caller frees them. */
+ * NULL when none came; the caller frees them), and the code of the first
+ * reply to each step (0: none), the prelude's steps counting first. */
 typedef struct ssp_probe_replies_s {
 	char *greeting;
 	size_t greeting_len;
 	char *ehlo;
 	size_t ehlo_len;
+	int codes[SSP_PROBE_STEPS_MAX];
 } ssp_probe_replies_t;
 
 /*
@@ -62,6 +64,13 @@ typedef struct ssp_probe_replies_s {
  */
 ssp_session_t *ssp_session_probe(const ssp_session_cfg_t *cfg, ssp_result_t *out,
 				 ssp_probe_replies_t *replies, ssp_session_done_cb done, void *arg);
+
+/*
+ * ssp_session_collect - like ssp_session_probe for vector v: its steps' reply
+ * codes (and greeting and EHLO reply) are kept in *replies.
+ */
+ssp_session_t *ssp_session_collect(const ssp_session_cfg_t *cfg, const ssp_vector_t *v, ssp_result_t *out,
+				   ssp_probe_replies_t *replies, ssp_session_done_cb done, void *arg);
 
 /* ssp_session_abort - end the session now with verdict ERROR and reason. */
 void ssp_session_abort(ssp_session_t *s, const char *reason);

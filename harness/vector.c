@@ -3,6 +3,7 @@
  */
 #include "vector.h"
 
+#include "limits.h"
 #include "reply.h"
 
 #include <stdio.h>
@@ -209,4 +210,29 @@ unsigned ssp_judges_devs(unsigned judges)
 	SSP_JUDGES_MAP(SSP_JUDGES_DEVS)
 #undef SSP_JUDGES_DEVS
 	return devs;
+}
+
+int ssp_vector_uses_var(const ssp_vector_t *v, const char *name)
+{
+	char pattern[SSP_VAR_NAME_MAX + 4];
+	size_t plen;
+	unsigned i;
+
+	plen = (size_t)snprintf(pattern, sizeof(pattern), "${%s", name);
+	for (i = 0; i < v->nsteps; i++) {
+		const char *p = v->steps[i].payload, *end;
+
+		if (p == NULL)
+			continue;
+		end = p + v->steps[i].payload_len;
+		while ((p = memmem(p, (size_t)(end - p), pattern, plen)) != NULL) {
+			/* "${name}", "${name+1}", "${name-1}", not "${names}" or "$${name}" */
+			char next = p + plen < end ? p[plen] : '\0';
+			int escaped = p > v->steps[i].payload && p[-1] == '$';
+			if (!escaped && (next == '}' || next == '+' || next == '-'))
+				return 1;
+			p += plen;
+		}
+	}
+	return 0;
 }

@@ -191,4 +191,7 @@ const char *ssp_vector_missing_keyword(const ssp_vector_t *v, const char *caps, 
 /* ssp_vector_free_fields - release what a vector owns (not the struct). */
 void ssp_vector_free_fields(ssp_vector_t *v);
 
+/* ssp_vector_uses_var - 1 if a step of v sends ${name} (with or without +N), else 0. */
+int ssp_vector_uses_var(const ssp_vector_t *v, const char *name);
+
 #endif

@@ -162,9 +162,31 @@ static void print_suites(ssp_console_t *c, const ssp_run_t *run, const ssp_repor
 	}
 }
 
+/* same_skip - the first earlier result skipped for the reason result i is
+ * (among the first SSP_SKIP_REASONS_MAX skips: bounded), or NULL. */
+static const ssp_result_t *same_skip(const ssp_run_t *run, size_t i)
+{
+	const ssp_result_t *r = &run->results[i];
+	size_t j, skips = 0;
+
+	if (r->verdict != SSP_SKIP)
+		return NULL;
+	for (j = 0; j < i && skips < SSP_SKIP_REASONS_MAX; j++) {
+		const ssp_result_t *e = &run->results[j];
+
+		if (e->verdict != SSP_SKIP)
+			continue;
+		if (strcmp(e->reason, r->reason) == 0)
+			return e;
+		skips++;
+	}
+	return NULL;
+}
+
 void ssp_console_summary(ssp_console_t *c, const ssp_run_t *run, const ssp_report_meta_t *m)
 {
 	size_t i;
+	const ssp_result_t *first;
 	unsigned security = 0;
 	int v;
 	ssp_buf_t buf;
@@ -179,10 +201,15 @@ void ssp_console_summary(ssp_console_t *c, const ssp_run_t *run, const ssp_repor
 			continue;
 		if (r->category == SSP_CATEGORY_SECURITY && ssp_verdict_is_finding(r->verdict))
 			security++;
-		fprintf(c->f, "%s%-5s%s %s [%s%s, RFC %u §%s]\n      %s\n", colour(c, r->verdict),
+		fprintf(c->f, "%s%-5s%s %s [%s%s, RFC %u §%s]\n", colour(c, r->verdict),
 			ssp_verdict_name(r->verdict), reset(c), r->vector->id,
 			r->category == SSP_CATEGORY_SECURITY ? "SECURITY, " : "",
-			ssp_level_name(r->vector->level), r->vector->rfc, r->vector->section, safe(&buf, r->reason));
+			ssp_level_name(r->vector->level), r->vector->rfc, r->vector->section);
+		/* one cause, one reason: a skip for a reason already given says so */
+		if ((first = same_skip(run, i)) != NULL)
+			fprintf(c->f, "      (skipped for the same reason as %s)\n", first->vector->id);
+		else
+			fprintf(c->f, "      %s\n", safe(&buf, r->reason));
 		if (c->verbose && r->verdict != SSP_SKIP)
 			ssp_console_transcript(c->f, &r->transcript, "      ");
 	}
@@ -192,6 +219,8 @@ void ssp_console_summary(ssp_console_t *c, const ssp_run_t *run, const ssp_repor
 	fprintf(c->f, "  target: %s", run->opts.target);
 	if (run->address[0])
 		fprintf(c->f, " (%s)", run->address);
+	if (run->rcpts.how[0])
+		fprintf(c->f, "\n  recipients: %s", safe(&buf, run->rcpts.how));
 	if (run->tls_line[0])
 		fprintf(c->f, "\n  %s", run->tls_line);
 	fprintf(c->f, "\n ");

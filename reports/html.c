@@ -161,6 +161,10 @@ static void header(FILE *f, const page_t *pg)
 		escaped_str(f, t->greeting);
 	else
 		fputs("(none)", f);
+	if (t->recipients != NULL) {
+		fputs("</code></dd>\n<dt>Recipients</dt><dd id=\"recipients\"><code>", f);
+		escaped_str(f, t->recipients);
+	}
 	fputs("</code></dd>\n<dt>EHLO</dt><dd><ul class=\"caps\" id=\"caps\">", f);
 	for (i = 0; i < t->nextensions; i++) {
 		if (t->extensions[i][0] == '\0') {

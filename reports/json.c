@@ -150,6 +150,11 @@ json_t *ssp_json_build(const ssp_run_t *run, const ssp_report_meta_t *m)
 							      : json_null());
 	json_object_set_new(target, "ehlo", run->caps ? escaped_string(run->caps, run->caps_len) : json_null());
 	json_object_set_new(target, "extensions", extensions(run));
+	/* zero configuration: the recipients used and how they were found */
+	json_object_set_new(target, "mailbox", escaped_string(run->rcpts.mailbox, strlen(run->rcpts.mailbox)));
+	json_object_set_new(target, "domain", escaped_string(run->rcpts.domain, strlen(run->rcpts.domain)));
+	json_object_set_new(target, "rejected_mailbox", escaped_string(run->rcpts.rejected, strlen(run->rcpts.rejected)));
+	json_object_set_new(target, "recipients", escaped_string(run->rcpts.how, strlen(run->rcpts.how)));
 	json_object_set_new(target, "probe", transcript(&run->probe.transcript));
 	results = json_array();
 	for (i = 0; i < run->n; i++) {

@@ -588,7 +588,8 @@ static int results(ld_t *l, json_t *root)
 static int target(ld_t *l, json_t *root)
 {
 	static const char *const target_keys[] = { "spec", "host", "port", "address", "greeting", "ehlo",
-						    "extensions", "probe", NULL };
+						    "extensions", "probe", "mailbox", "domain", "rejected_mailbox",
+						    "recipients", NULL };
 	ssp_doc_target_t *t = &l->doc->target;
 	json_t *o;
 	int rc;
@@ -602,6 +603,9 @@ static int target(ld_t *l, json_t *root)
 	     str(l, o, "greeting", S_REQUIRED | S_ESCAPED | S_NULL, &t->greeting) ||
 	     str(l, o, "ehlo", S_REQUIRED | S_ESCAPED | S_NULL, &t->ehlo) ||
 	     strings(l, o, "extensions", SSP_REPLY_BYTES_HARD_MAX, S_ESCAPED, &t->extensions, &t->nextensions) ||
+	     str(l, o, "mailbox", S_ESCAPED, &t->mailbox) || str(l, o, "domain", S_ESCAPED, &t->domain) ||
+	     str(l, o, "rejected_mailbox", S_ESCAPED, &t->rejected_mailbox) ||
+	     str(l, o, "recipients", S_ESCAPED, &t->recipients) ||
 	     transcript(l, o, "probe", &t->probe, &t->nprobe);
 	ssp_jfile_pop(l->f);
 	return rc ? -1 : 0;

@@ -135,6 +135,8 @@ typedef struct ssp_doc_target_s {
 	const char *greeting, *ehlo;  /* display escaping; NULL if none */
 	const char *const *extensions;
 	size_t nextensions;
+	const char *mailbox, *domain, *rejected_mailbox; /* zero configuration; NULL in older documents */
+	const char *recipients;       /* how they were found (one sentence) */
 	const ssp_doc_entry_t *probe;
 	size_t nprobe;
 } ssp_doc_target_t;

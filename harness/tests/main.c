@@ -172,6 +172,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "unit-tests: %s\n", CU_get_error_msg());
 		return 2;
 	}
+	register_coverage_tests();
 	register_reply_tests();
 	register_escape_tests();
 	register_vars_tests();

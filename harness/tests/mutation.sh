@@ -66,12 +66,6 @@ run_against() {
 # feature, plus the mode that breaks it.
 COMBINED="advertise-vrfy+no-vrfy-502 send-implemented+ehlo-omits-send second-ehlo-503+bad-ehlo-resets"
 
-# Modes whose verdicts the judging engine decides (issue 8: zero-configuration
-# recipients, the close/421 ladder): servers that are conformant but need a
-# profile, or defend themselves.  They are neither mutants nor, until the
-# engine judges them, conformant variants.
-ENGINE_MODES="catch-all greeting-host-not-mail-domain closes-after-errors refuse-bare-lf-421"
-
 bad=0
 variants=$("$fake" --list-modes | awk '$2 == "conformant" && $3 == "variant:" {print $1}')
 : >"$work/passes.tsv"
@@ -96,7 +90,7 @@ for f in toostrict notpass; do
 	fi
 done
 
-modes=$("$fake" --list-modes | awk '$2 != "conformant" {print $1}' | grep -v '^hostile-' | grep -v -x -F "$(echo $ENGINE_MODES | tr ' ' '\n')")
+modes=$("$fake" --list-modes | awk '$2 != "conformant" {print $1}' | grep -v '^hostile-')
 # the mutants run a few at a time: most of a run is spent waiting on timers
 parallel=${MUTATION_PARALLEL:-6}
 running=0

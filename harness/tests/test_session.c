@@ -458,14 +458,14 @@ static void test_421_ladder(void)
 	ssp_result_free(&o.res);
 	/* a close (no 421) right after the refusal asked for: the same ladder */
 	run(&t.v, refused_close, 2000, &o);
-	CHECK_VERDICT(&o, SSP_SKIP, "the server closed the connection after refusing a command");
+	CHECK_VERDICT(&o, SSP_SKIP, "the server closed the connection right after refusing a command");
 	ssp_result_free(&o.res);
 	vec_init(&t, SSP_PRELUDE_GREETING, SSP_LEVEL_SHOULD);
 	vec_step(&t, SSP_SEND_LINE, "MAIL FROM:<<bad>", "5xx");
 	vec_step(&t, SSP_SEND_LINE, "NOOP", "250");
 	t.steps[1].setup = 1;
 	run(&t.v, refused_close, 2000, &o);
-	CHECK_VERDICT(&o, SSP_PASS, "every expectation was met; the server closed the connection then");
+	CHECK_VERDICT(&o, SSP_PASS, "every expectation was met; the server closed the connection right after refusing a command then");
 	ssp_result_free(&o.res);
 	/* in a vector of RFC 5321 §3.8 that close is the finding, whatever the level */
 	vec_step(&t, SSP_SEND_LINE, "NOOP", "250");

@@ -19,6 +19,7 @@ extern const char *tests_dir;
 void register_reply_tests(void);
 void register_escape_tests(void);
 void register_vars_tests(void);
+void register_coverage_tests(void);
 void register_codes_tests(void);
 void register_jsonpos_tests(void);
 void register_loader_tests(void);

@@ -189,6 +189,7 @@
 	X(EHLO_OMITS_SEND, "ehlo-omits-send", "with send-implemented: SEND, SOML and SAML are not listed in the EHLO reply") \
 	X(HELP_WRONG_CODE, "help-wrong-code", "HELP is answered 200") \
 	X(HELP_250, "help-250", "HELP is answered 250 (not 211 or 214)") \
+	X(HELP_ARGUMENT_REFUSED, "help-argument-501", "HELP with an argument (a command name) gets 501 instead of 211, 214 or 504") \
 	X(HELP_NOT_IMPLEMENTED, "help-not-implemented", "HELP gets 502 though the EHLO reply lists it") \
 	X(EHLO_OMITS_HELP, "ehlo-omits-help", "HELP is implemented but not listed in the EHLO reply") \
 	X(KEYWORDS_CASE_SENSITIVE, "keywords-case-sensitive", "FROM:, TO: and parameter keywords are recognised in capitals only") \
@@ -233,10 +234,10 @@
 	X(ENHANCED_LEADING_ZEROS, "enhanced-leading-zeros", "enhanced status codes are written with a leading zero (\"2.01.0\")") \
 	X(MAIL_ENHANCED_DESTINATION, "mail-enhanced-destination", "MAIL is answered \"250 2.1.5\" (RFC 3463: X.1.5 is \"destination address valid\")") \
 	X(LONG_LINE_SPLIT, "long-line-split", "a command line over 512 octets is cut every 512 octets: each piece is a command line of its own (a fixed buffer)") \
-	X(CATCH_ALL, "catch-all", "every local part at its domain is a mailbox: RCPT and VRFY accept ${rejected_mailbox} too (issue 8 §1: its vectors need the profile)") \
-	X(GREETING_HOST_NOT_MAIL_DOMAIN, "greeting-host-not-mail-domain", "the greeting names mx1.internal.smtpspec.test; RCPT accepts only postmaster@smtpspec.test and <postmaster>, 550 for every other recipient") \
-	X(CLOSES_AFTER_ERRORS, "closes-after-errors", "after 3 error replies in a row: 421 and close (RFC 5321 §7.8 lets a server defend itself)") \
-	X(REFUSE_BARE_LF_421, "refuse-bare-lf-421", "a bare CR or LF in a command line or in the mail data: 421 and close") \
+	X(CATCH_ALL, "catch-all", "conformant variant: every local part at its domain is a mailbox: RCPT and VRFY accept ${rejected_mailbox} too (issue 8 §1: its vectors need the profile)") \
+	X(GREETING_HOST_NOT_MAIL_DOMAIN, "greeting-host-not-mail-domain", "conformant variant: the greeting names mx1.internal.smtpspec.test; RCPT accepts only postmaster@smtpspec.test and <postmaster>, 550 for every other recipient") \
+	X(CLOSES_AFTER_ERRORS, "closes-after-errors", "conformant variant: after 3 error replies in a row: 421 and close (RFC 5321 §7.8 lets a server defend itself)") \
+	X(REFUSE_BARE_LF_421, "refuse-bare-lf-421", "conformant variant: a bare CR or LF in a command line or in the mail data: 421 and close") \
 	X(REFUSE_BARE_LF_451, "refuse-bare-lf-451", "conformant variant: a message with a bare CR or LF gets 451 at the end of data; the session goes on") \
 	X(DATA_ENDS_EARLY_DISCARDS, "data-ends-early-discards", "a line of a single period ends the data whatever ends the lines (CR, LF, CRLF; NULs ignored): 250, then 503 or 500 to every line until QUIT") \
 	X(SMUGGLING_EXPLOITABLE, "smuggling-exploitable", "a line of a single period ends the data whatever ends the lines (CR, LF, CRLF; NULs ignored), and what follows is executed as commands") \
@@ -251,6 +252,35 @@
 	X(HOSTILE_TRICKLE, "hostile-trickle", "hostile: every reply is sent one octet a second") \
 	X(HOSTILE_NO_READ, "hostile-no-read", "hostile: greets, then never reads (small receive buffer)") \
 	X(HOSTILE_JUNK_TLS, "hostile-junk-tls", "hostile: advertises STARTTLS, answers it 220, then sends binary junk") \
+	/* ---- ESMTP extensions (fake_ext.c): SIZE, 8BITMIME, SMTPUTF8, CHUNKING, DSN, enhanced codes ---- */ \
+	X(NO_EXTENSIONS, "no-extensions", "conformant variant: SIZE, 8BITMIME, DSN, SMTPUTF8 and CHUNKING are not advertised; their parameters get 555, BDAT 502") \
+	X(UNADVERTISED_PARAMS_501, "unadvertised-params-501", "as no-extensions, but SIZE, BODY, SMTPUTF8 and the DSN parameters get 501 instead of 555") \
+	X(SIZE_LIMIT_EXCLUSIVE, "size-limit-exclusive", "MAIL with SIZE= equal to the advertised limit gets 552") \
+	X(SIZE_PARAM_REJECTED, "size-param-rejected", "the SIZE parameter of MAIL gets 555 though SIZE is advertised") \
+	X(SIZE_SYNTAX_ACCEPTED, "size-syntax-accepted", "SIZE= values are not checked: a non-number, 21 digits or a second SIZE get 250") \
+	X(SIZE_KEYWORD_NOT_NUMBER, "size-keyword-not-number", "the EHLO reply advertises \"SIZE 1000000B\"") \
+	X(BODY_SYNTAX_ACCEPTED, "body-syntax-accepted", "BODY= values are not checked: an unknown value or a second BODY get 250") \
+	X(BODY_7BIT_REJECTED, "body-7bit-rejected", "BODY=7BIT gets 555 though 8BITMIME is advertised") \
+	X(EIGHT_BIT_DATA_REJECTED, "eight-bit-data-rejected", "a message with octets over 127 gets 554 after the dot, though 8BITMIME is advertised") \
+	X(EXT_KEYWORD_PARAMETERS, "ext-keyword-parameters", "the EHLO reply lists \"8BITMIME 1\", \"DSN 1\", \"SMTPUTF8 1\" and \"ENHANCEDSTATUSCODES 1\" (keywords without parameters)") \
+	X(EHLO_OMITS_8BITMIME, "ehlo-omits-8bitmime", "SMTPUTF8 is advertised without 8BITMIME") \
+	X(EHLO_DOMAIN_NOT_LDH, "ehlo-domain-not-ldh", "the EHLO reply names the server \"fake_test.invalid\" (not an LDH name)") \
+	X(UTF8_WITHOUT_SMTPUTF8, "utf8-without-smtputf8", "non-ASCII addresses get 250 without the SMTPUTF8 parameter") \
+	X(SMTPUTF8_VALUE_ACCEPTED, "smtputf8-value-accepted", "SMTPUTF8=value gets 250 (the parameter takes no value)") \
+	X(DSN_SYNTAX_ACCEPTED, "dsn-syntax-accepted", "RET, ENVID, NOTIFY and ORCPT values are not checked: bad values and repeats get 250") \
+	X(BDAT_ZERO_REFUSED, "bdat-zero-refused", "BDAT 0 LAST gets 501") \
+	X(BDAT_ENDS_AT_DOT, "bdat-ends-at-dot", "a BDAT chunk ends at <CRLF>.<CRLF> inside it; the rest is read as commands") \
+	X(BDAT_FAILURE_NO_DISCARD, "bdat-failure-no-discard", "a BDAT without MAIL or RCPT is refused at once and its chunk read as commands") \
+	X(BDAT_SYNTAX_ACCEPTED, "bdat-syntax-accepted", "BDAT with a chunk size that is not a number is taken as BDAT 0") \
+	X(CHUNKING_NO_DATA, "chunking-no-data", "DATA gets 502 (BDAT only)") \
+	X(ENHANCED_WRONG_SUBJECT, "enhanced-wrong-subject", "every enhanced status code has the subject 6 (media): \"250 2.6.0\" to MAIL") \
+	X(UTF8_REPLY_ECHO, "utf8-reply-echo", "a refused RCPT or VRFY is answered with its address repeated, UTF-8 included") \
+	X(SIZE_ENDS_DATA, "size-ends-data", "the mail data ends after the octets declared with SIZE=; the rest is read as commands") \
+	X(REJECT_BINARY_CTE, "reject-binary-cte", "a message with \"Content-Transfer-Encoding: binary\" in its header gets 554") \
+	X(BINARYMIME, "binarymime", "conformant variant: BINARYMIME (RFC 3030 §3) is advertised and BODY=BINARYMIME accepted; DATA after it gets 503") \
+	X(BINARYMIME_DATA_ACCEPTED, "binarymime-data-accepted", "as binarymime, but DATA after BODY=BINARYMIME gets 354") \
+	X(VRFY_SMTPUTF8_REJECTED, "vrfy-smtputf8-rejected", "VRFY with the SMTPUTF8 parameter gets 501 though SMTPUTF8 is advertised") \
+	X(EHLO_A_LABEL_REJECTED, "ehlo-a-label-rejected", "EHLO with an A-label (xn--) in the client's name gets 501") \
 	/* TLS and AUTH (fake_tls.c): RFC 3207, RFC 8314, RFC 4954 */ \
 	X(NO_TLS, "no-tls", "conformant variant: no TLS: STARTTLS is not listed in the EHLO reply and gets 502") \
 	X(STARTTLS_INJECTION, "starttls-injection", "commands pipelined after STARTTLS are kept and answered inside TLS (CVE-2011-0411)") \
@@ -349,6 +379,7 @@ typedef struct fake_smtp_s {
 	int hello;                    /* 0, 'H' (HELO) or 'E' (EHLO) */
 	int mail;                     /* a MAIL was accepted */
 	int smtputf8;                 /* ... with SMTPUTF8 */
+	int binarymime;               /* ... with BODY=BINARYMIME (mode binarymime) */
 	uint64_t declared;            /* its SIZE= (0: none) */
 	unsigned nrcpt;               /* accepted recipients */
 	int rcpt_tried;               /* some RCPT was given (maybe rejected) */
@@ -381,6 +412,10 @@ typedef struct fake_smtp_s {
 	int ehlo_mismatch;            /* EHLO named a foreign address literal */
 	char last_rcpt[FAKE_RCPT_KEEP];
 	size_t last_rcpt_len;
+	int has_8bit;                  /* the mail data has an octet over 127 */
+	char cte[40];                 /* the start of the current header line */
+	size_t cte_len;
+	int binary_cte;               /* Content-Transfer-Encoding: binary seen */
 	/* TLS and AUTH (fake_tls.c) */
 	int tls;                      /* the session runs inside TLS */
 	int auth;                     /* AUTH succeeded */
@@ -404,6 +439,40 @@ void fake_smtp_process(fake_smtp_t *s);
  * and text), then end = CLOSE; nothing if the session is already ending. */
 void fake_smtp_goodbye(fake_smtp_t *s, const char *enh, const char *text);
 
+/* ---- the extension modes (fake_ext.c) ---------------------------------- */
+
+/* What fake_ext_param decides about one MAIL or RCPT parameter. */
+typedef enum {
+	FAKE_PARAM_DEFAULT = 0,       /* no extension mode applies: check as usual */
+	FAKE_PARAM_ACCEPT,            /* take it as it is */
+	FAKE_PARAM_REFUSE,            /* refuse the command with *code, *enh, *text */
+} fake_param_t;
+
+/* fake_ext_keyword - the EHLO line for keyword kw under the extension modes
+ * (kw itself, a replacement, or NULL to leave it out). */
+const char *fake_ext_keyword(const fake_smtp_t *s, const char *kw);
+/* fake_ext_domain - the server's name on the first line of the EHLO reply. */
+const char *fake_ext_domain(const fake_smtp_t *s);
+/* fake_ext_param - a parameter key[0..klen) (=val[0..vlen), val NULL for
+ * none) of MAIL or (rcpt) RCPT, under the extension modes. */
+fake_param_t fake_ext_param(const fake_smtp_t *s, int rcpt, const char *key, size_t klen,
+			    const char *val, size_t vlen, int *code, const char **enh, const char **text);
+/* fake_ext_bdat - BDAT under the extension modes, before its chunk is
+ * read: 1 when the reply is decided (code, enh, text set) and the chunk is
+ * not read (it is empty, or taken as commands), 0 to go on as usual; a bad
+ * size may be taken as 0 (*size, *size_ok). */
+int fake_ext_bdat(const fake_smtp_t *s, uint64_t *size, int *size_ok, int *code,
+		  const char **enh, const char **text);
+/* fake_ext_bdat_take - of the n octets p[] of a chunk, how many belong to
+ * it; *ended: mode bdat-ends-at-dot saw <CRLF>.<CRLF>, which ends the
+ * chunk and the message there.  Keeps the last octets in s->hist. */
+size_t fake_ext_bdat_take(fake_smtp_t *s, const char *p, size_t n, int *ended);
+/* fake_ext_header_octet - one octet of the message header (bol: it starts
+ * a line): notes "Content-Transfer-Encoding: binary". */
+void fake_ext_header_octet(fake_smtp_t *s, unsigned char ch, int bol);
+/* fake_ext_data_over - mode size-ends-data: the octets counted so far
+ * reach the declared SIZE, so the data ends here. */
+int fake_ext_data_over(const fake_smtp_t *s);
 /* ---- TLS and AUTH (fake_tls.c) ---------------------------------------- */
 
 /* The protocol side (no I/O), called from fake_smtp.c. */

@@ -71,6 +71,8 @@ static void reply_line(fake_smtp_t *s, int code, int last, const char *enh,
 			snprintf(e, sizeof(e), "%s ", enh);
 		if (MODE(s, ENHANCED_CLASS_MISMATCH))
 			e[0] = code / 100 == 2 ? '5' : '2';
+		if (MODE(s, ENHANCED_WRONG_SUBJECT) && enh[0] != '\0')
+			snprintf(e, sizeof(e), "%c.6.0 ", enh[0]);
 		put(s, e, strlen(e));
 	}
 	put(s, text, n);
@@ -632,13 +634,19 @@ static void fail(verdict_t *v, int code, const char *enh, const char *text)
 
 static void txn_clear(fake_smtp_t *s)
 {
-	s->mail = s->smtputf8 = 0;
+	s->mail = s->smtputf8 = s->binarymime = 0;
 	s->declared = 0;
 	s->nrcpt = 0;
 	s->rcpt_tried = 0;
 	s->bdat = s->bdat_failed = s->bdat_last = 0;
 	s->msg_size = 0;
 	s->long_text_line = 0;
+}
+
+/* binary_offered - BINARYMIME is advertised (modes binarymime*). */
+static int binary_offered(const fake_smtp_t *s)
+{
+	return MODE(s, BINARYMIME) || MODE(s, BINARYMIME_DATA_ACCEPTED);
 }
 
 /* bad_sequence - 503 (RFC 5321 §4.1.4), or 250 in mode no-503. */
@@ -671,7 +679,8 @@ static int hello_check(fake_smtp_t *s, const char *arg, size_t n, const char *ve
 
 	while (word < n && arg[word] != ' ')
 		word++;
-	if ((n > 0 && arg[0] == '[' && MODE(s, EHLO_LITERAL_REJECTED)) ||
+	if ((MODE(s, EHLO_A_LABEL_REJECTED) && memmem(arg, word, "xn--", 4) != NULL) ||
+	    (n > 0 && arg[0] == '[' && MODE(s, EHLO_LITERAL_REJECTED)) ||
 	    (!hello_arg_ok(arg, n) && !MODE(s, EHLO_SYNTAX_ACCEPTED))) {
 		if (MODE(s, BAD_EHLO_RESETS))
 			txn_clear(s);
@@ -707,7 +716,7 @@ static void ehlo_cmd(fake_smtp_t *s, const char *arg, size_t n)
 		"PIPELINING", ("SIZE " XSTR(FAKE_SIZE_MAX)), "8BITMIME", "ENHANCEDSTATUSCODES",
 		"DSN", "SMTPUTF8", "CHUNKING", "HELP",
 	};
-	const char *lines[24];
+	const char *lines[32];   /* every keyword line any mode adds */
 	char first[FAKE_LONG_REPLY_LINE];
 	size_t nlines = 0, i, word = 0;
 	int len;
@@ -744,6 +753,8 @@ static void ehlo_cmd(fake_smtp_t *s, const char *arg, size_t n)
 		memset(first + len, 'x', want - (size_t)len);
 		first[want] = '\0';
 	}
+	if (MODE(s, EHLO_DOMAIN_NOT_LDH))
+		snprintf(first, sizeof(first), "%s Hello %.*s", fake_ext_domain(s), (int)word, arg);
 	lines[nlines++] = first;
 	if (MODE(s, EHLO_EMPTY_LINE))
 		lines[nlines++] = "";
@@ -751,10 +762,11 @@ static void ehlo_cmd(fake_smtp_t *s, const char *arg, size_t n)
 		lines[nlines++] = "AUTH=LOGIN PLAIN";
 	if (MODE(s, EHLO_UNREGISTERED_KEYWORD))
 		lines[nlines++] = "FOOBAR";
-	for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
-		lines[nlines++] = keywords[i];
-	if (MODE(s, EHLO_OMITS_HELP))
-		nlines--;
+	for (i = 0; i + 1 < sizeof(keywords) / sizeof(keywords[0]); i++)
+		if ((lines[nlines] = fake_ext_keyword(s, keywords[i])) != NULL)
+			nlines++;
+	if (!MODE(s, EHLO_OMITS_HELP))
+		lines[nlines++] = keywords[i];  /* HELP, last */
 	if (MODE(s, ADVERTISE_VRFY))
 		lines[nlines++] = "VRFY";
 	if (!MODE(s, EXPN_NOT_IMPLEMENTED) && !MODE(s, EHLO_OMITS_EXPN))
@@ -765,6 +777,8 @@ static void ehlo_cmd(fake_smtp_t *s, const char *arg, size_t n)
 		lines[nlines++] = "SAML";
 	}
 	fake_tls_ehlo(s, lines, &nlines);   /* STARTTLS, AUTH */
+	if (binary_offered(s))
+		lines[nlines++] = "BINARYMIME";
 	if (MODE(s, NULL_REPLY_TEXT_SPACE))
 		lines[nlines++] = "";
 	reply_begin(s);
@@ -813,7 +827,7 @@ static void mail_cmd(fake_smtp_t *s, const char *arg, size_t n)
 	const char *path;
 	size_t path_len;
 	verdict_t v = { 0, NULL, NULL };
-	int seen_size = 0, seen_body = 0, seen_utf8 = 0, seen_ret = 0, seen_envid = 0, r;
+	int seen_size = 0, seen_body = 0, seen_utf8 = 0, seen_ret = 0, seen_envid = 0, seen_binary = 0, r;
 	uint64_t size = 0;
 	param_t pm;
 	addr_t a;
@@ -844,6 +858,14 @@ static void mail_cmd(fake_smtp_t *s, const char *arg, size_t n)
 	}
 	path_len = (size_t)(c.p - path);
 	while ((r = next_param(&c, &pm)) > 0) {
+		int xcode;
+		const char *xenh, *xtext;
+		fake_param_t x = fake_ext_param(s, 0, pm.key, pm.klen, pm.val, pm.vlen, &xcode, &xenh, &xtext);
+
+		if (x == FAKE_PARAM_REFUSE)
+			fail(&v, xcode, xenh, xtext);
+		if (x != FAKE_PARAM_DEFAULT)
+			continue;
 		if (keyword_is(s, pm.key, pm.klen, "SIZE")) {
 			if (seen_size++ || pm.val == NULL || !digits_ok(pm.val, pm.vlen, 20, &size))
 				fail(&v, 501, "5.5.4", "Bad SIZE parameter");
@@ -854,6 +876,8 @@ static void mail_cmd(fake_smtp_t *s, const char *arg, size_t n)
 				fail(&v, 501, "5.5.4", "Bad BODY parameter");
 			else if (eq_nocase(pm.val, pm.vlen, "8BITMIME") && MODE(s, BODY_8BITMIME_REJECTED))
 				fail(&v, 555, "5.5.4", "Unsupported BODY parameter");
+			else if (eq_nocase(pm.val, pm.vlen, "BINARYMIME") && binary_offered(s))
+				seen_binary = 1;
 			else if (eq_nocase(pm.val, pm.vlen, "BINARYMIME"))
 				fail(&v, 555, "5.5.4", "BODY=BINARYMIME is not supported");
 			else if (!eq_nocase(pm.val, pm.vlen, "7BIT") && !eq_nocase(pm.val, pm.vlen, "8BITMIME"))
@@ -889,7 +913,7 @@ static void mail_cmd(fake_smtp_t *s, const char *arg, size_t n)
 		reply(s, v.code, v.enh, "%s", v.text);
 		return;
 	}
-	if (has_8bit(path, path_len) && !seen_utf8) {
+	if (has_8bit(path, path_len) && !seen_utf8 && !MODE(s, UTF8_WITHOUT_SMTPUTF8)) {
 		/* RFC 6531 §3.5: an ASCII address is required without SMTPUTF8 */
 		reply(s, 550, "5.6.7", "Non-ASCII address requires SMTPUTF8");
 		return;
@@ -912,6 +936,7 @@ static void mail_cmd(fake_smtp_t *s, const char *arg, size_t n)
 	}
 	s->mail = 1;
 	s->smtputf8 = seen_utf8;
+	s->binarymime = seen_binary;
 	s->declared = seen_size ? size : 0;
 	reply(s, 250, MODE(s, MAIL_ENHANCED_DESTINATION) ? "2.1.5" : "2.1.0", "Ok");
 }
@@ -1008,6 +1033,14 @@ static void rcpt_cmd(fake_smtp_t *s, const char *arg, size_t n)
 	}
 	path_len = (size_t)(c.p - path);
 	while ((r = next_param(&c, &pm)) > 0) {
+		int xcode;
+		const char *xenh, *xtext;
+		fake_param_t x = fake_ext_param(s, 1, pm.key, pm.klen, pm.val, pm.vlen, &xcode, &xenh, &xtext);
+
+		if (x == FAKE_PARAM_REFUSE)
+			fail(&v, xcode, xenh, xtext);
+		if (x != FAKE_PARAM_DEFAULT)
+			continue;
 		if (keyword_is(s, pm.key, pm.klen, "NOTIFY")) {
 			if (MODE(s, DSN_PARAMS_REJECTED))
 				fail(&v, 555, "5.5.4", "Unsupported parameter");
@@ -1024,7 +1057,7 @@ static void rcpt_cmd(fake_smtp_t *s, const char *arg, size_t n)
 	}
 	if (r < 0)
 		fail(&v, 501, "5.5.4", "Bad parameter syntax");
-	if (v.code == 0 && has_8bit(path, path_len) && !s->smtputf8)
+	if (v.code == 0 && has_8bit(path, path_len) && !s->smtputf8 && !MODE(s, UTF8_WITHOUT_SMTPUTF8))
 		fail(&v, 553, "5.6.7", "Non-ASCII address requires SMTPUTF8");
 	if (v.code == 0 && a.local_len > FAKE_LOCAL_FEW && MODE(s, LOCAL_PART_LIMIT_32))
 		fail(&v, 553, "5.1.3", "Local part too long");
@@ -1061,7 +1094,14 @@ static void rcpt_cmd(fake_smtp_t *s, const char *arg, size_t n)
 			fail(&v, 550, "5.1.1", "User unknown in local recipient table");
 		}
 	}
-	if (v.code != 0)
+	if (v.code != 0 && MODE(s, UTF8_REPLY_ECHO)) {
+		/* the refused address repeated, as it came (UTF-8 included) */
+		char echo[FAKE_CMD_LINE_MAX];
+		int shown = (int)(path_len < FAKE_ECHO_MAX ? path_len : FAKE_ECHO_MAX);
+
+		snprintf(echo, sizeof(echo), "%.*s: %s", shown, path, v.text);
+		rcpt_refuse(s, v.code, v.enh, echo);
+	} else if (v.code != 0)
 		rcpt_refuse(s, v.code, v.enh, v.text);
 	else
 		rcpt_accept(s, path, path_len);
@@ -1083,8 +1123,17 @@ static void data_cmd(fake_smtp_t *s, const char *arg, size_t n)
 	(void)arg;
 	if (!no_argument(s, n, "DATA"))
 		return;
+	if (MODE(s, CHUNKING_NO_DATA)) {
+		reply(s, 502, "5.5.1", "Error: use BDAT");
+		return;
+	}
 	if (!s->mail) {
 		bad_sequence(s, "Error: need MAIL command");
+		return;
+	}
+	if (s->binarymime && !MODE(s, BINARYMIME_DATA_ACCEPTED)) {
+		/* RFC 3030 §3: BINARYMIME cannot be used with DATA */
+		bad_sequence(s, "Error: BODY=BINARYMIME needs BDAT");
 		return;
 	}
 	if (s->bdat && !MODE(s, BDAT_DATA_MIXED)) {
@@ -1108,7 +1157,9 @@ static void data_cmd(fake_smtp_t *s, const char *arg, size_t n)
 	s->hist = MODE(s, EMPTY_DATA_NOT_ENDED) ? 0 : 0x0d0a;
 	s->msg_size = 0;
 	s->text_line = 0;
-	s->long_text_line = s->has_ctrl = s->blind = s->dot_line = 0;
+	s->long_text_line = s->has_ctrl = s->blind = s->dot_line = s->has_8bit = 0;
+	s->cte_len = 0;
+	s->binary_cte = 0;
 	s->data_fresh = 1;
 	s->loose_bol = 1;
 	s->loose_dot = s->bare_seen = 0;
@@ -1208,6 +1259,10 @@ static int content_refused(fake_smtp_t *s)
 		why = "Error: message header defects";
 	else if (s->has_resent && MODE(s, REJECT_RESENT_FIELDS))
 		why = "Error: Resent- fields not accepted";
+	else if (s->binary_cte && MODE(s, REJECT_BINARY_CTE))
+		why = "Error: binary content needs BODY=BINARYMIME";
+	else if (s->has_8bit && MODE(s, EIGHT_BIT_DATA_REJECTED))
+		why = "Error: 8-bit message content not accepted";
 	if (why == NULL)
 		return 0;
 	reply(s, 554, "5.6.0", "%s", why);
@@ -1304,10 +1359,14 @@ static void data_input(fake_smtp_t *s)
 
 		if (bol)
 			s->dot_line = ch == '.';
-		if (s->in_header)
+		if (s->in_header) {
 			header_octet(s, ch, bol);
+			fake_ext_header_octet(s, ch, bol);
+		}
 		if ((ch < 32 && ch != '\t' && ch != '\r' && ch != '\n') || ch == 127)
 			s->has_ctrl = 1;
+		if (ch > 127)
+			s->has_8bit = 1;
 		s->hist = (s->hist << 8) | ch;
 		if (!stuffing)
 			s->msg_size++;
@@ -1335,6 +1394,12 @@ static void data_input(fake_smtp_t *s)
 			s->state = S_COMMAND;
 			if (!content_refused(s))
 				message_done(s, s->msg_size > 3 ? s->msg_size - 3 : 0);
+			return;
+		}
+		if (fake_ext_data_over(s)) {
+			/* mode size-ends-data: as many octets as declared */
+			s->state = S_COMMAND;
+			message_done(s, s->msg_size);
 			return;
 		}
 		if (data_ends(s)) {
@@ -1385,9 +1450,13 @@ static void bdat_input(fake_smtp_t *s)
 {
 	size_t avail = s->inlen - s->pos;
 	size_t take = s->bdat_left < avail ? (size_t)s->bdat_left : avail;
+	int ended;
 
+	take = fake_ext_bdat_take(s, s->in + s->pos, take, &ended);
 	s->pos += take;
-	s->bdat_left -= take;
+	s->bdat_left = ended ? 0 : s->bdat_left - take;
+	if (ended)
+		s->bdat_last = 1;
 	if (s->mail)
 		s->msg_size += take;
 	if (s->bdat_left == 0)
@@ -1399,12 +1468,19 @@ static void bdat_cmd(fake_smtp_t *s, const char *arg, size_t n)
 {
 	const char *sp = memchr(arg, ' ', n);
 	size_t k = sp ? (size_t)(sp - arg) : n;
-	uint64_t size;
+	uint64_t size = 0;
+	int size_ok = digits_ok(arg, k, 18, &size), xcode;
+	const char *xenh, *xtext;
 
-	if (!digits_ok(arg, k, 18, &size) || (sp && !eq_nocase(sp + 1, n - k - 1, "LAST"))) {
+	if (fake_ext_bdat(s, &size, &size_ok, &xcode, &xenh, &xtext)) {
+		reply(s, xcode, xenh, "%s", xtext);
+		return;
+	}
+	if (!size_ok || (sp && !eq_nocase(sp + 1, n - k - 1, "LAST"))) {
 		reply(s, 501, "5.5.4", "Syntax: BDAT chunk-size [LAST]");
 		return;
 	}
+	s->hist = 0x0d0a;                     /* mode bdat-ends-at-dot */
 	if (s->mail)
 		s->bdat = 1;
 	s->bdat_last = sp != NULL;
@@ -1525,6 +1601,19 @@ static void vrfy_cmd(fake_smtp_t *s, const char *arg, size_t n)
 		reply(s, 250, "2.0.0", "Ok");
 		return;
 	}
+	if (MODE(s, VRFY_SMTPUTF8_REJECTED) && n > 9 && eq_nocase(arg + n - 9, 9, " SMTPUTF8")) {
+		reply(s, 501, "5.5.4", "Syntax: VRFY address");
+		return;
+	}
+	if (n > 0 && has_8bit(arg, n) && !(n > 9 && eq_nocase(arg + n - 9, 9, " SMTPUTF8"))) {
+		/* RFC 6531 §3.7.4.2: the reply would need UTF-8 the client did
+		 * not allow: 252 or 550 */
+		if (MODE(s, UTF8_REPLY_ECHO))
+			reply(s, 501, "5.5.4", "%.*s: syntax error", (int)n, arg);
+		else
+			reply(s, 550, "5.6.8", "UTF-8 mailbox requires the SMTPUTF8 parameter");
+		return;
+	}
 	if (n == 0 || vrfy_mailbox(arg, n, box, sizeof(box), &a) != 0) {
 		reply(s, 501, "5.5.4", "Syntax: VRFY address");
 		return;
@@ -1591,7 +1680,10 @@ static void send_cmd(fake_smtp_t *s, const char *arg, size_t n)
 static void help_cmd(fake_smtp_t *s, const char *arg, size_t n)
 {
 	(void)arg;
-	(void)n;
+	if (n > 0 && MODE(s, HELP_ARGUMENT_REFUSED)) {
+		reply(s, 501, "5.5.4", "Syntax: HELP");
+		return;
+	}
 	if (MODE(s, HELP_NOT_IMPLEMENTED)) {
 		reply(s, 502, "5.5.1", "HELP command not implemented");
 		return;
