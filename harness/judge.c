@@ -233,10 +233,15 @@ static int act(ssp_session_t *s, const ssp_step_t *st, const ssp_expect_t *e,
 	s->refusal_met = r->code >= 400 && !st->setup;
 	s->refusal_at = s->pos;
 	check_table(s, r->code, got);
-	if (o == SSP_OUTCOME_CAPTURE_FAILED ||
-	    (cap.var != NULL && ssp_vars_set(&s->vars, cap.var, cap.value, cap.len) != 0)) {
-		conclude_at(s, SSP_ERROR, expected, got, ": capture ${%s}: no line of the reply matches /%s/",
+	if (o == SSP_OUTCOME_CAPTURE_FAILED) {
+		/* what the reply should carry is another vector's rule: here a precondition */
+		conclude_at(s, SSP_SKIP, expected, got,
+			    ": capture ${%s}: no line of the reply matches /%s/, so this vector cannot go on",
 			    e->capture_var, e->capture_src);
+		return -1;
+	}
+	if (cap.var != NULL && ssp_vars_set(&s->vars, cap.var, cap.value, cap.len) != 0) {
+		conclude_at(s, SSP_ERROR, expected, got, ": capture ${%s}: too many variables", e->capture_var);
 		return -1;
 	}
 	if (cap.var != NULL)
