@@ -17,7 +17,7 @@ BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 
 CC ?= cc
-PKGS := libuv jansson libcrypto
+PKGS := libuv jansson libcrypto libssl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CUNIT_CFLAGS := $(shell pkg-config --cflags cunit 2>/dev/null)
@@ -90,7 +90,7 @@ $(BUILD)/unit-tests: $(LIB_OBJ) $(TEST_OBJ)
 
 # The misbehaving test server (issue: prove the suite can't be fooled).
 FAKE_SRC := $(wildcard harness/tests/fake/*.c)
-$(BUILD)/fakesmtpd: $(patsubst %.c,$(BUILD)/%.o,$(FAKE_SRC))
+$(BUILD)/fakesmtpd: $(patsubst %.c,$(BUILD)/%.o,$(FAKE_SRC)) $(BUILD)/harness/tls.o
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -122,6 +122,7 @@ integration: $(BIN) $(BUILD)/fakesmtpd
 	$(Q)$(TEST_ENV) bash harness/tests/security.sh
 	$(Q)$(TEST_ENV) bash harness/tests/verdicts.sh
 	$(Q)$(TEST_ENV) bash harness/tests/reports.sh
+	$(Q)$(TEST_ENV) bash harness/tests/tls.sh
 	$(Q)$(TEST_ENV) bash harness/tests/bench.sh
 
 # The command line where its users work: stdout/stderr, --quiet, TAP, "-", --version,

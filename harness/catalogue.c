@@ -30,11 +30,11 @@ typedef struct {
 
 static const char *const vector_keys[] = {
 	"id", "title", "rfc", "section", "level", "quote", "description",
-	"requires", "prelude", "steps", "comment", "category", "judges", NULL,
+	"requires", "prelude", "steps", "comment", "category", "judges", "needs_auth", NULL,
 };
 static const char *const step_keys[] = {
 	"send", "send_raw", "pipeline", "data", "dot_stuff", "expect", "repeat",
-	"pause_ms", "setup", "comment", NULL,
+	"pause_ms", "setup", "starttls", "comment", NULL,
 };
 static const char *const expect_keys[] = {
 	"code", "warn", "skip", "enhanced", "text", "not_text", "every_text", "first_line", "keyword_lines", "max_lines", "capture", "timeout_ms",
@@ -455,8 +455,25 @@ static int step(lctx_t *l, json_t *v, ssp_step_t *s)
 	if (ssp_jfile_uint(l->f, v, "pause_ms", 0, 0, SSP_PAUSE_MAX_MS, &n))
 		return -1;
 	s->pause_ms = (unsigned)n;
+	if (ssp_jfile_bool(l->f, v, "starttls", &s->starttls))
+		return -1;
 	if (payload(l, v, s) || expectations(l, v, s))
 		return -1;
+	if (s->starttls && s->send == SSP_SEND_NONE) {
+		/* "starttls" alone sends the command itself */
+		s->payload = strdup("STARTTLS\r\n");
+		if (s->payload == NULL)
+			return ssp_jfile_error(l->f, 0, "out of memory");
+		s->payload_len = 10;
+		s->send = SSP_SEND_LINE;
+		s->ncommands = 1;
+	}
+	if (s->starttls && (s->nexpect == 0 || s->repeat != 1 || s->send == SSP_SEND_DATA)) {
+		ssp_jfile_push_key(l->f, "starttls");
+		ssp_jfile_error(l->f, 1, "a STARTTLS step needs an \"expect\" (the 220), runs once and sends no \"data\"");
+		ssp_jfile_pop(l->f);
+		return -1;
+	}
 	if (s->send == SSP_SEND_NONE && s->nexpect == 0)
 		return ssp_jfile_error(l->f, 0, "a step needs something to send or to expect");
 	return 0;
@@ -648,6 +665,8 @@ static int vector(lctx_t *l, json_t *obj, ssp_vector_t *v)
 	if (judges(l, obj, v))
 		return -1;
 	if (category(l, obj, v))
+		return -1;
+	if (ssp_jfile_bool(l->f, obj, "needs_auth", &v->needs_auth))
 		return -1;
 	if (!section_ok(v->section)) {
 		ssp_jfile_push_key(l->f, "section");

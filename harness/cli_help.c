@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 #include "limits.h"
+#include "tlsopt.h"
 
 #include "../reports/digest.h"
 
@@ -84,6 +85,7 @@ static void help_run(FILE *f)
 		"      3 target unreachable\n",
 		SSP_DEFAULT_JOBS, SSP_JOBS_MAX, SSP_DEFAULT_TIMEOUT_MS, SSP_DEFAULT_CONNECT_TIMEOUT_MS,
 		SSP_DEFAULT_DEADLINE_S, SSP_DATADIR);
+	fprintf(f, "\nTLS (RFC 3207, RFC 8314; certificates are not verified unless asked):\n%s", ssp_tlsopt_usage);
 }
 
 static void help_report(FILE *f)

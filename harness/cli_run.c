@@ -43,6 +43,7 @@ typedef struct {
 	format_t format;
 	int format_given;
 	int stdout_taken;  /* a report file is "-": the text summary goes to stderr */
+	ssp_tlsopt_t tls;
 	ssp_run_opts_t run;
 } options_t;
 
@@ -127,8 +128,10 @@ static int parse(int argc, char **argv, options_t *o)
 		{ "catalogue", required_argument, NULL, O_CATALOGUE },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
+		SSP_TLSOPT_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
+	char tlserr[256];
 	long v;
 	int c;
 
@@ -208,6 +211,14 @@ static int parse(int argc, char **argv, options_t *o)
 			ssp_cli_version(stdout, find_catalogue(o->catalogue, catbuf, sizeof(catbuf)));
 			exit(EXIT_PASS);
 		}
+		case SSP_TLSOPT_TLS: case SSP_TLSOPT_STARTTLS: case SSP_TLSOPT_VERIFY:
+		case SSP_TLSOPT_CA_FILE: case SSP_TLSOPT_SNI: case SSP_TLSOPT_CLIENT_CERT:
+		case SSP_TLSOPT_CLIENT_KEY:
+			if (ssp_tlsopt_parse(&o->tls, c, optarg, tlserr, sizeof(tlserr)) < 0) {
+				fprintf(stderr, "smtpspec: %s\n", tlserr);
+				return -1;
+			}
+			break;
 		case '?':
 		default:
 			if (optopt)
@@ -221,6 +232,11 @@ static int parse(int argc, char **argv, options_t *o)
 		fprintf(stderr, "smtpspec: unexpected argument: %s\n", argv[optind]);
 		return -1;
 	}
+	if (ssp_tlsopt_check(&o->tls, tlserr, sizeof(tlserr)) != 0) {
+		fprintf(stderr, "smtpspec: %s\n", tlserr);
+		return -1;
+	}
+	o->run.tls = &o->tls;
 	if (!o->list && o->target == NULL) {
 		fprintf(stderr, "smtpspec: --target HOST:PORT is required (or --list)\n");
 		return -1;

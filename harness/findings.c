@@ -54,6 +54,9 @@ void ssp_findings_grammar(ssp_findings_t *f, ssp_transcript_t *tr, uint32_t ms,
 
 		if (!(r->dev & bit))
 			continue;
+		/* RFC 4954 §4: an empty challenge is "334 " with no text */
+		if (bit == SSP_REPLY_DEV_EMPTY_TEXT && r->code == 334 && r->nlines == 1)
+			continue;
 		ssp_transcript_note(tr, ms, "reply syntax (RFC 5321 %s): %s, line %u", where,
 				    ssp_reply_dev_name(bit), r->dev_line);
 		keepf(f->dev[dev_index(bit)],

@@ -21,6 +21,7 @@
  */
 #include "session_int.h"
 
+#include "conn_tls.h"
 #include "expect.h"
 #include "limits.h"
 #include "smuggle.h"
@@ -281,12 +282,49 @@ static void closed_instead(ssp_session_t *s, const ssp_step_t *st, const ssp_exp
 		ssp_session__mismatch(s, st, expected, got);
 }
 
+/* tls_alert - right after a 220 to STARTTLS the server speaks TLS: a TLS
+ * alert record (RFC 8446 §6) at the start of the inbox is no SMTP reply.
+ * Consumes complete ones: 1 when one is still incomplete (wait), else 0. */
+static int tls_alert(ssp_session_t *s)
+{
+	while (s->tls_announced && s->conn != NULL && !ssp_conn_tls_active(s->conn) &&
+	       s->in.buf.len > 0 && (unsigned char)s->in.buf.data[0] == 0x15) {
+		const unsigned char *d = (const unsigned char *)s->in.buf.data;
+		size_t rec;
+
+		if (s->in.buf.len < 5)
+			return !s->eof;
+		rec = 5 + ((size_t)d[3] << 8 | d[4]);
+		if (s->in.buf.len < rec)
+			return !s->eof;
+		ssp_session__note(s, "a TLS alert record (%zu octets) after the 220 to STARTTLS: not an SMTP reply", rec);
+		ssp_inbox_consume(&s->in, rec);
+	}
+	return 0;
+}
+
+/* tls_announce - a 220 answering STARTTLS: TLS records may follow. */
+static void tls_announce(ssp_session_t *s, int code)
+{
+	ssp_answers_t what;
+	const char *line;
+	size_t n;
+
+	if (code == 220 && ssp_position_answers(&s->pos, s->out.data, s->out.len, 0, &what, &line, &n) == 0 &&
+	    what == SSP_ANSWERS_COMMAND && n == 8 && strncasecmp(line, "STARTTLS", 8) == 0)
+		s->tls_announced = 1;
+}
+
 /* try_reply - judge the reply at the start of in if it is complete.
  * Returns 1 when the expectation is settled, 0 to wait for more bytes. */
 int ssp_session__try_reply(ssp_session_t *s, const ssp_step_t *st, const ssp_expect_t *e)
 {
 	char expected[SSP_EXPECTED_TEXT_MAX], got[SSP_OBSERVED_TEXT_MAX], label[SSP_LABEL_MAX];
-	ssize_t n = ssp_reply_parse(&s->reply, s->in.buf.data ? s->in.buf.data : "", s->in.buf.len);
+	ssize_t n;
+
+	if (tls_alert(s))
+		return 0;
+	n = ssp_reply_parse(&s->reply, s->in.buf.data ? s->in.buf.data : "", s->in.buf.len);
 
 	if (n == SSP_REPLY_PARTIAL) {
 		if (!s->eof)
@@ -311,6 +349,8 @@ int ssp_session__try_reply(ssp_session_t *s, const ssp_step_t *st, const ssp_exp
 	keep_probe_reply(s, s->in.buf.data, (size_t)n);
 	ssp_session__label(s, label, sizeof(label));
 	ssp_findings_grammar(&s->found, &s->res->transcript, ssp_session__now(s), label, &s->reply, s->in.buf.data);
+	s->last_code = s->reply.code;
+	tls_announce(s, s->reply.code);
 	if (act(s, st, e, &s->reply, s->in.buf.data) != 0)
 		return 1;
 	ssp_inbox_consume(&s->in, (size_t)n);

@@ -119,6 +119,10 @@
 
 /* Replies read after smuggled content before the session stops reading. */
 #define SSP_SMUGGLE_REPLIES_MAX 64
+/* TLS (tls.c): ciphertext waiting each way (received and not processed,
+ * produced and not sent), and the length of an error sentence. */
+#define SSP_TLS_BUFFER_MAX (256 * 1024)
+#define SSP_TLS_ERROR_MAX 512
 
 /* smtpspec bench (issue 11): every count and duration it accepts. */
 #define SSP_BENCH_CONNECTIONS_MAX 10000   /* concurrent sessions */

@@ -13,6 +13,7 @@
 static char ehlo_line[] = "EHLO ${client}\r\n";
 static char helo_line[] = "HELO ${client}\r\n";
 static char quit_line[] = "QUIT\r\n";
+static char starttls_line[] = "STARTTLS\r\n";
 
 static ssp_expect_t expect_220 = { .pass = { .n = 1, .r = { { 220, 220 } } } };
 static ssp_expect_t expect_250 = { .pass = { .n = 1, .r = { { 250, 250 } } } };
@@ -31,6 +32,27 @@ static const ssp_step_t prelude_steps[][2] = {
 };
 static const unsigned prelude_count[] = {
 	[SSP_PRELUDE_EHLO] = 2, [SSP_PRELUDE_HELO] = 2, [SSP_PRELUDE_GREETING] = 1,
+	[SSP_PRELUDE_NONE] = 0,
+};
+
+/* With --starttls (RFC 3207): greeting, EHLO, STARTTLS and its handshake,
+ * then the hello of the vector's own prelude inside TLS. */
+#define STEP_STARTTLS STEP_LINE(starttls_line), STEP_EXPECT(&expect_220), .setup = 1, .starttls = 1
+static const ssp_step_t prelude_tls_steps[][4] = {
+	[SSP_PRELUDE_EHLO] = { { STEP_EXPECT(&expect_220), .setup = 1 },
+			       { STEP_LINE(ehlo_line), STEP_EXPECT(&expect_250), .setup = 1 },
+			       { STEP_STARTTLS },
+			       { STEP_LINE(ehlo_line), STEP_EXPECT(&expect_250), .setup = 1 } },
+	[SSP_PRELUDE_HELO] = { { STEP_EXPECT(&expect_220), .setup = 1 },
+			       { STEP_LINE(ehlo_line), STEP_EXPECT(&expect_250), .setup = 1 },
+			       { STEP_STARTTLS },
+			       { STEP_LINE(helo_line), STEP_EXPECT(&expect_250), .setup = 1 } },
+	[SSP_PRELUDE_GREETING] = { { STEP_EXPECT(&expect_220), .setup = 1 },
+				   { STEP_LINE(ehlo_line), STEP_EXPECT(&expect_250), .setup = 1 },
+				   { STEP_STARTTLS } },
+};
+static const unsigned prelude_tls_count[] = {
+	[SSP_PRELUDE_EHLO] = 4, [SSP_PRELUDE_HELO] = 4, [SSP_PRELUDE_GREETING] = 3,
 	[SSP_PRELUDE_NONE] = 0,
 };
 
@@ -62,13 +84,21 @@ void ssp_position_init(ssp_position_t *p, const ssp_vector_t *v)
 {
 	p->v = v;
 	p->npre = prelude_count[v->prelude];
+	p->tls = 0;
 	p->step = p->rep = p->exp = 0;
+}
+
+void ssp_position_starttls(ssp_position_t *p)
+{
+	p->tls = 1;
+	p->npre = prelude_tls_count[p->v->prelude];
 }
 
 const ssp_step_t *ssp_position_step(const ssp_position_t *p)
 {
 	if (p->step < p->npre)
-		return &prelude_steps[p->v->prelude][p->step];
+		return p->tls ? &prelude_tls_steps[p->v->prelude][p->step]
+			      : &prelude_steps[p->v->prelude][p->step];
 	if (p->step - p->npre < p->v->nsteps)
 		return &p->v->steps[p->step - p->npre];
 	return NULL;
@@ -81,7 +111,7 @@ unsigned ssp_position_number(const ssp_position_t *p)
 
 int ssp_position_is_ehlo(const ssp_position_t *p)
 {
-	return p->step == 1 && p->v->prelude == SSP_PRELUDE_EHLO;
+	return p->v->prelude == SSP_PRELUDE_EHLO && p->step == (p->tls ? 3u : 1u);
 }
 
 int ssp_position_answers(const ssp_position_t *p, const char *sent, size_t len, int strict,

@@ -17,10 +17,15 @@ typedef struct ssp_position_s {
 	const ssp_vector_t *v;
 	unsigned npre;          /* steps of the prelude, counted before the vector's */
 	unsigned step, rep, exp;
+	int tls;                /* the STARTTLS prelude (--starttls) */
 } ssp_position_t;
 
 /* ssp_position_init - the start of vector v (step 0 of its prelude). */
 void ssp_position_init(ssp_position_t *p, const ssp_vector_t *v);
+
+/* ssp_position_starttls - use the STARTTLS prelude (--starttls): greeting,
+ * EHLO, STARTTLS and its handshake, then the vector's own hello. */
+void ssp_position_starttls(ssp_position_t *p);
 
 /* ssp_position_step - the step at p, or NULL past the last. */
 const ssp_step_t *ssp_position_step(const ssp_position_t *p);

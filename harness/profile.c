@@ -6,6 +6,8 @@
 #include "jsonfile.h"
 #include "limits.h"
 
+#include <openssl/evp.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,9 @@ static const char *const builtin[] = {
 	"foreign_domain",   /* a domain it must not relay to */
 	"auth_user",
 	"auth_password",
+	"auth_plain",       /* RFC 4616: base64 of NUL user NUL password */
+	"auth_user_b64",    /* base64 of the user (AUTH LOGIN) */
+	"auth_password_b64",
 	"server_domain",    /* the domain in the server's greeting */
 	"target_host",      /* the host part of --target */
 	NULL,
@@ -33,6 +38,18 @@ static const char *const profile_keys[] = {
 	"client", "domain", "mailbox", "rejected_mailbox", "sender",
 	"foreign_domain", "auth", "vars", "comment", NULL,
 };
+
+/* The longest user and password together: their PLAIN message (two NULs
+ * more) must fit SSP_VAR_VALUE_MAX once in base64 (4 bytes per 3). */
+#define AUTH_PAIR_MAX (SSP_VAR_VALUE_MAX / 4 * 3 - 2)
+
+/* auth_too_long - the credentials of p would not fit ${auth_plain}. */
+static int auth_too_long(const ssp_profile_t *p)
+{
+	const char *u = ssp_vars_get(&p->values, "auth_user"), *w = ssp_vars_get(&p->values, "auth_password");
+
+	return (u ? strlen(u) : 0) + (w ? strlen(w) : 0) > AUTH_PAIR_MAX;
+}
 
 static int set_string(ssp_jfile_t *f, json_t *obj, const char *key, ssp_profile_t *p,
 		      const char *var)
@@ -82,6 +99,9 @@ static int load(ssp_profile_t *p, ssp_jfile_t *f)
 			rc = ssp_jfile_check_keys(f, auth, auth_keys) ||
 			     set_string(f, auth, "user", p, "auth_user") ||
 			     set_string(f, auth, "password", p, "auth_password");
+		if (rc == 0 && auth_too_long(p))
+			rc = ssp_jfile_error(f, 0, "user and password together must be at most %d bytes (AUTH PLAIN sends them in base64, a variable of at most %d)",
+					     AUTH_PAIR_MAX, SSP_VAR_VALUE_MAX);
 		ssp_jfile_pop(f);
 		if (rc)
 			return -1;
@@ -196,6 +216,35 @@ static int put(ssp_vars_t *vars, const ssp_profile_t *p, const char *name,
 	return ssp_vars_set(vars, name, v, strlen(v));
 }
 
+/* put_b64 - set name to the base64 (RFC 4648 §4) of p[0..n): 0 or -1. */
+static int put_b64(ssp_vars_t *vars, const char *name, const char *p, size_t n)
+{
+	unsigned char out[(SSP_VAR_VALUE_MAX * 2 + 2) / 3 * 4 + 8];
+	int len;
+
+	if (n > SSP_VAR_VALUE_MAX * 2 + 2)
+		return -1;
+	len = EVP_EncodeBlock(out, (const unsigned char *)p, (int)n);
+	return len < 0 ? -1 : ssp_vars_set(vars, name, (const char *)out, (size_t)len);
+}
+
+/* put_auth - the AUTH values derived from auth_user and auth_password (RFC
+ * 4954 §4, RFC 4616 §2: PLAIN is authzid NUL authcid NUL passwd, with an
+ * empty authzid): 0, or -1 out of memory. */
+static int put_auth(ssp_vars_t *vars)
+{
+	const char *user = ssp_vars_get(vars, "auth_user"), *pass = ssp_vars_get(vars, "auth_password");
+	char plain[SSP_VAR_VALUE_MAX * 2 + 2];
+	size_t ul = strlen(user), pl = strlen(pass);
+
+	plain[0] = '\0';
+	memcpy(plain + 1, user, ul);
+	plain[ul + 1] = '\0';
+	memcpy(plain + ul + 2, pass, pl);
+	return put_b64(vars, "auth_plain", plain, ul + pl + 2) || put_b64(vars, "auth_user_b64", user, ul) ||
+	       put_b64(vars, "auth_password_b64", pass, pl);
+}
+
 int ssp_profile_vars(const ssp_profile_t *p, const char *server_domain,
 		     const char *target_host, ssp_vars_t *vars)
 {
@@ -216,7 +265,7 @@ int ssp_profile_vars(const ssp_profile_t *p, const char *server_domain,
 	    put(vars, p, "client", "client.smtpspec.test") ||
 	    put(vars, p, "domain", server_domain) ||
 	    put(vars, p, "auth_user", "") || put(vars, p, "auth_password", "") ||
-	    put(vars, p, "foreign_domain", "relay-test.smtpspec.invalid"))
+	    put(vars, p, "foreign_domain", "relay-test.smtpspec.invalid") || put_auth(vars))
 		return -1;
 	domain = ssp_vars_get(vars, "domain");
 	client = ssp_vars_get(vars, "client");

@@ -3,6 +3,8 @@
  */
 #include "run.h"
 
+#include "conn_tls.h"
+
 #include "limits.h"
 #include "position.h"
 #include "reply.h"
@@ -225,6 +227,29 @@ static int run_init(ssp_run_t *run, const ssp_vector_t **vectors, size_t n,
 				    sizeof(run->port), diag);
 }
 
+/* tls_setup - the TLS-capable transport every session uses (plaintext
+ * until a STARTTLS step, or TLS at once with --tls): 0, or -1 with diag. */
+static int tls_setup(ssp_run_t *run, ssp_diag_t *diag)
+{
+	static const ssp_tlsopt_t none = { .mode = SSP_TLS_MODE_NONE };
+	const ssp_tlsopt_t *t = run->opts.tls ? run->opts.tls : &none;
+	char err[SSP_TLS_ERROR_MAX];
+
+	run->tls_ctx = ssp_tlsopt_ctx(t, err, sizeof(err));
+	if (run->tls_ctx == NULL)
+		return ssp_diag_set(diag, NULL, 0, 0, "%s", err);
+	run->tls_conn.ctx = run->tls_ctx;
+	run->tls_conn.sni = ssp_tlsopt_sni(t, run->host);
+	run->tls_conn.implicit = t->mode == SSP_TLS_MODE_IMPLICIT;
+	run->tls_conn.handshake_ms = run->opts.timeout_ms;
+	run->cfg.open = ssp_conn_tls_open;
+	run->cfg.open_arg = &run->tls_conn;
+	run->cfg.starttls = t->mode == SSP_TLS_MODE_STARTTLS;
+	if (t->mode != SSP_TLS_MODE_NONE || t->verify)
+		ssp_tlsopt_describe(t, run->tls_line, sizeof(run->tls_line));
+	return 0;
+}
+
 /*
  * probe - greeting and EHLO with the profile's client name, on each resolved
  * address in turn until one accepts the connection: 0, or -1 with diag set.
@@ -237,6 +262,8 @@ static int probe(ssp_run_t *run, uv_loop_t *loop, ssp_diag_t *diag)
 	if (ssp_profile_vars(run->profile, NULL, run->host, &run->vars) != 0)
 		return ssp_diag_set(diag, NULL, 0, 0, "out of memory");
 	run->cfg.loop = loop;
+	if (run->cfg.open == NULL && tls_setup(run, diag) != 0)
+		return -1;
 	run->cfg.addr = (const struct sockaddr *)&run->addr;
 	run->cfg.target = run->opts.target;
 	run->cfg.timeout_ms = run->opts.timeout_ms;
@@ -361,6 +388,8 @@ void ssp_run_free(ssp_run_t *run)
 	}
 	ssp_result_free(&run->probe);
 	free(run->results);
+	ssp_tls_ctx_free(run->tls_ctx);
+	run->tls_ctx = NULL;
 	free(run->active);
 	free(run->greeting);
 	free(run->caps);

@@ -12,6 +12,8 @@
 #include "recipients.h"
 #include "result.h"
 #include "session.h"
+#include "conn_tls.h"
+#include "tlsopt.h"
 #include "vector.h"
 
 #include <stddef.h>
@@ -25,6 +27,7 @@ typedef struct ssp_run_opts_s {
 	unsigned timeout_ms;
 	unsigned connect_timeout_ms;
 	unsigned deadline_s;
+	const ssp_tlsopt_t *tls;      /* TLS options; NULL: plaintext, no verification */
 } ssp_run_opts_t;
 
 typedef struct ssp_run_s ssp_run_t;
@@ -61,6 +64,9 @@ struct ssp_run_s {
 	/* internal */
 	ssp_vars_t vars;
 	ssp_session_cfg_t cfg;
+	ssp_tls_ctx_t *tls_ctx;       /* the client context of every session */
+	ssp_conn_tls_opts_t tls_conn;
+	char tls_line[SSP_REASON_MAX]; /* how TLS is used, for the header */
 	ssp_session_t **active;
 	size_t next, nactive;
 	ssp_run_progress_cb progress;

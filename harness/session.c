@@ -24,6 +24,9 @@
  *               -> EXPECT       met: the next expectation
  *               -> STEP         the step's last expectation met
  *   REPLY_WAIT, CLOSE_WAIT, SILENCE_WAIT -> EXPECT   met (bytes, close, timer)
+ *   EXPECT      -> HANDSHAKE    a starttls step's 220: the TLS handshake (conn_tls.c)
+ *   HANDSHAKE   -> STEP         the handshake completed: the next step, inside TLS
+ *               -> (verdict)    it failed, or passed its deadline: a mismatch
  *   any state before QUIT_*    -> QUIT_WRITE   verdict; connection open, no QUIT sent yet
  *                              -> QUIT_WAIT    verdict; the vector sent QUIT itself
  *                              -> CLOSING      verdict; connection gone or busy
@@ -37,6 +40,7 @@
 
 #include "expect.h"
 #include "limits.h"
+#include "conn_tls.h"
 #include "payload.h"
 
 #include <stdarg.h>
@@ -210,6 +214,10 @@ static void on_wait_timeout(uv_timer_t *t)
 		return;
 	case ST_SMUGGLE_DRAIN:
 		ssp_session__smuggle_verdict(s, "no reply to QUIT in time");
+		return;
+	case ST_HANDSHAKE:
+		ssp_session__note(s, "timeout: no TLS handshake within %u ms", s->cfg->timeout_ms);
+		ssp_session__mismatch(s, st, "a TLS handshake (RFC 3207)", "no TLS handshake within the deadline");
 		return;
 	case ST_QUIT_WRITE:
 	case ST_QUIT_WAIT:
@@ -441,7 +449,12 @@ static void advance(ssp_session_t *s)
 				enter(s, ST_EXPECT);
 			break;
 		case ST_EXPECT:
-			if (s->pos.exp >= st->nexpect)
+			if (s->pos.exp >= st->nexpect && st->starttls) {
+				if (!ssp_session__begin_tls(s, st))
+					return; /* HANDSHAKE: on_tls_done continues */
+				if (!concluded(s))
+					next_step(s, st);
+			} else if (s->pos.exp >= st->nexpect)
 				next_step(s, st);
 			else if (!begin_expect(s, st, &st->expect[s->pos.exp]))
 				return; /* a wait state was entered */
@@ -450,6 +463,23 @@ static void advance(ssp_session_t *s)
 			return; /* waiting: a callback continues */
 		}
 	}
+}
+
+/* ---- for session_tls.c ---------------------------------------------------- */
+
+void ssp_session__enter(ssp_session_t *s, int to)
+{
+	enter(s, (state_t)to);
+}
+
+void ssp_session__advance(ssp_session_t *s)
+{
+	advance(s);
+}
+
+void ssp_session__start_timer(ssp_session_t *s, unsigned ms)
+{
+	start_timer(s, ms);
 }
 
 /* ---- network events ----------------------------------------------------- */
@@ -532,13 +562,21 @@ static void on_connected(void *owner, int status)
 	if (s->state != ST_CONNECTING)
 		return;
 	if (status != 0) {
-		ssp_session__note(s, "cannot connect to %s: %s", s->cfg->target, uv_strerror(status));
+		const char *tls = s->conn != NULL ? ssp_conn_tls_error(s->conn) : "";
+
+		ssp_session__note(s, "cannot connect to %s: %s", s->cfg->target, tls[0] ? tls : uv_strerror(status));
 		ssp_session__conclude(s, SSP_ERROR, "cannot connect to %s: %s", s->cfg->target,
-			 status == UV_ETIMEDOUT ? "no answer within the connect deadline" : uv_strerror(status));
+			 tls[0] ? tls : status == UV_ETIMEDOUT ? "no answer within the connect deadline" : uv_strerror(status));
 		return;
 	}
 	s->res->connected = 1;
 	ssp_session__note(s, "connected to %s", s->cfg->target);
+	if (ssp_conn_tls_active(s->conn)) {
+		char text[SSP_REASON_MAX];
+
+		ssp_conn_tls_describe(s->conn, text, sizeof(text));
+		ssp_session__note(s, "%s (implicit TLS, RFC 8314); shown as plaintext", text);
+	}
 	enter(s, ST_STEP);
 	advance(s);
 }
@@ -576,6 +614,8 @@ static ssp_session_t *begin(const ssp_session_cfg_t *cfg, const ssp_vector_t *v,
 	ssp_reply_reset(&s->reply);
 	s->t0 = uv_now(cfg->loop);
 	ssp_position_init(&s->pos, v);
+	if (cfg->starttls && probe == NULL)
+		ssp_position_starttls(&s->pos);
 	enter(s, ST_CONNECTING);
 	rc = uv_timer_init(cfg->loop, &s->timer);
 	if (rc == 0) {
@@ -628,6 +668,18 @@ int ssp_session_precheck(const ssp_session_cfg_t *cfg, const ssp_vector_t *v,
 {
 	const char *missing;
 
+	if (v->needs_auth) {
+		const char *user = cfg->vars ? ssp_vars_get(cfg->vars, "auth_user") : NULL;
+
+		if (user == NULL || user[0] == '\0') {
+			snprintf(reason, size, "the vector authenticates: give auth.user and auth.password in the profile");
+			return 1;
+		}
+	}
+	if (cfg->starttls && v->prelude == SSP_PRELUDE_NONE) {
+		snprintf(reason, size, "the vector reads the greeting itself: it cannot run after STARTTLS (run it without --starttls)");
+		return 1;
+	}
 	if (v->prelude == SSP_PRELUDE_EHLO || v->nrequires == 0)
 		return 0;
 	missing = ssp_vector_missing_keyword(v, cfg->caps, cfg->caps_len);

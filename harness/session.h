@@ -29,6 +29,7 @@ typedef struct ssp_session_cfg_s {
 	size_t caps_len;
 	ssp_conn_open_fn open;       /* the transport; NULL = TCP (ssp_conn_tcp_open) */
 	const void *open_arg;         /* handed to open */
+	int starttls;                 /* --starttls: STARTTLS after the prelude's EHLO */
 } ssp_session_cfg_t;
 
 typedef struct ssp_session_s ssp_session_t;

@@ -29,6 +29,7 @@
 	X(SILENCE_WAIT)   \
 	X(SMUGGLE_WAIT)   \
 	X(SMUGGLE_DRAIN)  \
+	X(HANDSHAKE)      \
 	X(QUIT_WRITE)     \
 	X(QUIT_WAIT)      \
 	X(CLOSING)
@@ -65,6 +66,8 @@ struct ssp_session_s {
 	int got_421;                  /* the server is closing: send nothing more */
 	int smuggle_codes[SSP_SMUGGLE_REPLIES_MAX]; /* replies after smuggled content */
 	unsigned nsmuggle;
+	int last_code;                /* the code of the last reply judged */
+	int tls_announced;            /* a 220 answered STARTTLS: TLS records may follow */
 };
 
 /* ssp_session__now - milliseconds since the session started. */
@@ -90,5 +93,17 @@ int ssp_session__try_reply(ssp_session_t *s, const ssp_step_t *st, const ssp_exp
 void ssp_session__smuggle_verdict(ssp_session_t *s, const char *why_stopped);
 /* ssp_session__timed_out - a reply or close wait of st passed its deadline. */
 void ssp_session__timed_out(ssp_session_t *s, const ssp_step_t *st);
+
+/* For session_tls.c: the state machine's own moves (session.c). */
+/* ssp_session__enter - change the state (to: a state_t), as enter() does. */
+void ssp_session__enter(ssp_session_t *s, int to);
+/* ssp_session__advance - move as far as possible without waiting. */
+void ssp_session__advance(ssp_session_t *s);
+/* ssp_session__start_timer - start the session's timer: ms until on_wait_timeout. */
+void ssp_session__start_timer(ssp_session_t *s, unsigned ms);
+/* ssp_session__begin_tls - a STARTTLS step's expectations are met: after a
+ * 220, the handshake (0: HANDSHAKE, it continues from its callback); 1 when
+ * there is none or it could not start (the verdict may be given). */
+int ssp_session__begin_tls(ssp_session_t *s, const ssp_step_t *st);
 
 #endif

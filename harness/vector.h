@@ -138,6 +138,7 @@ typedef struct ssp_step_s {
 	unsigned repeat;      /* run the step this many times (>= 1) */
 	unsigned pause_ms;    /* wait before sending */
 	int setup;            /* a mismatch here is an error, not a finding */
+	int starttls;         /* after the expectations, a TLS handshake (RFC 3207) */
 	unsigned line;        /* line of the step in its file */
 } ssp_step_t;
 
@@ -160,6 +161,7 @@ typedef struct ssp_vector_s {
 	char *description;    /* optional: what is sent and why; NULL */
 	char **requires;      /* EHLO keywords that must be advertised */
 	unsigned nrequires;
+	int needs_auth;       /* "needs_auth": uses the profile's credentials (RFC 4954) */
 	ssp_prelude_t prelude;
 	ssp_step_t *steps;
 	unsigned nsteps;

@@ -255,6 +255,8 @@ void ssp_console_summary(ssp_console_t *c, const ssp_run_t *run, const ssp_repor
 		fprintf(c->f, " (%s)", run->address);
 	if (run->rcpts.how[0])
 		fprintf(c->f, "\n  recipients: %s", safe(&buf, run->rcpts.how));
+	if (run->tls_line[0])
+		fprintf(c->f, "\n  %s", run->tls_line);
 	fprintf(c->f, "\n ");
 	for (v = 0; v < SSP_VERDICT_COUNT; v++)
 		fprintf(c->f, " %s%s %u%s", run->counts[v] ? colour(c, (ssp_verdict_t)v) : "",

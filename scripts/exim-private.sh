@@ -45,12 +45,26 @@
 # (Exim 4.96 advertises it by default, and while it is advertised Exim does not
 # enforce RFC 2920 command synchronisation; without it, input sent too soon
 # gets "554 SMTP synchronization error" and the connection is closed).
+#
+# TLS and AUTH, off unless asked for (the tests of issue 9), by environment:
+#   SMTPSPEC_TLS=1        STARTTLS (RFC 3207) with a self-signed certificate for
+#                          made by scripts/tls-cert.sh in DIR/tls
+#   SMTPSPEC_TLS_PORT=N   also implicit TLS (RFC 8314) on 127.0.0.1:N
+#                         (tls_on_connect_ports; implies SMTPSPEC_TLS=1)
+#   SMTPSPEC_AUTH=1       AUTH PLAIN and LOGIN (RFC 4954) through the plaintext
+#                         authenticator, one fixed test account: user "smtpspec",
+#                         password "smtpspec-secret" (as fakesmtpd's); offered
+#                         without TLS too (auth_advertise_hosts = *): loopback only
 set -eu
 
 PROG=exim-private.sh
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 HOSTNAME_TEST=smtpspec-exim.test
+TLS=${SMTPSPEC_TLS:-0}
+TLS_PORT=${SMTPSPEC_TLS_PORT:-}
+AUTH=${SMTPSPEC_AUTH:-0}
+[ -z "$TLS_PORT" ] || TLS=1
 EXIM_USER=Debian-exim            # compiled into Debian's binary (EXIM_USER=ref:Debian-exim)
 DEBS="exim4-daemon-light exim4-base"
 CACHE=${SMTPSPEC_EXIM_CACHE:-/var/cache/smtpspec/exim}
@@ -279,6 +293,25 @@ check_traversable() {
 write_config() {
 	port=$1
 	mkdir -p "$DIR/spool" "$DIR/log"
+	ports=$port
+	tls_conf="tls_advertise_hosts ="
+	if [ "$TLS" = 1 ]; then
+		"$(dirname "$0")/tls-cert.sh" "$DIR/tls" "$HOSTNAME_TEST" >/dev/null || die "no TLS certificate"
+		# Exim reads the key as $EXIM_USER
+		chgrp "$EXIM_USER" "$DIR/tls/key.pem"
+		chmod 640 "$DIR/tls/key.pem"
+		chmod 755 "$DIR/tls"
+		tls_conf="tls_advertise_hosts = *
+tls_certificate = $DIR/tls/cert.pem
+tls_privatekey = $DIR/tls/key.pem"
+		if [ -n "$TLS_PORT" ]; then
+			ports="$port : $TLS_PORT"
+			tls_conf="$tls_conf
+tls_on_connect_ports = $TLS_PORT"
+		fi
+	fi
+	auth_conf="auth_advertise_hosts ="
+	[ "$AUTH" = 1 ] && auth_conf="auth_advertise_hosts = *"
 	chmod 755 "$DIR"
 	chown "$EXIM_USER:$EXIM_USER" "$DIR/spool" "$DIR/log"
 	chmod 750 "$DIR/spool" "$DIR/log"
@@ -308,7 +341,7 @@ domainlist relay_to_domains =
 hostlist relay_from_hosts =
 
 # ---- Loopback only.
-daemon_smtp_ports = $port
+daemon_smtp_ports = $ports
 local_interfaces = <; 127.0.0.1
 disable_ipv6 = true
 smtp_connect_backlog = 128
@@ -327,7 +360,8 @@ pipelining_connect_advertise_hosts =
 chunking_advertise_hosts = *
 smtputf8_advertise_hosts = *
 dsn_advertise_hosts = *
-tls_advertise_hosts =
+$(printf "%b" "$tls_conf")
+$auth_conf
 prdr_enable = false
 
 # ---- Session limits, relaxed for a test target.
@@ -363,6 +397,28 @@ discard:
   driver = redirect
   data = :blackhole:
 EOF
+	if [ "$AUTH" = 1 ]; then
+		# RFC 4954 through the plaintext authenticator (RFC 4616 PLAIN: $auth2
+		# is the user, $auth3 the password; LOGIN: $auth1 and $auth2).
+		cat >>"$DIR/exim.conf" <<'EOF'
+
+begin authenticators
+
+plain:
+  driver = plaintext
+  public_name = PLAIN
+  server_prompts = :
+  server_condition = ${if and {{eq{$auth2}{smtpspec}}{eq{$auth3}{smtpspec-secret}}}}
+  server_set_id = $auth2
+
+login:
+  driver = plaintext
+  public_name = LOGIN
+  server_prompts = <| Username: | Password:
+  server_condition = ${if and {{eq{$auth1}{smtpspec}}{eq{$auth2}{smtpspec-secret}}}}
+  server_set_id = $auth1
+EOF
+	fi
 	chmod 644 "$DIR/exim.conf"
 	printf '%s\n' "$port" >"$DIR/port"
 }
@@ -482,6 +538,7 @@ case $cmd in
 start)
 	[ $# -eq 3 ] || usage
 	check_port "$3"
+	[ -z "$TLS_PORT" ] || check_port "$TLS_PORT"
 	do_start "$3"
 	;;
 stop)

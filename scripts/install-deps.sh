@@ -16,6 +16,8 @@ DEMO_PKGS="build-essential pkg-config libuv1-dev libjansson-dev libssl-dev postf
 # (debhelper, dpkg-dev, lintian), the manual page (groff, man-db), TAP (perl).
 TEST_PKGS="libcunit1-dev jq libxml2-utils time bc netcat-openbsd chromium node-ajv \
 debhelper dpkg-dev lintian groff man-db perl"
+# AUTH on the private Postfix (scripts/postfix-private.sh, SMTPSPEC_AUTH=1): Cyrus SASL.
+TEST_PKGS="$TEST_PKGS sasl2-bin libsasl2-modules"
 
 case ${1:-test} in
 demo) PKGS=$DEMO_PKGS ;;

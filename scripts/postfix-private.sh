@@ -24,12 +24,27 @@
 #                    550 5.1.1 ... User unknown in local recipient table
 #   RCPT x@foreign.example (from 127.0.0.1)
 #                    554 5.7.1 ... Relay access denied
+#
+# TLS and AUTH, off unless asked for (the tests of issue 9), by environment:
+#   SMTPSPEC_TLS=1        STARTTLS (RFC 3207, smtpd_tls_security_level = may) with a
+#                         self-signed certificate for $HOSTNAME_TEST made by
+#                         scripts/tls-cert.sh in DIR/tls
+#   SMTPSPEC_TLS_PORT=N   also implicit TLS (RFC 8314) on 127.0.0.1:N: a second smtpd
+#                         service with smtpd_tls_wrappermode=yes (implies SMTPSPEC_TLS=1)
+#   SMTPSPEC_AUTH=1       AUTH PLAIN and LOGIN (RFC 4954) through Cyrus SASL with a
+#                         private sasldb (DIR/etc/sasl): user "smtpspec", password
+#                         "smtpspec-secret"; needs saslpasswd2 (sasl2-bin); offered
+#                         without TLS too (loopback only)
 set -eu
 
 PROG=postfix-private.sh
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 HOSTNAME_TEST=smtpspec-postfix.test
+TLS=${SMTPSPEC_TLS:-0}
+TLS_PORT=${SMTPSPEC_TLS_PORT:-}
+AUTH=${SMTPSPEC_AUTH:-0}
+[ -z "$TLS_PORT" ] || TLS=1
 START_TIMEOUT=15        # seconds to wait for the 220 greeting
 STOP_TIMEOUT=15         # seconds to wait for the master (and listeners) to go away
 
@@ -81,6 +96,36 @@ write_config() {
 	port=$1
 	mkdir -p "$DIR/etc" "$DIR/spool"
 	chmod 755 "$DIR" "$DIR/etc" "$DIR/spool"
+	tls_conf="smtpd_tls_security_level = none"
+	tls_services=
+	if [ "$TLS" = 1 ]; then
+		"$(dirname "$0")/tls-cert.sh" "$DIR/tls" "$HOSTNAME_TEST" >/dev/null || die "no TLS certificate"
+		tls_conf="smtpd_tls_security_level = may
+smtpd_tls_cert_file = $DIR/tls/cert.pem
+smtpd_tls_key_file = $DIR/tls/key.pem
+smtpd_tls_loglevel = 1
+smtpd_tls_session_cache_database =
+smtpd_tls_received_header = no"
+		tls_services="tlsmgr    unix  -       -       n       1000?   1       tlsmgr"
+		if [ -n "$TLS_PORT" ]; then
+			tls_services="$tls_services
+127.0.0.1:$TLS_PORT inet n - n - - smtpd
+  -o smtpd_tls_wrappermode=yes
+  -o smtpd_tls_security_level=encrypt"
+		fi
+	fi
+	auth_conf=
+	if [ "$AUTH" = 1 ]; then
+		write_sasl
+		auth_conf="smtpd_sasl_auth_enable = yes
+smtpd_sasl_type = cyrus
+smtpd_sasl_path = smtpd
+cyrus_sasl_config_path = $DIR/etc/sasl
+smtpd_sasl_local_domain = $HOSTNAME_TEST
+smtpd_sasl_security_options = noanonymous
+smtpd_tls_auth_only = no
+broken_sasl_auth_clients = no"
+	fi
 
 	# Known local recipients; the value column is ignored.  Both the bare
 	# local part and the full address are listed so either lookup form hits.
@@ -143,7 +188,8 @@ biff = no
 # Protocol knobs for a conformance target.
 smtpd_helo_required = no
 disable_vrfy_command = no
-smtpd_tls_security_level = none
+$tls_conf
+$auth_conf
 smtp_tls_security_level = none
 
 # Never touch the network: no DNS, no reverse lookups of clients.
@@ -177,6 +223,7 @@ discard   unix  -       -       n       -       -       discard
 anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
+$tls_services
 EOF
 	# extra main.cf settings for one test (e.g. "smtpd_forbid_bare_newline=yes"),
 	# space-separated NAME=VALUE words; none by default
@@ -185,6 +232,26 @@ EOF
 	done
 	chmod 644 "$DIR/etc/main.cf" "$DIR/etc/master.cf" "$DIR/etc/recipients"
 	printf '%s\n' "$port" >"$DIR/port"
+}
+
+# write_sasl: Cyrus SASL for smtpd, private to DIR: DIR/etc/sasl/smtpd.conf and
+# a sasldb with the one test account, readable by user postfix only.
+write_sasl() {
+	command -v saslpasswd2 >/dev/null 2>&1 || die "SMTPSPEC_AUTH=1 needs saslpasswd2 (package sasl2-bin)"
+	mkdir -p "$DIR/etc/sasl"
+	cat >"$DIR/etc/sasl/smtpd.conf" <<EOF
+pwcheck_method: auxprop
+auxprop_plugin: sasldb
+sasldb_path: $DIR/etc/sasl/sasldb2
+mech_list: PLAIN LOGIN
+EOF
+	rm -f "$DIR/etc/sasl/sasldb2"
+	printf '%s' smtpspec-secret | saslpasswd2 -p -c -f "$DIR/etc/sasl/sasldb2" -u "$HOSTNAME_TEST" smtpspec ||
+		die "saslpasswd2 failed"
+	chown postfix "$DIR/etc/sasl/sasldb2"
+	chmod 600 "$DIR/etc/sasl/sasldb2"
+	chmod 755 "$DIR/etc/sasl"
+	chmod 644 "$DIR/etc/sasl/smtpd.conf"
 }
 
 # Postfix daemons drop to user postfix; make sure that user can reach DIR.
@@ -279,6 +346,7 @@ case $cmd in
 start)
 	[ $# -eq 3 ] || usage
 	check_port "$3"
+	[ -z "$TLS_PORT" ] || check_port "$TLS_PORT"
 	do_start "$3"
 	;;
 stop)

@@ -189,6 +189,9 @@ int main(int argc, char **argv)
 	register_results_tests();
 	register_hist_tests();
 	register_rfctext_tests();
+	register_tls_tests();
+	register_tlsopt_tests();
+	register_conn_tls_tests();
 	if (register_failed || CU_get_error() != CUE_SUCCESS) {
 		fprintf(stderr, "unit-tests: registration failed: %s\n", CU_get_error_msg());
 		CU_cleanup_registry();

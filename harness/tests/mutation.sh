@@ -26,7 +26,8 @@ cleanup() {
 trap cleanup EXIT
 
 cat >"$work/profile.json" <<'EOF'
-{ "domain": "fake.test", "mailbox": "smtpspec@fake.test", "rejected_mailbox": "no-such-user@fake.test" }
+{ "domain": "fake.test", "mailbox": "smtpspec@fake.test", "rejected_mailbox": "no-such-user@fake.test",
+  "auth": { "user": "smtpspec", "password": "smtpspec-secret" } }
 EOF
 
 # start_fake MODE...: start fakesmtpd, set $port from its READY line.

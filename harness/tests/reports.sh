@@ -184,7 +184,7 @@ if pf_port=$(start_server postfix-private "$work/postfix" "$work/pf.txt"); then
 		bash -c "grep -q 'smtpspec-postfix.test ESMTP' '$work/pf.html' && grep -q '<li><code>PIPELINING</code></li>' '$work/pf.html'"
 	# certification: the same statement and digest in JSON and HTML
 	check "postfix: a certification statement for each suite, with the catalogue digest" \
-		jq -e '.certification.suites | length > 0 and all(.statement | test("digest sha256:[0-9a-f]{64}"))' "$work/pf.json"
+		jq -e '.certification.suites | length > 0 and ([.[] | select(.conforms != "not-applicable")] | all(.statement | test("digest sha256:[0-9a-f]{64}")))' "$work/pf.json"
 	digest=$(jq -r .certification.digest "$work/pf.json")
 	check "postfix: the HTML shows the same digest" grep -q "${digest#sha256:}" "$work/pf.html"
 	stmt=$(jq -r '.certification.suites[0].statement' "$work/pf.json" | sed 's/&/\&amp;/g; s/</\&lt;/g; s/>/\&gt;/g; s/"/\&quot;/g; s/'"'"'/\&#39;/g')

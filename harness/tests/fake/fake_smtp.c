@@ -716,7 +716,7 @@ static void ehlo_cmd(fake_smtp_t *s, const char *arg, size_t n)
 		"PIPELINING", ("SIZE " XSTR(FAKE_SIZE_MAX)), "8BITMIME", "ENHANCEDSTATUSCODES",
 		"DSN", "SMTPUTF8", "CHUNKING", "HELP",
 	};
-	const char *lines[24];
+	const char *lines[32];   /* every keyword line any mode adds */
 	char first[FAKE_LONG_REPLY_LINE];
 	size_t nlines = 0, i, word = 0;
 	int len;
@@ -776,8 +776,7 @@ static void ehlo_cmd(fake_smtp_t *s, const char *arg, size_t n)
 		lines[nlines++] = "SOML";
 		lines[nlines++] = "SAML";
 	}
-	if (MODE(s, HOSTILE_JUNK_TLS))
-		lines[nlines++] = "STARTTLS";
+	fake_tls_ehlo(s, lines, &nlines);   /* STARTTLS, AUTH */
 	if (binary_offered(s))
 		lines[nlines++] = "BINARYMIME";
 	if (MODE(s, NULL_REPLY_TEXT_SPACE))
@@ -899,6 +898,11 @@ static void mail_cmd(fake_smtp_t *s, const char *arg, size_t n)
 				fail(&v, 555, "5.5.4", "Unsupported parameter");
 			else if (seen_envid++ || pm.val == NULL || !xtext_ok(pm.val, pm.vlen))
 				fail(&v, 501, "5.5.4", "Bad ENVID parameter");
+		} else if (keyword_is(s, pm.key, pm.klen, "AUTH") && !MODE(s, NO_AUTH)) {
+			int code = fake_auth_mail_param(s, pm.val, pm.vlen);
+
+			if (code != 0)
+				fail(&v, code, "5.5.4", code == 555 ? "Unsupported parameter" : "Bad AUTH parameter");
 		} else if (!MODE(s, NO_555)) {
 			fail(&v, 555, "5.5.4", "Unsupported parameter");
 		}
@@ -1691,20 +1695,6 @@ static void help_cmd(fake_smtp_t *s, const char *arg, size_t n)
 	      "Commands: EHLO HELO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY EXPN HELP");
 }
 
-/* starttls_cmd - STARTTLS: not offered (502), but for hostile-junk-tls. */
-static void starttls_cmd(fake_smtp_t *s, const char *arg, size_t n)
-{
-	(void)arg;
-	(void)n;
-	if (!MODE(s, HOSTILE_JUNK_TLS)) {
-		reply(s, 502, "5.5.1", "Error: command not implemented");
-		return;
-	}
-	reply(s, 220, "2.0.0", "Ready to start TLS");
-	s->stream = FAKE_STREAM_JUNK;
-	s->end = FAKE_END_HANG;
-}
-
 /* turn_cmd - TURN (RFC 5321 F.1): obsolete, refused with 502. */
 static void turn_cmd(fake_smtp_t *s, const char *arg, size_t n)
 {
@@ -1748,8 +1738,8 @@ static const struct command {
 	{ "VRFY", vrfy_cmd, FAKE_CMD_LINE_MAX, C_FLUSH | C_ANYTIME },
 	{ "EXPN", expn_cmd, FAKE_CMD_LINE_MAX, C_FLUSH | C_ANYTIME },
 	{ "HELP", help_cmd, FAKE_CMD_LINE_MAX, C_FLUSH | C_ANYTIME },
-	{ "STARTTLS", starttls_cmd, FAKE_CMD_LINE_MAX, C_FLUSH },
-	{ "AUTH", unimplemented_cmd, FAKE_CMD_LINE_MAX, C_FLUSH },
+	{ "STARTTLS", fake_starttls_cmd, FAKE_CMD_LINE_MAX, C_FLUSH },
+	{ "AUTH", fake_auth_cmd, FAKE_AUTH_LINE_MAX, C_FLUSH },
 	{ "ETRN", unimplemented_cmd, FAKE_CMD_LINE_MAX, C_FLUSH },
 	{ "ATRN", unimplemented_cmd, FAKE_CMD_LINE_MAX, C_FLUSH },
 	{ "TURN", turn_cmd, FAKE_CMD_LINE_MAX, C_FLUSH },
@@ -1877,6 +1867,10 @@ static void line_done(fake_smtp_t *s, const char *p, size_t n, size_t total)
 	if (s->skipping) {
 		s->skipping = 0;
 		too_long(s);
+		return;
+	}
+	if (s->auth_wait) {
+		fake_auth_line(s, p, n);      /* RFC 4954 §4: a response, not a command */
 		return;
 	}
 	command(s, p, n, total);
@@ -2030,6 +2024,8 @@ void fake_smtp_process(fake_smtp_t *s)
 		s->end = FAKE_END_CLOSE;
 	if (s->end == FAKE_END_HANG || s->end == FAKE_END_CLOSE)
 		s->pos = s->inlen;            /* input after the end is ignored */
+	if (s->end == FAKE_END_STARTTLS && !MODE(s, STARTTLS_INJECTION))
+		s->pos = s->inlen;            /* RFC 3207 §5: nothing pipelined survives */
 	group_end(s);                         /* RFC 2920 §3.2 (7) */
 	if (s->pos > 0) {
 		memmove(s->in, s->in + s->pos, s->inlen - s->pos);
@@ -2045,4 +2041,31 @@ void fake_smtp_goodbye(fake_smtp_t *s, const char *enh, const char *text)
 	reply(s, 421, enh, "%s %s", FAKE_DOMAIN, text);
 	group_end(s);
 	s->end = FAKE_END_CLOSE;
+}
+
+void fake_smtp_reply(fake_smtp_t *s, int code, const char *enh, const char *fmt, ...)
+{
+	char text[FAKE_CMD_LINE_MAX];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n >= sizeof(text))
+		n = sizeof(text) - 1;
+	reply_begin(s);
+	reply_line(s, code, 1, enh, text, (size_t)n);
+}
+
+void fake_smtp_flush(fake_smtp_t *s)
+{
+	group_end(s);
+}
+
+void fake_smtp_txn_clear(fake_smtp_t *s)
+{
+	txn_clear(s);
 }

@@ -3,7 +3,8 @@
  * connections (libuv).
  *
  *   fakesmtpd [--port N] [--host 127.0.0.1|::1] [--mode NAME[,NAME...]]...
- *             [--idle-timeout S] [--list-modes]
+ *             [--idle-timeout S] [--tls-cert FILE --tls-key FILE]
+ *             [--tls-on-connect] [--list-modes]
  *
  * It listens on loopback only, prints one line "READY <port>" once it
  * listens, serves any number of connections at once, and on SIGTERM or
@@ -20,6 +21,8 @@
  * connection stays bounded whatever the client or the mode.
  */
 #include "fake.h"
+
+#include "../../tls.h"
 
 #include <getopt.h>
 #include <netinet/in.h>
@@ -46,6 +49,7 @@ struct fake_conn_s {
 	fake_server_t *srv;
 	fake_conn_t *prev, *next;
 	fake_buf_t wbuf;              /* the bytes of the write in flight */
+	ssp_tls_t *tls;               /* TLS is on (fake_tls.c): reads and writes go through it */
 	uint64_t streamed;            /* octets (or lines) of the stream sent */
 	uint32_t junk;                /* xorshift state for hostile-junk-tls */
 	unsigned handles;             /* open handles */
@@ -66,6 +70,7 @@ struct fake_server_s {
 	fake_conn_t *conns;
 	unsigned nconns;
 	uint64_t idle_ms;
+	int tls_on_connect;           /* RFC 8314 implicit TLS: the handshake first */
 	int stopping;
 };
 
@@ -79,7 +84,7 @@ static int hostile(const fake_server_t *srv)
 	       MODE(srv, HOSTILE_NUL_UTF8) || MODE(srv, HOSTILE_CLOSE_MID_REPLY) ||
 	       MODE(srv, HOSTILE_RESET) || MODE(srv, HOSTILE_EARLY_ANSWER) ||
 	       MODE(srv, HOSTILE_TRICKLE) || MODE(srv, HOSTILE_NO_READ) ||
-	       MODE(srv, HOSTILE_JUNK_TLS);
+	       MODE(srv, HOSTILE_JUNK_TLS) || MODE(srv, STARTTLS_STALL);
 }
 
 /* ---- closing ------------------------------------------------------------ */
@@ -100,6 +105,7 @@ static void on_closed(uv_handle_t *h)
 	srv->nconns--;
 	fake_smtp_free(&c->smtp);
 	fake_buf_free(&c->wbuf);
+	ssp_tls_free(c->tls);
 	free(c);
 }
 
@@ -289,6 +295,18 @@ static int pump(fake_conn_t *c)
 				uv_timer_start(&c->pace, on_pace, FAKE_TRICKLE_MS, FAKE_TRICKLE_MS);
 			return 0;
 		}
+	} else if (c->tls != NULL) {
+		if (s->out.len > 0 || ssp_tls_pending(c->tls) > 0) {
+			c->wbuf.len = 0;
+			if (fake_tls_output(c->tls, s, &c->wbuf) != 0) {
+				conn_close(c, 0);
+				return 0;
+			}
+			if (c->wbuf.len > 0) {
+				start_write(c);
+				return 0;
+			}
+		}
 	} else if (s->out.len > 0) {
 		fake_buf_t t = c->wbuf;
 
@@ -309,6 +327,16 @@ static int pump(fake_conn_t *c)
 		c->streamed = 0;
 		return 1;
 	}
+	if (s->end == FAKE_END_STARTTLS) {
+		/* the 220 is out: the rest of the session is TLS (fake_tls.c) */
+		s->end = FAKE_END_NONE;
+		c->tls = fake_tls_begin(s);
+		if (c->tls == NULL) {
+			conn_close(c, 0);
+			return 0;
+		}
+		return 1;
+	}
 	if (s->end == FAKE_END_CLOSE && !c->shut) {
 		if (uv_shutdown(&c->shutdown_req, (uv_stream_t *)&c->tcp, on_shutdown) != 0) {
 			conn_close(c, 0);
@@ -321,11 +349,20 @@ static int pump(fake_conn_t *c)
 
 /* ---- reading ------------------------------------------------------------ */
 
+/* Ciphertext is read here and handed to the TLS engine at once. */
+static char cipher_in[FAKE_IN_MAX];
+
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 {
 	fake_conn_t *c = h->data;
 
 	(void)suggested;
+	if (c->tls != NULL) {
+		/* no more than s->in can take, should the input be plaintext */
+		buf->base = cipher_in;
+		buf->len = FAKE_IN_MAX - c->smtp.inlen;
+		return;
+	}
 	buf->base = c->smtp.in + c->smtp.inlen;
 	buf->len = FAKE_IN_MAX - c->smtp.inlen;
 }
@@ -338,7 +375,23 @@ static void on_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
 	if (c->closing || n == 0)
 		return;
 	if (n > 0) {
-		c->smtp.inlen += (size_t)n;
+		if (c->tls != NULL) {
+			int rc = fake_tls_input(c->tls, &c->smtp, buf->base, (size_t)n);
+
+			if (rc < 0) {
+				conn_close(c, 0);  /* a failed handshake, or TLS closed */
+				return;
+			}
+			if (rc == 1) {
+				/* starttls-plaintext-after-220: no TLS after all */
+				ssp_tls_free(c->tls);
+				c->tls = NULL;
+				memcpy(c->smtp.in + c->smtp.inlen, buf->base, (size_t)n);
+				c->smtp.inlen += (size_t)n;
+			}
+		} else {
+			c->smtp.inlen += (size_t)n;
+		}
 		if (!c->expiring && !c->shut)
 			uv_timer_start(&c->idle, on_idle, c->srv->idle_ms, 0);
 	} else if (n == UV_EOF) {
@@ -370,6 +423,8 @@ static int want_read(const fake_conn_t *c)
 		return 1;             /* discard until the client's FIN */
 	if (s->inlen >= FAKE_IN_MAX || s->out.len >= FAKE_OUT_HIGH)
 		return 0;
+	if (s->end == FAKE_END_STARTTLS)
+		return 0;             /* the next octets are TLS: not into s->in */
 	return s->stream == FAKE_STREAM_NONE || s->end == FAKE_END_HANG;
 }
 
@@ -380,9 +435,25 @@ static void update(fake_conn_t *c)
 	int want;
 
 	do {
-		if (c->closing)
-			return;
-		fake_smtp_process(s);
+		int more;
+
+		do {
+			size_t had;
+
+			if (c->closing)
+				return;
+			/* plaintext decrypted earlier may wait in the TLS engine while
+			 * no more ciphertext comes: take it as s->in makes room */
+			if (c->tls != NULL && fake_tls_pull(c->tls, s) != 0) {
+				conn_close(c, 0);
+				return;
+			}
+			had = s->inlen;
+			if (c->tls == NULL || ssp_tls_done(c->tls))
+				fake_smtp_process(s);   /* plaintext only once TLS is up */
+			more = c->tls != NULL && s->inlen < had;  /* room made: pull again */
+		} while (more && s->end == FAKE_END_NONE && s->stream == FAKE_STREAM_NONE &&
+			 s->out.len < FAKE_OUT_HIGH);
 		if (c->eof && (s->end == FAKE_END_NONE || s->end == FAKE_END_HANG) &&
 		    s->stream == FAKE_STREAM_NONE && s->out.len < FAKE_OUT_HIGH)
 			s->end = FAKE_END_CLOSE;  /* RFC 5321 §4.1.1.5: as if QUIT */
@@ -418,6 +489,16 @@ static void conn_start(fake_conn_t *c)
 	} else if (MODE(srv, HOSTILE_NO_EOL)) {
 		c->smtp.stream = FAKE_STREAM_NO_EOL;
 		c->smtp.end = FAKE_END_HANG;
+	} else if (srv->tls_on_connect) {
+		/* RFC 8314 §3: the handshake first, the greeting inside TLS */
+		c->smtp.implicit_tls = 1;
+		if (MODE(srv, TLS_PLAINTEXT_GREETING)) {
+			fake_smtp_start(&c->smtp);
+			c->smtp.end = FAKE_END_STARTTLS;
+		} else if ((c->tls = fake_tls_begin(&c->smtp)) == NULL) {
+			conn_close(c, 0);
+			return;
+		}
 	} else {
 		if (MODE(srv, HOSTILE_NO_READ)) {
 			int size = FAKE_TINY_RCVBUF;
@@ -503,12 +584,15 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: fakesmtpd [--port N] [--host 127.0.0.1|::1] [--mode NAME[,NAME...]]...\n"
-		"                 [--idle-timeout S] [--list-modes]\n"
+		"                 [--idle-timeout S] [--tls-cert FILE --tls-key FILE]\n"
+		"                 [--tls-on-connect] [--list-modes]\n"
 		"\n"
 		"An SMTP server for smtpspec's own tests: RFC 5321 conformant without\n"
 		"--mode; each mode breaks one rule or makes it hostile (--list-modes).\n"
 		"Listens on loopback only (port 0: any free port), prints \"READY <port>\"\n"
-		"when listening, stops on SIGTERM or SIGINT.\n");
+		"when listening, stops on SIGTERM or SIGINT.  STARTTLS uses a certificate\n"
+		"made in memory for " FAKE_DOMAIN " unless --tls-cert is given;\n"
+		"--tls-on-connect is implicit TLS (RFC 8314): the handshake before the greeting.\n");
 }
 
 /* loopback - addr for host:port if host is a numeric loopback address. */
@@ -577,12 +661,16 @@ int main(int argc, char **argv)
 		{ "mode", required_argument, NULL, 'm' },
 		{ "idle-timeout", required_argument, NULL, 't' },
 		{ "list-modes", no_argument, NULL, 'l' },
+		{ "tls-cert", required_argument, NULL, 'c' },
+		{ "tls-key", required_argument, NULL, 'k' },
+		{ "tls-on-connect", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static fake_server_t srv;
 	struct sockaddr_storage addr;
 	const char *host = "127.0.0.1";
+	const char *tls_cert = NULL, *tls_key = NULL;
 	long port = 0, idle_s = FAKE_IDLE_TIMEOUT_MS / 1000;
 	char bad[64];
 	int opt, rc;
@@ -610,6 +698,15 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'c':
+			tls_cert = optarg;
+			break;
+		case 'k':
+			tls_key = optarg;
+			break;
+		case 'T':
+			srv.tls_on_connect = 1;
+			break;
 		case 'l':
 			fake_modes_list();
 			return 0;
@@ -631,6 +728,8 @@ int main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	srv.idle_ms = (uint64_t)idle_s * 1000;
+	if (fake_tls_setup(tls_cert, tls_key) != 0)
+		return 1;
 	if (uv_loop_init(&srv.loop) != 0) {
 		fprintf(stderr, "fakesmtpd: cannot start the event loop\n");
 		return 1;
@@ -638,5 +737,6 @@ int main(int argc, char **argv)
 	rc = serve(&srv, (const struct sockaddr *)&addr);
 	if (uv_loop_close(&srv.loop) != 0)
 		fprintf(stderr, "fakesmtpd: handles left open at exit\n");
+	fake_tls_cleanup();
 	return rc;
 }
