@@ -3,6 +3,8 @@
  */
 #include "causes.h"
 
+#include "../harness/run.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,4 +53,22 @@ size_t ssp_causes_find(const char *const *observed, const int *finding, size_t n
 	}
 	qsort(causes, k, sizeof(*causes), by_size);
 	return k;
+}
+
+size_t ssp_causes_of_run(const ssp_run_t *run, size_t *order, ssp_cause_t *causes, size_t max)
+{
+	const char **observed = calloc(run->n ? run->n : 1, sizeof(*observed));
+	int *finding = calloc(run->n ? run->n : 1, sizeof(*finding));
+	size_t i, n = 0;
+
+	if (observed != NULL && finding != NULL) {
+		for (i = 0; i < run->n; i++) {
+			observed[i] = run->results[i].observed;
+			finding[i] = ssp_verdict_is_finding(run->results[i].verdict);
+		}
+		n = ssp_causes_find(observed, finding, run->n, order, causes, max);
+	}
+	free(observed);
+	free(finding);
+	return n;
 }

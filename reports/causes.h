@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+struct ssp_run_s; /* harness/run.h: the writers of a document (HTML) need not see it */
+
 /* One shared cause: order[first .. first+count) are its results. */
 typedef struct ssp_cause_s {
 	const char *observed;
@@ -23,5 +25,11 @@ typedef struct ssp_cause_s {
  */
 size_t ssp_causes_find(const char *const *observed, const int *finding, size_t n, size_t *order,
 		       ssp_cause_t *causes, size_t max);
+
+/*
+ * ssp_causes_of_run - ssp_causes_find over a run's results (order: run->n
+ * entries); 0 when memory runs out.
+ */
+size_t ssp_causes_of_run(const struct ssp_run_s *run, size_t *order, ssp_cause_t *causes, size_t max);
 
 #endif

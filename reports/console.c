@@ -188,19 +188,10 @@ static const ssp_result_t *same_skip(const ssp_run_t *run, size_t i)
 /* print_causes - the findings one reply explains, grouped (causes.h). */
 static void print_causes(ssp_console_t *c, const ssp_run_t *run, ssp_buf_t *buf)
 {
-	const char **observed = calloc(run->n ? run->n : 1, sizeof(*observed));
-	int *finding = calloc(run->n ? run->n : 1, sizeof(*finding));
 	size_t *order = calloc(run->n ? run->n : 1, sizeof(*order));
 	ssp_cause_t causes[SSP_CAUSES_MAX];
-	size_t i, k, n = 0;
+	size_t i, k, n = order != NULL ? ssp_causes_of_run(run, order, causes, SSP_CAUSES_MAX) : 0;
 
-	if (observed != NULL && finding != NULL && order != NULL) {
-		for (i = 0; i < run->n; i++) {
-			observed[i] = run->results[i].observed;
-			finding[i] = ssp_verdict_is_finding(run->results[i].verdict);
-		}
-		n = ssp_causes_find(observed, finding, run->n, order, causes, SSP_CAUSES_MAX);
-	}
 	if (n > 0)
 		fprintf(c->f, "\nshared causes (one reply explains several findings):\n");
 	for (k = 0; k < n; k++) {
@@ -211,8 +202,6 @@ static void print_causes(ssp_console_t *c, const ssp_run_t *run, ssp_buf_t *buf)
 			fprintf(c->f, " and %zu more", causes[k].count - SSP_CAUSE_IDS_SHOWN);
 		fprintf(c->f, "\n");
 	}
-	free(observed);
-	free(finding);
 	free(order);
 }
 

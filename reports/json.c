@@ -130,23 +130,17 @@ static json_t *security_counts(const ssp_run_t *run)
 /* causes - the "causes" array: findings one reply explains (causes.h), or NULL. */
 static json_t *causes(const ssp_run_t *run)
 {
-	const char **observed = calloc(run->n ? run->n : 1, sizeof(*observed));
-	int *finding = calloc(run->n ? run->n : 1, sizeof(*finding));
 	size_t *order = calloc(run->n ? run->n : 1, sizeof(*order));
 	ssp_cause_t c[SSP_CAUSES_MAX];
 	json_t *list = json_array();
-	size_t i, k, n = 0;
+	size_t i, k, n;
 
-	if (observed == NULL || finding == NULL || order == NULL || list == NULL) {
+	if (order == NULL || list == NULL) {
 		json_decref(list);
 		list = NULL;
 		goto out;
 	}
-	for (i = 0; i < run->n; i++) {
-		observed[i] = run->results[i].observed;
-		finding[i] = ssp_verdict_is_finding(run->results[i].verdict);
-	}
-	n = ssp_causes_find(observed, finding, run->n, order, c, SSP_CAUSES_MAX);
+	n = ssp_causes_of_run(run, order, c, SSP_CAUSES_MAX);
 	for (k = 0; k < n; k++) {
 		json_t *ids = json_array();
 
@@ -159,8 +153,6 @@ static json_t *causes(const ssp_run_t *run)
 		}
 	}
 out:
-	free(observed);
-	free(finding);
 	free(order);
 	return list;
 }

@@ -6,6 +6,7 @@
 
 #include "../discover.h"
 #include "../smuggle.h"
+#include "../../reports/causes.h"
 
 #include <string.h>
 
@@ -130,6 +131,25 @@ static void test_smuggle_classify(void)
 	CHECK(strcmp(ssp_smuggle_name(SSP_SMUGGLE_EXPLOITABLE), "exploitable") == 0);
 }
 
+
+static void test_causes(void)
+{
+	static const char *const observed[] = { "503 bad sequence", "250 ok", "503 bad sequence", "", "250 ok",
+						 "503 bad sequence", "550 no", "250 ok" };
+	static const int finding[] = { 1, 1, 1, 1, 1, 1, 1, 0 };
+	size_t order[8];
+	ssp_cause_t c[4];
+	size_t n = ssp_causes_find(observed, finding, 8, order, c, 4);
+
+	/* "503" explains three findings, "250 ok" two (the third is a pass);
+	 * an empty observed text and a single "550" are no shared cause */
+	CHECKF(n == 2, "%zu causes", n);
+	CHECK(c[0].count == 3 && strcmp(c[0].observed, "503 bad sequence") == 0);
+	CHECK(order[c[0].first] == 0 && order[c[0].first + 1] == 2 && order[c[0].first + 2] == 5);
+	CHECK(c[1].count == 2 && strcmp(c[1].observed, "250 ok") == 0);
+	CHECK(ssp_causes_find(observed, finding, 8, order, c, 1) == 1);
+	CHECK(ssp_causes_find(observed, finding, 0, order, c, 4) == 0);
+}
 void register_verdict_rules_tests(void)
 {
 	static const tests_entry_t tests[] = {
@@ -138,6 +158,7 @@ void register_verdict_rules_tests(void)
 		{ "literals and duplicates", test_candidates_literals_and_duplicates },
 		{ "RCPT answers", test_rcpt_answers },
 		{ "smuggling outcomes", test_smuggle_classify },
+		{ "shared causes", test_causes },
 		{ NULL, NULL },
 	};
 	tests_add_suite("verdict rules", tests);
