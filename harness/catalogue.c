@@ -30,7 +30,7 @@ typedef struct {
 
 static const char *const vector_keys[] = {
 	"id", "title", "rfc", "section", "level", "quote", "description",
-	"requires", "prelude", "steps", "comment", "category", "judges", "needs_auth", NULL,
+	"requires", "absent", "prelude", "steps", "comment", "category", "judges", "needs_auth", NULL,
 };
 static const char *const step_keys[] = {
 	"send", "send_raw", "pipeline", "data", "dot_stuff", "expect", "repeat",
@@ -533,21 +533,22 @@ static int text_field(lctx_t *l, json_t *obj, const char *key, int required, cha
 	return *out ? 0 : ssp_jfile_error(l->f, 0, "out of memory");
 }
 
-static int requires(lctx_t *l, json_t *obj, ssp_vector_t *v)
+/* keywords - "requires" or "absent": EHLO keywords in capitals into *list. */
+static int keywords(lctx_t *l, json_t *obj, const char *key, char ***list, unsigned *n)
 {
-	json_t *r = json_object_get(obj, "requires"), *e;
+	json_t *r = json_object_get(obj, key), *e;
 	size_t i;
 	int rc = 0;
 
 	if (r == NULL)
 		return 0;
-	ssp_jfile_push_key(l->f, "requires");
+	ssp_jfile_push_key(l->f, key);
 	if (!json_is_array(r) || json_array_size(r) > 16) {
 		rc = ssp_jfile_error(l->f, 0, "must be an array of at most 16 EHLO keywords");
 		goto out;
 	}
-	v->requires = calloc(json_array_size(r) + 1, sizeof(char *));
-	if (v->requires == NULL) {
+	*list = calloc(json_array_size(r) + 1, sizeof(char *));
+	if (*list == NULL) {
 		rc = ssp_jfile_error(l->f, 0, "out of memory");
 		goto out;
 	}
@@ -561,10 +562,10 @@ static int requires(lctx_t *l, json_t *obj, ssp_vector_t *v)
 		}
 		if (s == NULL || k == 0 || s[k] != '\0' || k > 64)
 			rc = ssp_jfile_error(l->f, 0, "an EHLO keyword in capitals, e.g. \"PIPELINING\"");
-		else if ((v->requires[v->nrequires] = strdup(s)) == NULL)
+		else if (((*list)[*n] = strdup(s)) == NULL)
 			rc = ssp_jfile_error(l->f, 0, "out of memory");
 		else
-			v->nrequires++;
+			(*n)++;
 		ssp_jfile_pop(l->f);
 		if (rc)
 			break;
@@ -681,7 +682,8 @@ static int vector(lctx_t *l, json_t *obj, ssp_vector_t *v)
 		ssp_jfile_pop(l->f);
 		return -1;
 	}
-	if (requires(l, obj, v))
+	if (keywords(l, obj, "requires", &v->requires, &v->nrequires) ||
+	    keywords(l, obj, "absent", &v->absent, &v->nabsent))
 		return -1;
 	if (ssp_jfile_string(l->f, obj, "prelude", 0, &s, NULL))
 		return -1;

@@ -150,9 +150,15 @@ static void start_next(ssp_run_t *run)
 		char reason[SSP_REASON_MAX];
 		/* a recipient zero configuration could not find: skip, saying what to add */
 		const char *why = ssp_recipients_skip(&run->rcpts, run->vectors[idx]);
+		/* a vector about what a server does without an extension */
+		const char *present = ssp_vector_present_keyword(run->vectors[idx], run->caps, run->caps_len);
 
 		if (why != NULL)
 			snprintf(reason, sizeof(reason), "%s", why);
+		else if (present != NULL)
+			snprintf(reason, sizeof(reason),
+				 "the server advertises %s; this vector checks a server that does not", present);
+		why = why != NULL ? why : present;
 		if (why != NULL || ssp_session_precheck(&run->cfg, run->vectors[idx], reason, sizeof(reason))) {
 			r->verdict = SSP_SKIP;
 			snprintf(r->reason, sizeof(r->reason), "%s", reason);

@@ -161,6 +161,9 @@ void ssp_vector_free_fields(ssp_vector_t *v)
 	for (i = 0; i < v->nrequires; i++)
 		free(v->requires[i]);
 	free(v->requires);
+	for (i = 0; i < v->nabsent; i++)
+		free(v->absent[i]);
+	free(v->absent);
 	free(v->id);
 	free(v->title);
 	free(v->section);
@@ -235,4 +238,15 @@ int ssp_vector_uses_var(const ssp_vector_t *v, const char *name)
 		}
 	}
 	return 0;
+}
+
+const char *ssp_vector_present_keyword(const ssp_vector_t *v, const char *caps, size_t len)
+{
+	unsigned i;
+
+	for (i = 0; caps != NULL && i < v->nabsent; i++) {
+		if (ssp_reply_has_keyword(caps, len, v->absent[i]))
+			return v->absent[i];
+	}
+	return NULL;
 }

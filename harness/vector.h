@@ -160,6 +160,8 @@ typedef struct ssp_vector_s {
 	char *quote;          /* the requirement, quoted from the RFC */
 	char *description;    /* optional: what is sent and why; NULL */
 	char **requires;      /* EHLO keywords that must be advertised */
+	char **absent;        /* EHLO keywords that must NOT be advertised ("absent") */
+	unsigned nabsent;
 	unsigned nrequires;
 	int needs_auth;       /* "needs_auth": uses the profile's credentials (RFC 4954) */
 	ssp_prelude_t prelude;
@@ -190,6 +192,10 @@ void ssp_codes_describe(const ssp_codes_t *c, char *out, size_t size);
 const char *ssp_vector_missing_keyword(const ssp_vector_t *v, const char *caps, size_t len);
 /* ssp_vector_free_fields - release what a vector owns (not the struct). */
 void ssp_vector_free_fields(ssp_vector_t *v);
+
+/* ssp_vector_present_keyword - the first keyword v needs absent that the EHLO
+ * reply caps[0..len) advertises, or NULL (also when caps is NULL). */
+const char *ssp_vector_present_keyword(const ssp_vector_t *v, const char *caps, size_t len);
 
 /* ssp_vector_uses_var - 1 if a step of v sends ${name} (with or without +N), else 0. */
 int ssp_vector_uses_var(const ssp_vector_t *v, const char *name);
