@@ -10,10 +10,12 @@
 
 #include "digest.h"
 
+#include "../harness/coverage.h"
 #include "../harness/limits.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define CERT_SCHEMA "smtpspec-certification/1"
 
@@ -49,6 +51,33 @@ size_t ssp_certify_suites(const ssp_run_t *run, const ssp_report_meta_t *m,
 	return n;
 }
 
+/* suite_coverage - how many requirements of the suite's RFC the catalogue
+ * checks, from suites/coverage/NAME.json when there is one. */
+static void suite_coverage(const ssp_report_meta_t *m, const char *name, ssp_cert_suite_t *out)
+{
+	char path[4096];
+	ssp_coverage_t cov;
+	ssp_cov_count_t n;
+	ssp_diag_t diag;
+
+	if (m->catalogue == NULL || m->cat == NULL || name == NULL)
+		return;
+	if ((size_t)snprintf(path, sizeof(path), "%s/suites/coverage/%s.json", m->catalogue, name) >= sizeof(path) ||
+	    access(path, R_OK) != 0)
+		return;
+	memset(&cov, 0, sizeof(cov));
+	ssp_diag_init(&diag);
+	if (ssp_coverage_load(&cov, path, &diag) != 0)
+		return; /* a broken map is `smtpspec coverage`'s finding, not the report's */
+	ssp_coverage_count(&cov, m->cat, &n);
+	out->coverage = 1;
+	out->req_checked = n.checked;
+	out->req_total = n.entries;
+	out->strong_checked = n.strong_checked;
+	out->strong_total = n.strong;
+	ssp_coverage_free(&cov);
+}
+
 void ssp_certify_suite(const ssp_run_t *run, const ssp_report_meta_t *m, const ssp_suite_t *s,
 		       ssp_cert_suite_t *out)
 {
@@ -73,6 +102,8 @@ void ssp_certify_suite(const ssp_run_t *run, const ssp_report_meta_t *m, const s
 		for (i = 0; i < m->cat->n; i++)
 			out->vectors += (unsigned)ssp_suite_has(s, m->cat->v[i].id);
 	}
+	if (s != NULL)
+		suite_coverage(m, s->name, out);
 	for (l = 0; l < SSP_LEVEL_COUNT; l++) {
 		for (v = 0; v < SSP_VERDICT_COUNT; v++)
 			total[v] += out->n[l][v];
@@ -126,7 +157,11 @@ void ssp_certify_line(const ssp_cert_suite_t *cs, char *out, size_t size)
 		len += (size_t)snprintf(out + len, size - len, "; %u SHOULD warning%s", sum(cs, SSP_WARN),
 					sum(cs, SSP_WARN) == 1 ? "" : "s");
 	if (sum(cs, SSP_INFO) && len < size)
-		snprintf(out + len, size - len, "; %u MAY info", sum(cs, SSP_INFO));
+		len += (size_t)snprintf(out + len, size - len, "; %u MAY info", sum(cs, SSP_INFO));
+	/* how much of the RFC that is: a statement says what it checked */
+	if (cs->coverage && len < size)
+		snprintf(out + len, size - len, "; %zu of %zu requirements checked (MUST and SHOULD: %zu of %zu)",
+			 cs->req_checked, cs->req_total, cs->strong_checked, cs->strong_total);
 }
 
 /* statement - the sentence for one suite. */

@@ -20,6 +20,9 @@ typedef struct ssp_cert_suite_s {
 	unsigned vectors;     /* vectors of the catalogue in the suite */
 	unsigned selected;    /* of those, in this run */
 	unsigned n[SSP_LEVEL_COUNT][SSP_VERDICT_COUNT]; /* results by level (ssp_level_t) and verdict */
+	/* the RFC's requirements the catalogue checks (suites/coverage/NAME.json) */
+	int coverage;         /* 1 when the suite has a coverage map */
+	size_t req_checked, req_total, strong_checked, strong_total;
 	ssp_cert_level_t level;
 } ssp_cert_suite_t;
 
