@@ -101,12 +101,13 @@ bad:
 /*
  * level_mismatch - 1 when the vector's level is not the strongest RFC 2119
  * keyword of its quote (a quote without one can only be a MAY: RFC 5321's
- * descriptive sentences carry no requirement).  RFCs older than RFC 2119
- * (1870, 2034) wrote their keywords in lower case.
+ * descriptive sentences carry no requirement).  Only upper-case keywords
+ * count, also in RFCs older than RFC 2119 (1870, 2034), whose lower-case
+ * "must" the issue that set this rule counts as no keyword.
  */
 static int level_mismatch(const ssp_vector_t *v)
 {
-	switch (ssp_rfctext_keyword(v->quote, v->rfc < 2119, NULL)) {
+	switch (ssp_rfctext_keyword(v->quote, 0, NULL)) {
 	case SSP_RFCTEXT_MUST: return v->level != SSP_LEVEL_MUST;
 	case SSP_RFCTEXT_SHOULD: return v->level != SSP_LEVEL_SHOULD;
 	default: return v->level != SSP_LEVEL_MAY;
