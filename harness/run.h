@@ -25,6 +25,7 @@ typedef struct ssp_run_opts_s {
 	unsigned timeout_ms;
 	unsigned connect_timeout_ms;
 	unsigned deadline_s;
+	unsigned repeat;              /* run --repeat N (rounds per vector); 0: not given */
 } ssp_run_opts_t;
 
 typedef struct ssp_run_s ssp_run_t;

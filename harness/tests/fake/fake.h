@@ -273,7 +273,8 @@
 	X(BINARYMIME, "binarymime", "conformant variant: BINARYMIME (RFC 3030 §3) is advertised and BODY=BINARYMIME accepted; DATA after it gets 503") \
 	X(BINARYMIME_DATA_ACCEPTED, "binarymime-data-accepted", "as binarymime, but DATA after BODY=BINARYMIME gets 354") \
 	X(VRFY_SMTPUTF8_REJECTED, "vrfy-smtputf8-rejected", "VRFY with the SMTPUTF8 parameter gets 501 though SMTPUTF8 is advertised") \
-	X(EHLO_A_LABEL_REJECTED, "ehlo-a-label-rejected", "EHLO with an A-label (xn--) in the client's name gets 501")
+	X(EHLO_A_LABEL_REJECTED, "ehlo-a-label-rejected", "EHLO with an A-label (xn--) in the client's name gets 501") \
+	X(FLAKY_RSET, "flaky-rset", "every second RSET of the server process keeps the sender and the recipients (as rset-keeps-rcpt): a rule broken only sometimes, for run --repeat; mutation.sh skips flaky- modes")
 
 typedef enum {
 #define FAKE_MODE_ENUM(id, name, desc) FAKE_MODE_##id,
