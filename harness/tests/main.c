@@ -189,6 +189,7 @@ int main(int argc, char **argv)
 	register_results_tests();
 	register_hist_tests();
 	register_rfctext_tests();
+	register_repeat_tests();
 	if (register_failed || CU_get_error() != CUE_SUCCESS) {
 		fprintf(stderr, "unit-tests: registration failed: %s\n", CU_get_error_msg());
 		CU_cleanup_registry();

@@ -33,6 +33,7 @@ void register_payload_tests(void);
 void register_results_tests(void);
 void register_hist_tests(void);
 void register_rfctext_tests(void);
+void register_repeat_tests(void);
 
 /* One test of a suite: a name and its function. */
 typedef struct tests_entry_s {
