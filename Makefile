@@ -123,6 +123,7 @@ integration: $(BIN) $(BUILD)/fakesmtpd
 	$(Q)$(TEST_ENV) bash harness/tests/verdicts.sh
 	$(Q)$(TEST_ENV) bash harness/tests/reports.sh
 	$(Q)$(TEST_ENV) bash harness/tests/bench.sh
+	$(Q)$(TEST_ENV) bash harness/tests/repeat.sh
 
 # The command line where its users work: stdout/stderr, --quiet, TAP, "-", --version,
 # --help, explain, closed descriptors, RLIMIT_NOFILE, colour, atomic report files.
