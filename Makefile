@@ -124,6 +124,7 @@ integration: $(BIN) $(BUILD)/fakesmtpd
 	$(Q)$(TEST_ENV) bash harness/tests/reports.sh
 	$(Q)$(TEST_ENV) bash harness/tests/tls.sh
 	$(Q)$(TEST_ENV) bash harness/tests/bench.sh
+	$(Q)$(TEST_ENV) bash harness/tests/repeat.sh
 
 # The command line where its users work: stdout/stderr, --quiet, TAP, "-", --version,
 # --help, explain, closed descriptors, RLIMIT_NOFILE, colour, atomic report files.

@@ -10,6 +10,7 @@
 #include "diag.h"
 #include "limits.h"
 #include "outfile.h"
+#include "repeat.h"
 #include "run.h"
 
 #include "../reports/digest.h"
@@ -17,6 +18,7 @@
 
 #include <getopt.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,7 +103,7 @@ static int parse(int argc, char **argv, options_t *o)
 {
 	enum { O_SUITE = 256, O_ONLY, O_SKIP, O_LIST, O_JOBS, O_TIMEOUT, O_CTIMEOUT, O_DEADLINE,
 	       O_PROFILE, O_JSON, O_HTML, O_JUNIT, O_BASELINE, O_STRICT, O_NOPROGRESS, O_CATALOGUE,
-	       O_TARGET, O_HELP, O_VERSION, O_FORMAT, O_MAILBOX, O_DOMAIN, O_REJECTED };
+	       O_TARGET, O_HELP, O_VERSION, O_FORMAT, O_MAILBOX, O_DOMAIN, O_REJECTED, O_REPEAT };
 	static const struct option longopts[] = {
 		{ "target", required_argument, NULL, O_TARGET },
 		{ "suite", required_argument, NULL, O_SUITE },
@@ -112,6 +114,7 @@ static int parse(int argc, char **argv, options_t *o)
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
 		{ "connect-timeout", required_argument, NULL, O_CTIMEOUT },
 		{ "deadline", required_argument, NULL, O_DEADLINE },
+		{ "repeat", required_argument, NULL, O_REPEAT },
 		{ "profile", required_argument, NULL, O_PROFILE },
 		{ "mailbox", required_argument, NULL, O_MAILBOX },
 		{ "domain", required_argument, NULL, O_DOMAIN },
@@ -177,6 +180,11 @@ static int parse(int argc, char **argv, options_t *o)
 			if ((v = number("--deadline", optarg, 1, 86400)) < 0)
 				return -1;
 			o->run.deadline_s = (unsigned)v;
+			break;
+		case O_REPEAT:
+			if ((v = number("--repeat", optarg, 1, SSP_RUN_REPEAT_MAX)) < 0)
+				return -1;
+			o->run.repeat = (unsigned)v;
 			break;
 		case O_PROFILE: o->profile = optarg; break;
 		case O_MAILBOX: o->mailbox = optarg; break;
@@ -295,9 +303,21 @@ static int rewrite_ok(int fd)
 	return isatty(fd) && (term == NULL || strcmp(term, "dumb") != 0);
 }
 
+/* The progress callback's argument: the console, and under --repeat the trimming of transcripts. */
+typedef struct {
+	ssp_console_t *console;
+	ssp_run_t *run;   /* the run, writable (the callback is handed it const) */
+	size_t n;         /* vectors selected: the run holds n x --repeat results */
+	size_t *keep;     /* --repeat: the round kept of each vector (ssp_repeat_trim), or NULL */
+} progress_t;
+
 static void on_progress(const ssp_run_t *run, size_t idx, void *arg)
 {
-	ssp_console_progress(arg, run, idx);
+	progress_t *p = arg;
+
+	ssp_console_progress(p->console, run, idx);
+	if (p->keep != NULL)
+		ssp_repeat_trim(p->run, p->n, p->keep, idx);
 }
 
 /* selection - the vectors chosen by --suite, --only, --skip. */
@@ -437,8 +457,9 @@ int ssp_cli_run(int argc, char **argv)
 	ssp_report_meta_t meta;
 	char catbuf[PATH_MAX];
 	const char *catdir;
-	const ssp_vector_t **vectors = NULL;
-	size_t *sel = NULL, i;
+	const ssp_vector_t **vectors = NULL, **repeated = NULL;
+	size_t *sel = NULL, *keep = NULL, i;
+	progress_t pa;
 	long n;
 	int code = EXIT_USAGE, rc;
 	char cathex[SSP_DIGEST_HEX], profhex[SSP_DIGEST_HEX];
@@ -508,6 +529,24 @@ int ssp_cli_run(int argc, char **argv)
 		goto out;
 	for (i = 0; i < (size_t)n; i++)
 		vectors[i] = &cat.v[sel[i]];
+	memset(&pa, 0, sizeof(pa));
+	if (o.run.repeat > 0) {
+		/* --repeat N: n x N sessions, the rounds interleaved, under the one --deadline */
+		if ((size_t)n > SSP_RUN_ROUNDS_MAX / o.run.repeat) {
+			fprintf(stderr, "smtpspec: --repeat %u x %ld vectors is more than " SSP_XSTR(SSP_RUN_ROUNDS_MAX)
+					" sessions: select fewer vectors or fewer rounds\n", o.run.repeat, n);
+			goto out;
+		}
+		repeated = ssp_repeat_vectors(vectors, (size_t)n, o.run.repeat);
+		keep = malloc((size_t)n * sizeof(*keep));
+		if (repeated == NULL || keep == NULL) {
+			fprintf(stderr, "smtpspec: out of memory\n");
+			goto out;
+		}
+		for (i = 0; i < (size_t)n; i++)
+			keep[i] = SIZE_MAX;
+		pa.keep = keep;
+	}
 
 	/* progress on stderr; the results on stdout unless a document took it */
 	out = o.stdout_taken ? stderr : stdout;
@@ -524,8 +563,17 @@ int ssp_cli_run(int argc, char **argv)
 	sum.verbose = o.verbose;
 	o.run.target = o.target;
 	o.run.jobs = cap_jobs(o.run.jobs);
-	rc = ssp_run_execute(&run, vectors, (size_t)n, &profile, &o.run, on_progress, &prog, &diag);
+	pa.console = &prog;
+	pa.run = &run;
+	pa.n = (size_t)n;
+	rc = ssp_run_execute(&run, repeated ? repeated : vectors, repeated ? (size_t)n * o.run.repeat : (size_t)n,
+			     &profile, &o.run, on_progress, &pa, &diag);
 	ssp_console_end(&prog);
+	if (repeated != NULL && run.results != NULL && ssp_repeat_fold(&run, (size_t)n, o.run.repeat) != 0) {
+		fprintf(stderr, "smtpspec: out of memory\n");
+		code = EXIT_FAILED;
+		goto out;
+	}
 	if (rc != 0 && !run.probe.connected) {
 		fprintf(stderr, "smtpspec: ");
 		ssp_diag_print(stderr, &diag);
@@ -569,6 +617,8 @@ bad_input:
 out:
 	ssp_run_free(&run);
 	free(vectors);
+	free(repeated);
+	free(keep);
 	ssp_doc_free(&base_doc);
 	free(sel);
 	ssp_suites_free(&suites);

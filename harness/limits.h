@@ -100,6 +100,9 @@
 #define SSP_DEFAULT_DEADLINE_S 900
 #define SSP_DEFAULT_JOBS 8
 #define SSP_JOBS_MAX 1024
+/* run --repeat N: rounds of each vector, and sessions of one run in all (vectors x rounds). */
+#define SSP_RUN_REPEAT_MAX 1000
+#define SSP_RUN_ROUNDS_MAX 1000000
 /* Descriptors kept back from --jobs under RLIMIT_NOFILE: stdio, the event loop, report files. */
 #define SSP_FD_RESERVE 32
 /* explain: payload bytes shown per step before "... (N bytes)". */

@@ -50,6 +50,7 @@ typedef struct ssp_result_s {
 	int connected;                /* the TCP connection was established */
 	uint32_t duration_ms;
 	ssp_transcript_t transcript;
+	unsigned rounds[SSP_VERDICT_COUNT]; /* run --repeat: rounds that gave each verdict; all 0 without */
 } ssp_result_t;
 
 /* ssp_verdict_name - "pass", "fail", "warn", "info", "skip", "error"; "?" out of range. */

@@ -28,6 +28,7 @@ typedef struct ssp_run_opts_s {
 	unsigned connect_timeout_ms;
 	unsigned deadline_s;
 	const ssp_tlsopt_t *tls;      /* TLS options; NULL: plaintext, no verification */
+	unsigned repeat;              /* run --repeat N (rounds per vector); 0: not given */
 } ssp_run_opts_t;
 
 typedef struct ssp_run_s ssp_run_t;

@@ -13,6 +13,7 @@
 
 #include "../harness/buf.h"
 #include "../harness/escape.h"
+#include "../harness/repeat.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -205,6 +206,26 @@ static void print_causes(ssp_console_t *c, const ssp_run_t *run, ssp_buf_t *buf)
 	free(order);
 }
 
+/* print_unstable - under --repeat: how many vectors gave more than one verdict, and each one's rounds. */
+static void print_unstable(ssp_console_t *c, const ssp_run_t *run)
+{
+	size_t i, k = ssp_repeat_count_unstable(run);
+	char dist[128];
+
+	if (run->opts.repeat == 0)
+		return;
+	fprintf(c->f, "\n%sunstable under --repeat %u: %zu vector%s%s\n", k ? colour(c, SSP_FAIL) : "",
+		run->opts.repeat, k, k == 1 ? "" : "s", k ? reset(c) : "");
+	for (i = 0; i < run->n; i++) {
+		const ssp_result_t *r = &run->results[i];
+
+		if (!ssp_repeat_unstable(r))
+			continue;
+		ssp_repeat_format(r->rounds, dist, sizeof(dist));
+		fprintf(c->f, "  %s: %s\n", r->vector->id, dist);
+	}
+}
+
 void ssp_console_summary(ssp_console_t *c, const ssp_run_t *run, const ssp_report_meta_t *m)
 {
 	size_t i;
@@ -223,10 +244,17 @@ void ssp_console_summary(ssp_console_t *c, const ssp_run_t *run, const ssp_repor
 			continue;
 		if (r->category == SSP_CATEGORY_SECURITY && ssp_verdict_is_finding(r->verdict))
 			security++;
-		fprintf(c->f, "%s%-5s%s %s [%s%s, RFC %u §%s]\n", colour(c, r->verdict),
+		fprintf(c->f, "%s%-5s%s %s [%s%s, RFC %u §%s]", colour(c, r->verdict),
 			ssp_verdict_name(r->verdict), reset(c), r->vector->id,
 			r->category == SSP_CATEGORY_SECURITY ? "SECURITY, " : "",
 			ssp_level_name(r->vector->level), r->vector->rfc, r->vector->section);
+		if (ssp_repeat_unstable(r)) {
+			char dist[128];
+
+			ssp_repeat_format(r->rounds, dist, sizeof(dist));
+			fprintf(c->f, " unstable (%s)", dist);
+		}
+		fputc('\n', c->f);
 		/* one cause, one reason: a skip for a reason already given says so */
 		if ((first = same_skip(run, i)) != NULL)
 			fprintf(c->f, "      (skipped for the same reason as %s)\n", first->vector->id);
@@ -236,8 +264,12 @@ void ssp_console_summary(ssp_console_t *c, const ssp_run_t *run, const ssp_repor
 			ssp_console_transcript(c->f, &r->transcript, "      ");
 	}
 	print_causes(c, run, &buf);
-	fprintf(c->f, "\nsmtpspec %s: %zu vectors in %.1f s%s\n", m->version, run->n,
+	print_unstable(c, run);
+	fprintf(c->f, "\nsmtpspec %s: %zu vectors in %.1f s%s", m->version, run->n,
 		run->elapsed_ms / 1000.0, m->strict ? " (strict: warnings fail)" : "");
+	if (run->opts.repeat > 0)
+		fprintf(c->f, ", each %u time%s", run->opts.repeat, run->opts.repeat == 1 ? "" : "s");
+	fputc('\n', c->f);
 	/* the target is printed separately: it may be long */
 	fprintf(c->f, "  target: %s", run->opts.target);
 	if (run->address[0])

@@ -140,6 +140,10 @@ static void header(FILE *f, const page_t *pg)
 		ssp_markup_str(f, cert->selection.line);
 		fputs("</li>\n", f);
 	}
+	if (d->unstable > 0)
+		fprintf(f, "<li class=\"bad\"><a href=\"#unstable\">%llu vector%s unstable under --repeat %llu</a>: "
+			   "verdicts that differ between rounds (a rule broken only sometimes, or under concurrency)</li>\n",
+			(unsigned long long)d->unstable, d->unstable == 1 ? "" : "s", (unsigned long long)d->repeat);
 	fputs("</ul>\n<ul class=\"counts\" id=\"counts\">\n", f);
 	for (v = 0; v < SSP_VERDICT_COUNT; v++) {
 		const char *name = ssp_verdict_name((ssp_verdict_t)v);
@@ -150,6 +154,10 @@ static void header(FILE *f, const page_t *pg)
 	fprintf(f, "<li class=\"b-%s\" title=\"security findings, also counted above\"><span class=\"n\" "
 		   "id=\"count-security\">%llu</span>security</li>\n",
 		security_count(d) ? "security" : "none", security_count(d));
+	if (d->repeat > 0)
+		fprintf(f, "<li class=\"b-%s\" title=\"vectors whose --repeat rounds gave more than one verdict, also "
+			   "counted above\"><span class=\"n\" id=\"count-unstable\">%llu</span>unstable</li>\n",
+			d->unstable ? "unstable" : "none", (unsigned long long)d->unstable);
 	fprintf(f, "</ul>\n<dl class=\"meta\">\n<dt>Target</dt><dd><span class=\"mono\">");
 	ssp_markup_str(f, t->spec);
 	fputs("</span>", f);
@@ -212,10 +220,12 @@ static void header(FILE *f, const page_t *pg)
 	fputs("</dd>\n<dt>Date</dt><dd>", f);
 	ssp_markup_str(f, d->started);
 	fprintf(f, ", %.1f s</dd>\n<dt>Options</dt><dd>--jobs %llu --timeout %llu --connect-timeout %llu "
-		"--deadline %llu%s</dd>\n<dt>Exit code</dt><dd>%d</dd>\n</dl>\n</header>\n",
-		(double)d->duration_ms / 1000.0, (unsigned long long)d->jobs, (unsigned long long)d->timeout_ms,
-		(unsigned long long)d->connect_timeout_ms, (unsigned long long)d->deadline_s,
-		d->strict ? " --strict" : "", d->exit_code);
+		"--deadline %llu%s", (double)d->duration_ms / 1000.0, (unsigned long long)d->jobs,
+		(unsigned long long)d->timeout_ms, (unsigned long long)d->connect_timeout_ms,
+		(unsigned long long)d->deadline_s, d->strict ? " --strict" : "");
+	if (d->repeat > 0)
+		fprintf(f, " --repeat %llu", (unsigned long long)d->repeat);
+	fprintf(f, "</dd>\n<dt>Exit code</dt><dd>%d</dd>\n</dl>\n</header>\n", d->exit_code);
 }
 
 /* security - the security findings, apart and first: each links to its entry. */
@@ -526,6 +536,49 @@ static void reproducer(FILE *f, const ssp_doc_t *doc, const ssp_doc_result_t *r)
 	ssp_buf_free(&cmd);
 }
 
+/* rounds - under --repeat: how many rounds gave each verdict, as "pass 3, fail 3". */
+static void rounds(FILE *f, const ssp_doc_result_t *r)
+{
+	int v, first = 1;
+
+	for (v = 0; v < SSP_VERDICT_COUNT; v++) {
+		if (r->verdicts[v] == 0)
+			continue;
+		fprintf(f, "%s<span class=\"badge b-%s\">%s</span> %u", first ? "" : ", ",
+			ssp_verdict_name((ssp_verdict_t)v), ssp_verdict_name((ssp_verdict_t)v), r->verdicts[v]);
+		first = 0;
+	}
+}
+
+/* unstable - under --repeat: the vectors whose rounds disagreed, each linked to its entry. */
+static void unstable(FILE *f, const page_t *pg)
+{
+	const ssp_doc_t *d = pg->doc;
+	size_t i;
+
+	if (d->unstable == 0)
+		return;
+	fprintf(f, "<section id=\"unstable\">\n<h2>Unstable under --repeat %llu: %llu</h2>\n<p class=\"sub\">Each "
+		   "vector ran %llu times; these gave more than one verdict. The worst round is reported.</p>\n<ul>\n",
+		(unsigned long long)d->repeat, (unsigned long long)d->unstable, (unsigned long long)d->repeat);
+	for (i = 0; i < d->nresults; i++) {
+		const ssp_doc_result_t *r = &d->results[i];
+
+		if (!r->unstable)
+			continue;
+		fputs("<li data-unstable=\"", f);
+		ssp_markup_str(f, r->id);
+		fputs("\"><a href=\"#", f);
+		ssp_markup_id(f, "v-", r->id);
+		fputs("\"><code>", f);
+		ssp_markup_str(f, r->id);
+		fputs("</code></a>: ", f);
+		rounds(f, r);
+		fputs("</li>\n", f);
+	}
+	fputs("</ul>\n</section>\n", f);
+}
+
 /* vector_entry - one vector: requirement, judgement, transcript, reproducer. */
 static void vector_entry(FILE *f, const page_t *pg, const ssp_doc_result_t *r)
 {
@@ -546,6 +599,8 @@ static void vector_entry(FILE *f, const page_t *pg, const ssp_doc_result_t *r)
 		r->verdict != SSP_PASS && r->verdict != SSP_SKIP ? " open" : "", verdict, verdict);
 	if (ssp_doc_is_security_finding(r))
 		fputs("<span class=\"badge b-security\">security</span>", f);
+	if (r->unstable)
+		fputs("<span class=\"badge b-unstable\">unstable</span>", f);
 	fputs("<span class=\"title\">", f);
 	ssp_markup_str(f, r->title);
 	fputs("</span><code class=\"id\">", f);
@@ -571,6 +626,12 @@ static void vector_entry(FILE *f, const page_t *pg, const ssp_doc_result_t *r)
 	escaped_str(f, r->reason);
 	if (r->step > 0)
 		fprintf(f, " (step %u)", r->step);
+	if (r->rounds > 0) {
+		fprintf(f, "</dd>\n<dt>Rounds</dt><dd class=\"rounds\">%s%u rounds: ", r->unstable ? "unstable: " : "",
+			r->rounds);
+		rounds(f, r);
+		fputs(" (the worst is reported)", f);
+	}
 	fprintf(f, "</dd>\n<dt>Duration</dt><dd>%llu ms</dd>\n<dt>Vector</dt><dd><code>", (unsigned long long)r->duration_ms);
 	ssp_markup_str(f, r->file);
 	fputs("</code></dd>\n</dl>\n<h4>Transcript</h4>\n", f);
@@ -662,6 +723,7 @@ static void part(FILE *f, const char *name, void *arg)
 	header(f, pg);
 	security(f, pg);
 	causes(f, pg);
+	unstable(f, pg);
 	certification(f, pg);
 	baseline(f, pg);
 	section_table(f, pg);

@@ -12,6 +12,7 @@
 
 #include "../harness/buf.h"
 #include "../harness/escape.h"
+#include "../harness/repeat.h"
 #include "../harness/reply.h"
 
 #include <jansson.h>
@@ -81,8 +82,8 @@ static json_t *extensions(const ssp_run_t *run)
 	return a;
 }
 
-/* result - one entry of "results"; "suites" names the suites of the catalogue that hold it. */
-static json_t *result(const ssp_result_t *r, const ssp_report_meta_t *m)
+/* result - one entry of "results"; "suites" names the suites of the catalogue that hold it; repeat: --repeat N or 0. */
+static json_t *result(const ssp_result_t *r, const ssp_report_meta_t *m, unsigned repeat)
 {
 	const ssp_vector_t *v = r->vector;
 	size_t i;
@@ -98,6 +99,18 @@ static json_t *result(const ssp_result_t *r, const ssp_report_meta_t *m)
 	json_object_set_new(o, "category", json_string(ssp_category_name(r->category)));
 	json_object_set_new(o, "file", json_sprintf("%s:%u", v->file ? v->file : "", v->line));
 	json_object_set_new(o, "transcript", transcript(&r->transcript));
+	if (repeat > 0) {
+		/* --repeat: how many rounds gave each verdict (the verdict above is the worst) */
+		json_t *verdicts = json_object();
+		int k;
+
+		for (k = 0; k < SSP_VERDICT_COUNT; k++) {
+			if (r->rounds[k] > 0)
+				json_object_set_new(verdicts, ssp_verdict_name((ssp_verdict_t)k), json_integer(r->rounds[k]));
+		}
+		json_object_set_new(o, "repeat", json_pack("{s:I, s:o}", "rounds", (json_int_t)repeat, "verdicts",
+							   verdicts));
+	}
 	json_object_set_new(o, "suites", json_array());
 	for (i = 0; m->suite_defs && i < m->suite_defs->n; i++) {
 		if (ssp_suite_has(&m->suite_defs->s[i], v->id))
@@ -172,6 +185,8 @@ json_t *ssp_json_build(const ssp_run_t *run, const ssp_report_meta_t *m)
 		json_object_set_new(summary, ssp_verdict_name((ssp_verdict_t)v),
 				    json_integer(run->counts[v]));
 	json_object_set_new(summary, "security", security_counts(run));
+	if (run->opts.repeat > 0)
+		json_object_set_new(summary, "unstable", json_integer((json_int_t)ssp_repeat_count_unstable(run)));
 	suites = json_array();
 	for (i = 0; i < m->nsuites; i++)
 		json_array_append_new(suites, json_string(m->suites[i]));
@@ -191,7 +206,7 @@ json_t *ssp_json_build(const ssp_run_t *run, const ssp_report_meta_t *m)
 	results = json_array();
 	for (i = 0; i < run->n; i++) {
 		/* a result that cannot be built fails the whole document: none may go missing */
-		if (json_array_append_new(results, result(&run->results[i], m)) != 0) {
+		if (json_array_append_new(results, result(&run->results[i], m, run->opts.repeat)) != 0) {
 			json_decref(results);
 			json_decref(summary);
 			json_decref(suites);
@@ -215,6 +230,8 @@ json_t *ssp_json_build(const ssp_run_t *run, const ssp_report_meta_t *m)
 			"summary", summary,
 			"exit_code", m->exit_code,
 			"results", results);
+	if (doc != NULL && run->opts.repeat > 0)
+		json_object_set_new(json_object_get(doc, "options"), "repeat", json_integer(run->opts.repeat));
 	if (doc != NULL) {
 		json_t *c = causes(run);
 

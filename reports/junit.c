@@ -12,7 +12,9 @@
  * holds the transcript.  Results of category security are kept apart: in
  * a testsuite of their own, first (name "security findings", property
  * category=security), with classname "security.rfc5321.4_1_1_4", and their
- * failures' type starts with "security".  Every string goes through
+ * failures' type starts with "security".  Under run --repeat a testcase
+ * carries properties: repeat (the rounds), verdicts ("pass 9, fail 1")
+ * and unstable; its verdict is the worst round.  Every string goes through
  * ssp_markup_text, so the document is well-formed whatever the server sent.
  */
 #include "result.h"
@@ -92,6 +94,21 @@ static void testcase(FILE *f, const ssp_doc_result_t *r, int strict)
 	fputs("\" name=\"", f);
 	ssp_markup_str(f, casename(r->id));
 	fprintf(f, "\" time=\"%.3f\">\n", (double)r->duration_ms / 1000.0);
+	if (r->rounds > 0) {
+		/* --repeat: the rounds and what they gave; the verdict below is the worst round's */
+		int v, first = 1;
+
+		fprintf(f, "      <properties>\n        <property name=\"repeat\" value=\"%u\"/>\n"
+			   "        <property name=\"verdicts\" value=\"", r->rounds);
+		for (v = 0; v < SSP_VERDICT_COUNT; v++) {
+			if (r->verdicts[v] == 0)
+				continue;
+			fprintf(f, "%s%s %u", first ? "" : ", ", ssp_verdict_name((ssp_verdict_t)v), r->verdicts[v]);
+			first = 0;
+		}
+		fprintf(f, "\"/>\n        <property name=\"unstable\" value=\"%s\"/>\n      </properties>\n",
+			r->unstable ? "true" : "false");
+	}
 	if (r->verdict == SSP_SKIP) {
 		fputs("      <skipped message=\"", f);
 		ssp_markup_str(f, r->reason);

@@ -494,12 +494,55 @@ static int bad(ld_t *l, const char *key, const char *msg)
 	return -1;
 }
 
+/*
+ * repeat - the optional "repeat" of a result into r: rounds, and a count of
+ * at least 1 for each verdict seen, which add up to rounds and include the
+ * result's own verdict (the worst): 0 or -1.
+ */
+static int repeat(ld_t *l, json_t *o, ssp_doc_result_t *r)
+{
+	static const char *const repeat_keys[] = { "rounds", "verdicts", NULL };
+	static const char *const verdict_keys[] = {
+#define VERDICT_KEY(e, vname, fails, finding) vname,
+		SSP_VERDICT_MAP(VERDICT_KEY)
+#undef VERDICT_KEY
+		NULL };
+	json_t *rep, *vs;
+	uint64_t sum = 0;
+	int v, seen = 0, rc;
+
+	if (json_object_get(o, "repeat") == NULL)
+		return 0;
+	if (member(l, o, "repeat", JSON_OBJECT, &rep) != 0)
+		return -1;
+	ssp_jfile_push_key(l->f, "repeat");
+	rc = keys(l, rep, repeat_keys) || unum(l, rep, "rounds", 1, SSP_RUN_REPEAT_MAX, &r->rounds) ||
+	     member(l, rep, "verdicts", JSON_OBJECT, &vs);
+	if (rc == 0) {
+		ssp_jfile_push_key(l->f, "verdicts");
+		rc = keys(l, vs, verdict_keys);
+		for (v = 0; rc == 0 && v < SSP_VERDICT_COUNT; v++) {
+			if (json_object_get(vs, ssp_verdict_name((ssp_verdict_t)v)) == NULL)
+				continue;
+			rc = unum(l, vs, ssp_verdict_name((ssp_verdict_t)v), 1, SSP_RUN_REPEAT_MAX, &r->verdicts[v]);
+			sum += r->verdicts[v];
+			seen++;
+		}
+		ssp_jfile_pop(l->f);
+	}
+	if (rc == 0 && sum != r->rounds)
+		rc = bad(l, "verdicts", "the counts must add up to rounds");
+	ssp_jfile_pop(l->f);
+	r->unstable = seen > 1;
+	return rc ? -1 : 0;
+}
+
 /* result - one entry of "results" into r: 0 or -1. */
 static int result(ld_t *l, json_t *o, ssp_doc_result_t *r)
 {
 	static const char *const result_keys[] = {
 		"id", "title", "rfc", "section", "level", "category", "quote", "verdict", "reason", "expected",
-		"observed", "step", "duration_ms", "file", "transcript", "suites", NULL,
+		"observed", "step", "duration_ms", "file", "transcript", "suites", "repeat", NULL,
 	};
 	int level = 0, category = SSP_CATEGORY_CONFORMANCE, verdict = 0;
 
@@ -525,8 +568,10 @@ static int result(ld_t *l, json_t *o, ssp_doc_result_t *r)
 	if (!file_ok(r->file))
 		return bad(l, "file", "must be the vector's FILE:LINE");
 	if (transcript(l, o, "transcript", &r->transcript, &r->ntranscript) ||
-	    strings(l, o, "suites", SSP_VECTORS_MAX, 0, &r->suites, &r->nsuites))
+	    strings(l, o, "suites", SSP_VECTORS_MAX, 0, &r->suites, &r->nsuites) || repeat(l, o, r))
 		return -1;
+	if (r->rounds > 0 && r->verdicts[verdict] == 0)
+		return bad(l, "repeat", "the verdict of a repeated result must be one its rounds gave");
 	r->level = (ssp_level_t)level;
 	r->category = (ssp_category_t)category;
 	r->verdict = (ssp_verdict_t)verdict;
@@ -847,12 +892,12 @@ static int root_fields(ld_t *l, json_t *root)
 	static const char *const tool_keys[] = { "name", "version", NULL };
 	static const char *const catalogue_keys[] = { "path", "vectors", "selected", NULL };
 	static const char *const option_keys[] = { "jobs", "timeout_ms", "connect_timeout_ms", "deadline_s",
-						    "strict", NULL };
+						    "strict", "repeat", NULL };
 	static const char *const summary_keys[] = { "total",
 #define SUMMARY_KEY(e, vname, fails, finding) vname,
 						    SSP_VERDICT_MAP(SUMMARY_KEY)
 #undef SUMMARY_KEY
-						    "security", NULL };
+						    "security", "unstable", NULL };
 	ssp_doc_t *d = l->doc;
 	json_t *o;
 	uint64_t code = 0;
@@ -894,6 +939,8 @@ static int root_fields(ld_t *l, json_t *root)
 	     num(l, o, "timeout_ms", 1, LLONG_MAX, &d->timeout_ms) ||
 	     num(l, o, "connect_timeout_ms", 1, LLONG_MAX, &d->connect_timeout_ms) ||
 	     num(l, o, "deadline_s", 1, LLONG_MAX, &d->deadline_s) || boolean(l, o, "strict", &d->strict);
+	if (rc == 0 && json_object_get(o, "repeat") != NULL)
+		rc = num(l, o, "repeat", 1, SSP_RUN_REPEAT_MAX, &d->repeat);
 	ssp_jfile_pop(l->f);
 	if (rc)
 		return -1;
@@ -906,6 +953,8 @@ static int root_fields(ld_t *l, json_t *root)
 		rc = num(l, o, ssp_verdict_name((ssp_verdict_t)i), 0, LLONG_MAX, &d->summary.n[i]);
 	if (rc == 0 && json_object_get(o, "security") != NULL)
 		rc = counts(l, o, "security", &d->security);
+	if (rc == 0 && json_object_get(o, "unstable") != NULL)
+		rc = num(l, o, "unstable", 0, SSP_VECTORS_MAX, &d->unstable);
 	ssp_jfile_pop(l->f);
 	if (rc || num(l, root, "exit_code", 0, 3, &code))
 		return -1;

@@ -93,6 +93,9 @@ typedef struct ssp_doc_result_s {
 	size_t ntranscript;
 	const char *const *suites; /* suites of the catalogue that hold the vector */
 	size_t nsuites;
+	unsigned rounds;           /* run --repeat: rounds run (0: not repeated) */
+	unsigned verdicts[SSP_VERDICT_COUNT]; /* rounds that gave each verdict; verdict is the worst */
+	int unstable;              /* the rounds gave more than one verdict */
 } ssp_doc_result_t;
 
 /* Certification of one suite (or of the whole selection: name NULL, no statement). */
@@ -155,7 +158,9 @@ typedef struct ssp_doc_s {
 	size_t nsuites;
 	uint64_t jobs, timeout_ms, connect_timeout_ms, deadline_s;
 	int strict;
+	uint64_t repeat;              /* run --repeat N; 0: not given (or an older document) */
 	ssp_doc_counts_t summary;
+	uint64_t unstable;            /* run --repeat: vectors whose rounds disagreed */
 	ssp_doc_counts_t security;    /* the results of category security only */
 	int exit_code;
 	const ssp_doc_result_t *results;

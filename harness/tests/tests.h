@@ -36,6 +36,7 @@ void register_rfctext_tests(void);
 void register_tls_tests(void);
 void register_tlsopt_tests(void);
 void register_conn_tls_tests(void);
+void register_repeat_tests(void);
 
 /* One test of a suite: a name and its function. */
 typedef struct tests_entry_s {

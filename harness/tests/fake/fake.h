@@ -302,7 +302,8 @@
 	X(AUTH_NO_INITIAL_RESPONSE, "auth-no-initial-response", "AUTH PLAIN with an initial response gets 501") \
 	X(AUTH_MAIL_PARAM_REJECTED, "auth-mail-param-rejected", "MAIL with the AUTH= parameter gets 555 though AUTH is listed") \
 	X(AUTH_CHALLENGE_TEXT, "auth-challenge-text", "AUTH PLAIN without an initial response gets \"334 Go ahead\" instead of an empty challenge") \
-	X(AUTH_LOGIN_FAILS, "auth-login-fails", "AUTH LOGIN fails (535) even with the right user and password")
+	X(AUTH_LOGIN_FAILS, "auth-login-fails", "AUTH LOGIN fails (535) even with the right user and password") \
+	X(FLAKY_RSET, "flaky-rset", "every second RSET of the server process keeps the sender and the recipients (as rset-keeps-rcpt): a rule broken only sometimes, for run --repeat; mutation.sh skips flaky- modes")
 
 typedef enum {
 #define FAKE_MODE_ENUM(id, name, desc) FAKE_MODE_##id,

@@ -1496,10 +1496,12 @@ static void bdat_cmd(fake_smtp_t *s, const char *arg, size_t n)
 /* rset_cmd - RSET (RFC 5321 §4.1.1.5): clear the transaction, 250. */
 static void rset_cmd(fake_smtp_t *s, const char *arg, size_t n)
 {
+	static unsigned long rsets; /* flaky-rset: RSETs of this server process, all sessions */
+
 	(void)arg;
 	if (!no_argument(s, n, "RSET"))
 		return;
-	if (!MODE(s, RSET_KEEPS_RCPT))
+	if (!MODE(s, RSET_KEEPS_RCPT) && !(MODE(s, FLAKY_RSET) && rsets++ % 2 == 1))
 		txn_clear(s);
 	if (MODE(s, RSET_FORGETS_EHLO))
 		s->hello = 0;
