@@ -240,12 +240,23 @@ static int act(ssp_session_t *s, const ssp_step_t *st, const ssp_expect_t *e,
 			    e->capture_var, e->capture_src);
 		return -1;
 	}
+	/* a captured value is sent back later: a CR or LF in it would be a command of ours */
+	if (cap.var != NULL && (memchr(cap.value, '\r', cap.len) || memchr(cap.value, '\n', cap.len) ||
+				memchr(cap.value, '\0', cap.len))) {
+		conclude_at(s, SSP_ERROR, expected, got,
+			    ": capture ${%s}: the value holds a CR, LF or NUL; it is not sent back", e->capture_var);
+		return -1;
+	}
 	if (cap.var != NULL && ssp_vars_set(&s->vars, cap.var, cap.value, cap.len) != 0) {
 		conclude_at(s, SSP_ERROR, expected, got, ": capture ${%s}: too many variables", e->capture_var);
 		return -1;
 	}
-	if (cap.var != NULL)
-		ssp_session__note(s, "captured ${%s} = \"%s\"", cap.var, cap.value);
+	if (cap.var != NULL) {
+		char shown[SSP_OBSERVED_TEXT_MAX];
+
+		ssp_expect_excerpt(shown, sizeof(shown), cap.value, cap.len, SSP_QUOTE_SERVER_BYTES);
+		ssp_session__note(s, "captured ${%s} = \"%s\"", cap.var, shown); /* server bytes, escaped */
+	}
 	/* the prelude's EHLO reply tells which extensions this session has */
 	if (ssp_position_is_ehlo(&s->pos)) {
 		const char *missing = ssp_vector_missing_keyword(s->v, p, r->len);

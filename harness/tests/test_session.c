@@ -609,6 +609,28 @@ static void test_capture_failed_skips(void)
 }
 
 /* Pipelined replies split at every byte (two chunks), then one byte at a time. */
+
+static void test_capture_with_cr_not_sent(void)
+{
+	static const sc_t script[] = { SEND("220 mx.test\r\n"), WRITES(1), SEND("250 as a\rRSET\r\n"),
+				       WRITES(2), SEND("221 bye\r\n"), CLOSE, END };
+	static char var[] = "id", src[] = "as (.*)";
+	vec_t t;
+	outcome_t o;
+
+	vec_init(&t, SSP_PRELUDE_GREETING, SSP_LEVEL_MUST);
+	vec_step(&t, SSP_SEND_LINE, "NOOP", "250");
+	vec_step(&t, SSP_SEND_LINE, "RCPT TO:<${id}>", "250");
+	t.expect[0][0].capture_var = var;
+	t.expect[0][0].capture_src = src;
+	CU_ASSERT_FATAL(regcomp(&t.expect[0][0].capture_re, src, REG_EXTENDED) == 0);
+	run(&t.v, script, 2000, &o);
+	/* the server's bare CR never reaches the wire in a command of ours */
+	CHECK_VERDICT(&o, SSP_ERROR, "capture ${id}: the value holds a CR, LF or NUL; it is not sent back");
+	CHECKF(last_wlen == 0 || memmem(last_written, last_wlen, "RCPT", 4) == NULL, "%s", "RCPT was sent");
+	regfree(&t.expect[0][0].capture_re);
+	ssp_result_free(&o.res);
+}
 static void test_pipeline_split(void)
 {
 	static const char replies[] = "250 2.1.0 ok\r\n250-2.1.5 ok\r\n250 2.1.5 ok\r\n354 go\r\n";
@@ -661,6 +683,7 @@ void register_session_tests(void)
 		{ "a silent server times out", test_silent_server_times_out },
 		{ "grammar findings and unasked replies", test_grammar_findings },
 		{ "a capture that matches nothing skips", test_capture_failed_skips },
+		{ "a captured CR or LF is never sent back", test_capture_with_cr_not_sent },
 		{ "pipelined replies split at every byte", test_pipeline_split },
 		{ NULL, NULL },
 	};
