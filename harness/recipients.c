@@ -280,3 +280,13 @@ const char *ssp_recipients_skip(const ssp_recipients_t *r, const ssp_vector_t *v
 		return r->skip_rejected;
 	return NULL;
 }
+
+void ssp_recipients_unasked(const ssp_session_cfg_t *cfg, ssp_recipients_t *out, const char *why)
+{
+	memset(out, 0, sizeof(*out));
+	snprintf(out->mailbox, sizeof(out->mailbox), "%s", var(cfg, "mailbox"));
+	snprintf(out->domain, sizeof(out->domain), "%s", var(cfg, "domain"));
+	snprintf(out->rejected, sizeof(out->rejected), "%s", var(cfg, "rejected_mailbox"));
+	out->mailbox_source = out->domain_source = out->rejected_source = SSP_RCPT_FROM_PROFILE;
+	setf(out->how, sizeof(out->how), "not asked (%s): the profile's values or the defaults", why);
+}

@@ -47,6 +47,10 @@ void ssp_recipients_settle(const ssp_session_cfg_t *cfg, int mailbox_given, int 
 			   int rejected_given, const char *greeting_domain, const char *target_host,
 			   ssp_recipients_t *out);
 
+/* ssp_recipients_unasked - the values vars already hold, used as they are
+ * when the server could not be asked (why: one phrase, for the header). */
+void ssp_recipients_unasked(const ssp_session_cfg_t *cfg, ssp_recipients_t *out, const char *why);
+
 /*
  * ssp_recipients_skip - the reason vector v cannot run with these
  * recipients (it uses a variable that was not found), or NULL.

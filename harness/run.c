@@ -268,6 +268,9 @@ static int probe(ssp_run_t *run, uv_loop_t *loop, ssp_diag_t *diag)
 	if (ssp_profile_vars(run->profile, NULL, run->host, &run->vars) != 0)
 		return ssp_diag_set(diag, NULL, 0, 0, "out of memory");
 	run->cfg.loop = loop;
+	/* the run deadline holds for the probe and zero configuration too: no wait passes it */
+	uv_update_time(loop);
+	run->cfg.deadline_at = uv_now(loop) + (uint64_t)run->opts.deadline_s * 1000;
 	if (run->cfg.open == NULL && tls_setup(run, diag) != 0)
 		return -1;
 	run->cfg.addr = (const struct sockaddr *)&run->addr;
@@ -325,6 +328,11 @@ static int zero_config(ssp_run_t *run, ssp_diag_t *diag)
 	char domain[SSP_DOMAIN_MAX];
 	ssp_recipients_t *r = &run->rcpts;
 
+	if (run->greeting == NULL || run->greeting_len < 4 || memcmp(run->greeting, "220", 3) != 0) {
+		/* no 220 greeting: nothing to ask; the vectors will find the same */
+		ssp_recipients_unasked(&run->cfg, r, "the server sent the probe no 220 greeting");
+		return 0;
+	}
 	greeting_domain(run->greeting, run->greeting_len, domain, sizeof(domain));
 	ssp_recipients_settle(&run->cfg, given(run, "mailbox"), given(run, "domain"),
 			      given(run, "rejected_mailbox"), domain, run->host, r);
@@ -343,7 +351,11 @@ static void schedule(ssp_run_t *run, uv_loop_t *loop)
 
 	uv_timer_init(loop, &deadline);
 	deadline.data = run;
-	uv_timer_start(&deadline, on_deadline, (uint64_t)run->opts.deadline_s * 1000, 0);
+	/* what is left of the deadline after the probe; the vector sessions end by on_deadline */
+	uv_update_time(loop);
+	uv_timer_start(&deadline, on_deadline,
+		       run->cfg.deadline_at > uv_now(loop) ? run->cfg.deadline_at - uv_now(loop) : 0, 0);
+	run->cfg.deadline_at = 0;
 	uv_unref((uv_handle_t *)&deadline); /* the sessions keep the loop alive */
 	start_next(run);
 	uv_run(loop, UV_RUN_DEFAULT);

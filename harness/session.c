@@ -139,7 +139,7 @@ static void on_wait_timeout(uv_timer_t *t);
 /* start_timer - the deadline of the current wait, ms from now. */
 static void start_timer(ssp_session_t *s, unsigned ms)
 {
-	uv_timer_start(&s->timer, on_wait_timeout, ms, 0);
+	uv_timer_start(&s->timer, on_wait_timeout, ssp_session__clamp(s->cfg, ms), 0);
 }
 
 /* finish - after the verdict: QUIT politely if the connection is still up. */
@@ -621,7 +621,7 @@ static ssp_session_t *begin(const ssp_session_cfg_t *cfg, const ssp_vector_t *v,
 	if (rc == 0) {
 		s->timer_open = 1;
 		s->timer.data = s;
-		s->conn = open(cfg->loop, cfg->addr, cfg->connect_timeout_ms, &conn_events, s,
+		s->conn = open(cfg->loop, cfg->addr, (unsigned)ssp_session__clamp(cfg, cfg->connect_timeout_ms), &conn_events, s,
 			       cfg->open_arg, &rc);
 	}
 	if (s->conn == NULL) {

@@ -106,4 +106,14 @@ void ssp_session__start_timer(ssp_session_t *s, unsigned ms);
  * there is none or it could not start (the verdict may be given). */
 int ssp_session__begin_tls(ssp_session_t *s, const ssp_step_t *st);
 
+/* ssp_session__clamp - ms, shortened so that the wait ends by cfg->deadline_at. */
+static inline uint64_t ssp_session__clamp(const ssp_session_cfg_t *cfg, unsigned ms)
+{
+	uint64_t now = uv_now(cfg->loop);
+
+	if (cfg->deadline_at == 0 || now + ms <= cfg->deadline_at)
+		return ms;
+	return now < cfg->deadline_at ? cfg->deadline_at - now : 0;
+}
+
 #endif

@@ -96,5 +96,26 @@ for mode in "${!allowed[@]}"; do
 		not_ok "$mode" "$problems$(tail -5 "$work/$mode.out")"
 	fi
 done
+
+# The run deadline holds from the first connection on: the probe and zero
+# configuration included (issue 14 §3).  A silent server, a 20 s reply
+# timeout, a 2 s deadline and no profile: the run ends by about 2 s, every
+# vector an error or skip with its reason.
+if start_fake hostile-silent; then
+	start=$(date +%s%N)
+	"$bin" run --target "127.0.0.1:$port" --timeout 20000 --deadline 2 --no-progress \
+		--json "$work/deadline.json" >"$work/deadline.out" 2>&1
+	rc=$?
+	ms=$((($(date +%s%N) - start) / 1000000))
+	stop_fake
+	if [ $rc -eq 1 ] && [ $ms -lt 3500 ] && jq -e '.summary.pass == 0 and .summary.fail == 0 and .summary.error > 0' "$work/deadline.json" >/dev/null; then
+		ok "deadline 2 s, timeout 20 s, a silent server, no profile: ends in ${ms} ms"
+	else
+		not_ok "the deadline covers the probe and zero configuration" "exit $rc after ${ms} ms; $(tail -3 "$work/deadline.out")"
+	fi
+else
+	not_ok "hostile-silent did not start"
+fi
+
 echo "hostile: $passed passed, $failed failed"
 [ $failed -eq 0 ]
