@@ -857,11 +857,19 @@ static int walk(ssp_catalogue_t *c, const char *dir, const ssp_profile_t *profil
 			rc = ssp_diag_set(diag, dir, 0, 0, "path too long");
 			break;
 		}
+		int json = len > 5 && strcmp(names[i] + len - 5, ".json") == 0;
+
+		/* nothing is skipped silently: a dangling link, a loop, a FIFO or a
+		 * directory where a vector file should be is an error with its path */
 		if (stat(path, &st) != 0)
-			continue;
-		if (S_ISDIR(st.st_mode))
+			rc = ssp_diag_set(diag, path, 0, 0, "cannot read: %s", strerror(errno));
+		else if (S_ISDIR(st.st_mode) && json)
+			rc = ssp_diag_set(diag, path, 0, 0, "a directory named like a vector file (*.json)");
+		else if (S_ISDIR(st.st_mode))
 			rc = walk(c, path, profile, diag, depth + 1);
-		else if (S_ISREG(st.st_mode) && len > 5 && strcmp(names[i] + len - 5, ".json") == 0)
+		else if (json && !S_ISREG(st.st_mode))
+			rc = ssp_diag_set(diag, path, 0, 0, "not a regular file (a FIFO, socket or device)");
+		else if (json)
 			rc = ssp_catalogue_load_file(c, path, profile, diag);
 	}
 	for (i = 0; i < n; i++)

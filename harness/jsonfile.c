@@ -7,19 +7,34 @@
 #include "limits.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+/* read_file - the whole regular file name (at most max bytes) into out: 0, or
+ * -1 with diag.  Opened without blocking, so a FIFO never holds the run. */
 static int read_file(const char *name, ssp_buf_t *out, size_t max, ssp_diag_t *diag)
 {
-	FILE *fp = fopen(name, "rb");
+	int fd = open(name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
 	char chunk[8192];
 	size_t n;
+	FILE *fp;
 
-	if (fp == NULL)
+	if (fd < 0)
 		return ssp_diag_set(diag, name, 0, 0, "cannot open: %s", strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return ssp_diag_set(diag, name, 0, 0, "not a regular file (a directory, FIFO, socket or device)");
+	}
+	if ((fp = fdopen(fd, "rb")) == NULL) {
+		close(fd);
+		return ssp_diag_set(diag, name, 0, 0, "cannot open: %s", strerror(errno));
+	}
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
 		if (ssp_buf_append(out, chunk, n) != 0) {
 			fclose(fp);

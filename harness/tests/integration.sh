@@ -111,6 +111,35 @@ bad_suite "a stale entry" '{ "title": "t", "vectors": ["rfc9999/*"] }\n' 's.json
 bad_suite "invalid UTF-8" '{ "title": "\xff", "vectors": ["rfc5321/*"] }\n' 's.json:1:[0-9]*: error: JSON'
 rm -f "$work/badcat/suites/s.json"
 
+# ---- input files that are not regular files ------------------------------
+# Nothing is skipped silently and nothing blocks: a FIFO as a profile, a
+# directory named *.json, a dangling link and a FIFO among the vectors are
+# each an error with their path (exit 2), within seconds (issue 14 §5).
+mkdir -p "$work/files/cat/vectors" "$work/files/cat/suites"
+mkfifo "$work/files/profile.json"
+# bad_file NAME ARGS...: run --list with ARGS: exit 2 within 10 s, the path named
+bad_file() {
+	local name=$1 path=$2 out rc
+	shift 2
+	out=$(timeout 10 "$bin" run --list "$@" 2>&1 >/dev/null)
+	rc=$?
+	if [ $rc -eq 2 ] && printf '%s' "$out" | grep -qF "$path"; then
+		ok "$name: exit 2 naming the path, no hang"
+	else
+		not_ok "$name" "exit $rc: $out"
+	fi
+}
+bad_file "a FIFO as --profile" "$work/files/profile.json" --profile "$work/files/profile.json"
+mkdir "$work/files/cat/vectors/x.json"
+bad_file "a directory named *.json under vectors/" "x.json" --catalogue "$work/files/cat"
+rmdir "$work/files/cat/vectors/x.json"
+ln -s /nonexistent-smtpspec "$work/files/cat/vectors/y.json"
+bad_file "a dangling symlink under vectors/" "y.json" --catalogue "$work/files/cat"
+rm "$work/files/cat/vectors/y.json"
+mkfifo "$work/files/cat/vectors/z.json"
+bad_file "a FIFO under vectors/" "z.json" --catalogue "$work/files/cat"
+rm -f "$work/files/cat/vectors/z.json" "$work/files/profile.json"
+
 # ---- unreachable target -------------------------------------------------
 port=$(free_port)
 start=$(date +%s)
