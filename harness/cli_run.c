@@ -585,6 +585,8 @@ int ssp_cli_run(int argc, char **argv)
 	code = EXIT_PASS;
 	if (run.counts[SSP_FAIL] || run.counts[SSP_ERROR] || (o.strict && run.counts[SSP_WARN]))
 		code = EXIT_FAILED;
+	if (run.interrupted) /* 130, 143: the shell's convention for a signal */
+		code = 128 + run.interrupted;
 	memset(&meta, 0, sizeof(meta));
 	meta.version = SSP_VERSION;
 	meta.catalogue = catdir;
@@ -604,6 +606,8 @@ int ssp_cli_run(int argc, char **argv)
 	else if (o.format == FMT_TEXT)
 		ssp_console_summary(&sum, &run, &meta);
 	code = write_reports(&o, &run, &meta, base, o.quiet ? NULL : o.format == FMT_TEXT ? out : stderr, code);
+	if (run.interrupted)
+		code = 128 + run.interrupted;
 	if (fflush(stdout) != 0 && !o.quiet) {
 		fprintf(stderr, "smtpspec: cannot write to standard output\n");
 		code = EXIT_FAILED;

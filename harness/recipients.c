@@ -87,8 +87,14 @@ static void run_session(const ssp_session_cfg_t *cfg, const ssp_vector_t *v, int
 	int done = 0;
 
 	ssp_result_init(&res, v);
-	if (ssp_session_collect(cfg, v, &res, &rep, on_done, &done) != NULL)
+	ssp_session_t *s = ssp_session_collect(cfg, v, &res, &rep, on_done, &done);
+
+	if (s != NULL && cfg->current != NULL)
+		*cfg->current = s; /* a signal may end it (run.c) */
+	if (s != NULL)
 		uv_run(cfg->loop, UV_RUN_DEFAULT);
+	if (cfg->current != NULL)
+		*cfg->current = NULL;
 	memcpy(codes, rep.codes, sizeof(rep.codes));
 	free(rep.greeting);
 	free(rep.ehlo);

@@ -9,6 +9,7 @@
 #include "position.h"
 #include "reply.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,14 +182,15 @@ static void start_next(ssp_run_t *run)
 }
 
 /* on_deadline - the run deadline: abort running sessions, mark the rest "not run". */
-static void on_deadline(uv_timer_t *t)
+/* stop_all - end the run now: sessions aborted, the rest not run, all with reason. */
+static void stop_all(ssp_run_t *run, const char *reason)
 {
-	ssp_run_t *run = t->data;
 	size_t i;
-	char reason[128];
 
+	if (run->deadline_hit)
+		return;
 	run->deadline_hit = 1;
-	snprintf(reason, sizeof(reason), "the run deadline of %u s was reached", run->opts.deadline_s);
+	snprintf(run->incomplete, sizeof(run->incomplete), "%s", reason);
 	for (i = 0; i < run->n; i++) {
 		if (run->active[i] != NULL)
 			ssp_session_abort(run->active[i], reason);
@@ -201,6 +203,35 @@ static void on_deadline(uv_timer_t *t)
 			run->progress(run, i, run->progress_arg);
 	}
 	run->next = run->n;
+}
+
+/* on_deadline - the run deadline passed. */
+static void on_deadline(uv_timer_t *t)
+{
+	ssp_run_t *run = t->data;
+	char reason[128];
+
+	snprintf(reason, sizeof(reason), "the run deadline of %u s was reached", run->opts.deadline_s);
+	stop_all(run, reason);
+}
+
+/* on_signal - SIGINT or SIGTERM: end the run as the deadline does, reports
+ * written; a second one ends the process at once. */
+static void on_signal(uv_signal_t *h, int signum)
+{
+	ssp_run_t *run = h->data;
+
+	if (run->interrupted) {
+		signal(signum, SIG_DFL);
+		raise(signum);
+		return;
+	}
+	run->interrupted = signum;
+	stop_all(run, signum == SIGINT ? "interrupted by SIGINT" : "interrupted by SIGTERM");
+	/* before the vectors: the probe or zero configuration ends now, and so does any wait after it */
+	run->cfg.deadline_at = uv_now(h->loop);
+	if (run->pre != NULL)
+		ssp_session_abort(run->pre, run->incomplete);
 }
 
 /* run_init - the run's inputs and empty results: 0, or -1 with diag set. */
@@ -271,6 +302,7 @@ static int probe(ssp_run_t *run, uv_loop_t *loop, ssp_diag_t *diag)
 	/* the run deadline holds for the probe and zero configuration too: no wait passes it */
 	uv_update_time(loop);
 	run->cfg.deadline_at = uv_now(loop) + (uint64_t)run->opts.deadline_s * 1000;
+	run->cfg.current = &run->pre;
 	if (run->cfg.open == NULL && tls_setup(run, diag) != 0)
 		return -1;
 	run->cfg.addr = (const struct sockaddr *)&run->addr;
@@ -286,8 +318,9 @@ static int probe(ssp_run_t *run, uv_loop_t *loop, ssp_diag_t *diag)
 		free(run->greeting);
 		free(run->caps);
 		run->greeting = run->caps = NULL;
-		if (ssp_session_probe(&run->cfg, &run->probe, &replies, on_probe_done, run) != NULL)
+		if ((run->pre = ssp_session_probe(&run->cfg, &run->probe, &replies, on_probe_done, run)) != NULL)
 			uv_run(loop, UV_RUN_DEFAULT);
+		run->pre = NULL;
 		run->greeting = replies.greeting;
 		run->greeting_len = replies.greeting_len;
 		run->caps = replies.ehlo;
@@ -374,23 +407,32 @@ int ssp_run_execute(ssp_run_t *run, const ssp_vector_t **vectors, size_t n,
 		    const ssp_profile_t *profile, const ssp_run_opts_t *opts,
 		    ssp_run_progress_cb progress, void *arg, ssp_diag_t *diag)
 {
+	static const int signums[2] = { SIGINT, SIGTERM };
+	uv_signal_t sig[2];
 	uv_loop_t loop;
+	size_t i;
 	int rc = 0;
 
 	if (run_init(run, vectors, n, profile, opts, progress, arg, diag) != 0)
 		return -1;
 	if (uv_loop_init(&loop) != 0)
 		return ssp_diag_set(diag, NULL, 0, 0, "cannot create the event loop");
-	if (resolve(run, &loop, diag) != 0 || probe(run, &loop, diag) != 0 || learn(run, diag) != 0 ||
-	    zero_config(run, diag) != 0) {
-		uv_run(&loop, UV_RUN_DEFAULT);
-		uv_loop_close(&loop);
-		run->cfg.loop = NULL;
-		return -1;
+	for (i = 0; i < 2; i++) { /* SIGINT, SIGTERM: the run ends with its reports */
+		uv_signal_init(&loop, &sig[i]);
+		sig[i].data = run;
+		uv_signal_start(&sig[i], on_signal, signums[i]);
+		uv_unref((uv_handle_t *)&sig[i]);
 	}
-	schedule(run, &loop);
+	if (resolve(run, &loop, diag) != 0 || probe(run, &loop, diag) != 0 || learn(run, diag) != 0 ||
+	    zero_config(run, diag) != 0)
+		rc = -1;
+	else
+		schedule(run, &loop);
+	for (i = 0; i < 2; i++)
+		uv_close((uv_handle_t *)&sig[i], NULL);
+	uv_run(&loop, UV_RUN_DEFAULT);
 	run->elapsed_ms = (unsigned long)((uv_hrtime() - run->t0_ns) / 1000000);
-	if (uv_loop_close(&loop) != 0)
+	if (uv_loop_close(&loop) != 0 && rc == 0)
 		rc = ssp_diag_set(diag, NULL, 0, 0, "internal: handles left open at the end of the run");
 	run->cfg.loop = NULL;
 	return rc;

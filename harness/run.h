@@ -62,6 +62,9 @@ struct ssp_run_s {
 	unsigned long elapsed_ms;
 	uint64_t t0_ns;               /* uv_hrtime at the start */
 	int deadline_hit;
+	ssp_session_t *pre;           /* the probe's or zero configuration's session now, or NULL */
+	int interrupted;              /* the signal (SIGINT, SIGTERM) that stopped the run, or 0 */
+	char incomplete[SSP_REASON_MAX]; /* why some vectors did not finish; "" when all did */
 	/* internal */
 	ssp_vars_t vars;
 	ssp_session_cfg_t cfg;

@@ -25,6 +25,7 @@ typedef struct ssp_session_cfg_s {
 	unsigned timeout_ms;         /* per expectation, unless the vector says */
 	unsigned connect_timeout_ms;
 	uint64_t deadline_at;         /* loop time no wait may pass (0: none): the run deadline for the probe */
+	struct ssp_session_s **current;     /* the probe and zero configuration record their session here, so that a signal can end it */
 	const ssp_vars_t *vars;      /* profile values and defaults */
 	const char *caps;            /* the probe's EHLO reply, or NULL */
 	size_t caps_len;

@@ -276,6 +276,8 @@ void ssp_console_summary(ssp_console_t *c, const ssp_run_t *run, const ssp_repor
 		fprintf(c->f, " (%s)", run->address);
 	if (run->rcpts.how[0])
 		fprintf(c->f, "\n  recipients: %s", safe(&buf, run->rcpts.how));
+	if (run->incomplete[0])
+		fprintf(c->f, "\n  %sincomplete: %s%s", colour(c, SSP_ERROR), safe(&buf, run->incomplete), reset(c));
 	if (run->tls_line[0])
 		fprintf(c->f, "\n  %s", run->tls_line);
 	fprintf(c->f, "\n ");

@@ -158,7 +158,13 @@ static void header(FILE *f, const page_t *pg)
 		fprintf(f, "<li class=\"b-%s\" title=\"vectors whose --repeat rounds gave more than one verdict, also "
 			   "counted above\"><span class=\"n\" id=\"count-unstable\">%llu</span>unstable</li>\n",
 			d->unstable ? "unstable" : "none", (unsigned long long)d->unstable);
-	fprintf(f, "</ul>\n<dl class=\"meta\">\n<dt>Target</dt><dd><span class=\"mono\">");
+	fputs("</ul>\n", f);
+	if (d->incomplete != NULL) {
+		fputs("<p class=\"incomplete\" id=\"incomplete\"><strong>Incomplete run:</strong> ", f);
+		ssp_markup_str(f, d->incomplete);
+		fputs("; the vectors it did not finish are errors.</p>\n", f);
+	}
+	fprintf(f, "<dl class=\"meta\">\n<dt>Target</dt><dd><span class=\"mono\">");
 	ssp_markup_str(f, t->spec);
 	fputs("</span>", f);
 	if (t->address[0]) {

@@ -230,6 +230,8 @@ json_t *ssp_json_build(const ssp_run_t *run, const ssp_report_meta_t *m)
 			"summary", summary,
 			"exit_code", m->exit_code,
 			"results", results);
+	if (doc != NULL && run->incomplete[0] != '\0')
+		json_object_set_new(doc, "incomplete", text(run->incomplete));
 	if (doc != NULL && run->opts.repeat > 0)
 		json_object_set_new(json_object_get(doc, "options"), "repeat", json_integer(run->opts.repeat));
 	if (doc != NULL) {

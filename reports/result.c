@@ -888,7 +888,7 @@ static int root_fields(ld_t *l, json_t *root)
 {
 	static const char *const root_keys[] = { "schema", "tool", "target", "started", "duration_ms", "catalogue",
 						  "profile", "suites", "options", "summary", "exit_code", "results",
-						  "certification", "baseline", "causes", NULL };
+						  "certification", "baseline", "causes", "incomplete", NULL };
 	static const char *const tool_keys[] = { "name", "version", NULL };
 	static const char *const catalogue_keys[] = { "path", "vectors", "selected", NULL };
 	static const char *const option_keys[] = { "jobs", "timeout_ms", "connect_timeout_ms", "deadline_s",
@@ -956,9 +956,13 @@ static int root_fields(ld_t *l, json_t *root)
 	if (rc == 0 && json_object_get(o, "unstable") != NULL)
 		rc = num(l, o, "unstable", 0, SSP_VECTORS_MAX, &d->unstable);
 	ssp_jfile_pop(l->f);
-	if (rc || num(l, root, "exit_code", 0, 3, &code))
+	if (rc || num(l, root, "exit_code", 0, 143, &code))
 		return -1;
+	if (code > 3 && code != 130 && code != 143)
+		return bad(l, "exit_code", "must be 0, 1, 2, 3, 130 or 143");
 	d->exit_code = (int)code;
+	if (str(l, root, "incomplete", 0, &d->incomplete))
+		return -1;
 	return results(l, root) || certification(l, root) || baseline(l, root) || causes_member(l, root) ? -1 : 0;
 }
 

@@ -163,6 +163,7 @@ typedef struct ssp_doc_s {
 	uint64_t unstable;            /* run --repeat: vectors whose rounds disagreed */
 	ssp_doc_counts_t security;    /* the results of category security only */
 	int exit_code;
+	const char *incomplete;       /* why some vectors did not finish, or NULL */
 	const ssp_doc_result_t *results;
 	size_t nresults;
 	const ssp_doc_result_t *const *byid; /* the results sorted by id */

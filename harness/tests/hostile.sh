@@ -117,5 +117,34 @@ else
 	not_ok "hostile-silent did not start"
 fi
 
+# SIGINT and SIGTERM end the run as the deadline does: exit 130 / 143, the
+# unfinished vectors errors with the reason, every report written and
+# marked incomplete (issue 14 §3); in the probe (a trickling server) too.
+for case in "INT 130 advertise-vrfy" "TERM 143 advertise-vrfy" "TERM 143 hostile-trickle"; do
+	set -- $case
+	if start_fake "${3:-}"; then
+		rm -f "$work/sig.json" "$work/sig.html"
+		"$bin" run --target "127.0.0.1:$port" --mailbox postmaster@fake.test --timeout 30000 --jobs 1 \
+			--no-progress --json "$work/sig.json" --html "$work/sig.html" >"$work/sig.out" 2>&1 &
+		pid=$!
+		sleep 2
+		start=$(date +%s%N)
+		kill -"$1" "$pid"
+		wait "$pid"
+		rc=$?
+		ms=$((($(date +%s%N) - start) / 1000000))
+		stop_fake
+		if [ $rc -eq "$2" ] && [ $ms -lt 1500 ] &&
+			jq -e --arg r "interrupted by SIG$1" --argjson c "$2" '.incomplete == $r and .exit_code == $c and .summary.error > 0' "$work/sig.json" >/dev/null &&
+			grep -q 'id="incomplete"' "$work/sig.html" && "$bin" report "$work/sig.json" --junit /dev/null >/dev/null 2>&1; then
+			ok "SIG$1 against $3: exit $rc in ${ms} ms, reports written and marked incomplete"
+		else
+			not_ok "SIG$1 ${3:-}" "exit $rc after ${ms} ms; $(jq -c '{incomplete, exit_code}' "$work/sig.json" 2>&1 | head -2); $(tail -3 "$work/sig.out")"
+		fi
+	else
+		not_ok "fakesmtpd ${3:-} did not start"
+	fi
+done
+
 echo "hostile: $passed passed, $failed failed"
 [ $failed -eq 0 ]
