@@ -110,3 +110,15 @@ char *ssp_buf_steal(ssp_buf_t *b, size_t *len)
 	b->cap = 0;
 	return p;
 }
+
+void ssp_str_appendf(char *out, size_t size, const char *fmt, ...)
+{
+	size_t used = strlen(out);
+	va_list ap;
+
+	if (used + 1 >= size)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(out + used, size - used, fmt, ap);
+	va_end(ap);
+}

@@ -29,6 +29,10 @@ int ssp_buf_append_str(ssp_buf_t *b, const char *s);
 /* ssp_buf_appendf - append printf-formatted text: 0, or -1 (nothing appended). */
 int ssp_buf_appendf(ssp_buf_t *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* ssp_str_appendf - append printf-formatted text to the NUL-terminated string
+ * in the fixed array out[0..size), cut to fit (messages are cut by design). */
+void ssp_str_appendf(char *out, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* ssp_buf_consume - drop the first n bytes (n <= len). */
 void ssp_buf_consume(ssp_buf_t *b, size_t n);
 /* ssp_buf_cstr - NUL-terminate (not counted in len) and return data, or NULL. */

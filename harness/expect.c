@@ -11,7 +11,6 @@
 #include "buf.h"
 #include "escape.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -159,21 +158,6 @@ ssp_outcome_t ssp_expect_match(const ssp_expect_t *e, const char *p, const ssp_r
 	return met;
 }
 
-/* appendf - append printf-formatted text to the string in out[0..size). */
-static void appendf(char *out, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void appendf(char *out, size_t size, const char *fmt, ...)
-{
-	size_t used = strlen(out);
-	va_list ap;
-
-	if (used + 1 >= size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(out + used, size - used, fmt, ap);
-	va_end(ap);
-}
-
 void ssp_expect_describe(const ssp_expect_t *e, char *out, size_t size)
 {
 	if (size == 0)
@@ -181,19 +165,19 @@ void ssp_expect_describe(const ssp_expect_t *e, char *out, size_t size)
 	out[0] = '\0';
 	switch (e->kind) {
 	case SSP_EXPECT_CLOSE:
-		appendf(out, size, "the server to close the connection");
+		ssp_str_appendf(out, size, "the server to close the connection");
 		return;
 	case SSP_EXPECT_SILENCE:
-		appendf(out, size, "no reply within %u ms", e->silence_ms);
+		ssp_str_appendf(out, size, "no reply within %u ms", e->silence_ms);
 		return;
 	case SSP_EXPECT_SMUGGLING:
-		appendf(out, size, "one reply to the end of the mail data, and no command in the content executed");
+		ssp_str_appendf(out, size, "one reply to the end of the mail data, and no command in the content executed");
 		return;
 	case SSP_EXPECT_REPLY:
 		break;
 	}
 	if (e->any_code)
-		appendf(out, size, "any reply");
+		ssp_str_appendf(out, size, "any reply");
 	else
 		ssp_codes_describe(&e->pass, out, size);
 	if (e->enhanced) {
@@ -203,27 +187,27 @@ void ssp_expect_describe(const ssp_expect_t *e, char *out, size_t size)
 		for (i = 0; i < 3; i++) {
 			part[i][0] = '\0';
 			if (val[i] < 0)
-				appendf(part[i], sizeof(part[i]), "x");
+				ssp_str_appendf(part[i], sizeof(part[i]), "x");
 			else
-				appendf(part[i], sizeof(part[i]), "%d", val[i] % 1000);
+				ssp_str_appendf(part[i], sizeof(part[i]), "%d", val[i] % 1000);
 		}
 		if (val[0] < 0 && val[1] < 0 && val[2] < 0)
-			appendf(out, size, " with an enhanced status code of the same class on every line");
+			ssp_str_appendf(out, size, " with an enhanced status code of the same class on every line");
 		else
-			appendf(out, size, " with an enhanced status code %s.%s.%s", part[0], part[1], part[2]);
+			ssp_str_appendf(out, size, " with an enhanced status code %s.%s.%s", part[0], part[1], part[2]);
 	}
 	if (e->text_src)
-		appendf(out, size, " with text matching /%s/", e->text_src);
+		ssp_str_appendf(out, size, " with text matching /%s/", e->text_src);
 	if (e->every_text_src)
-		appendf(out, size, " with every line matching /%s/", e->every_text_src);
+		ssp_str_appendf(out, size, " with every line matching /%s/", e->every_text_src);
 	if (e->first_line_src)
-		appendf(out, size, " with a first line matching /%s/", e->first_line_src);
+		ssp_str_appendf(out, size, " with a first line matching /%s/", e->first_line_src);
 	if (e->keyword_lines_src)
-		appendf(out, size, " with every line after the first matching /%s/", e->keyword_lines_src);
+		ssp_str_appendf(out, size, " with every line after the first matching /%s/", e->keyword_lines_src);
 	if (e->not_text_src)
-		appendf(out, size, " with no line matching /%s/", e->not_text_src);
+		ssp_str_appendf(out, size, " with no line matching /%s/", e->not_text_src);
 	if (e->max_lines)
-		appendf(out, size, " in at most %u line%s", e->max_lines, e->max_lines == 1 ? "" : "s");
+		ssp_str_appendf(out, size, " in at most %u line%s", e->max_lines, e->max_lines == 1 ? "" : "s");
 }
 
 void ssp_expect_excerpt(char *out, size_t size, const char *p, size_t n, size_t max)
@@ -246,7 +230,7 @@ void ssp_expect_describe_reply(const char *p, size_t len, unsigned nlines, char 
 		first--;
 	ssp_expect_excerpt(out, size, p, first, SSP_QUOTE_FIRST_LINE_BYTES);
 	if (nlines > 1)
-		appendf(out, size, " (%u lines)", nlines);
+		ssp_str_appendf(out, size, " (%u lines)", nlines);
 }
 
 const char *ssp_outcome_name(ssp_outcome_t o)

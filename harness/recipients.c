@@ -4,7 +4,8 @@
  */
 #include "recipients.h"
 
-#include <stdarg.h>
+#include "buf.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,22 +102,8 @@ static void run_session(const ssp_session_cfg_t *cfg, const ssp_vector_t *v, int
 	ssp_result_free(&res);
 }
 
-/* appendf - printf-formatted text at the end of the string out[0..size). */
-static void appendf(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void appendf(char *out, size_t size, const char *fmt, ...)
-{
-	size_t used = strlen(out);
-	va_list ap;
-
-	if (used + 1 >= size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(out + used, size - used, fmt, ap);
-	va_end(ap);
-}
-
 /* setf - printf-formatted text into out[0..size), cut to fit (reasons are cut by design). */
-#define setf(out, size, ...) ((out)[0] = '\0', appendf((out), (size), __VA_ARGS__))
+#define setf(out, size, ...) ((out)[0] = '\0', ssp_str_appendf((out), (size), __VA_ARGS__))
 
 /* answer - "550" or "no reply" for a code, into a small buffer. */
 static const char *answer(int code, char *buf, size_t size)
@@ -157,7 +144,7 @@ static long try_mailboxes(const ssp_session_cfg_t *cfg, const ssp_candidate_t *c
 			if (rcpt == 0 && mail == 0)
 				break; /* the session ended before this one */
 			answered++;
-			appendf(tried, tsize, "%s<%s>: MAIL %s, RCPT %s", tried[0] ? "; " : "",
+			ssp_str_appendf(tried, tsize, "%s<%s>: MAIL %s, RCPT %s", tried[0] ? "; " : "",
 				c[next + i].mailbox, answer(mail, a, sizeof(a)), answer(rcpt, b, sizeof(b)));
 			if (mail / 100 == 2 && ssp_discover_rcpt(rcpt) == SSP_RCPT_ACCEPTED) {
 				found = (long)(next + i);
@@ -261,7 +248,7 @@ void ssp_recipients_settle(const ssp_session_cfg_t *cfg, int mailbox_given, int 
 	a = check_refused(cfg, out->rejected, &code);
 	out->rejected_source = rejected_given ? SSP_RCPT_FROM_PROFILE : SSP_RCPT_DISCOVERED;
 	if (a == SSP_RCPT_REFUSED) {
-		appendf(out->how, sizeof(out->how), "; <%s> refused (%d)", out->rejected, code);
+		ssp_str_appendf(out->how, sizeof(out->how), "; <%s> refused (%d)", out->rejected, code);
 		return;
 	}
 	out->rejected_source = SSP_RCPT_UNRESOLVED;
@@ -273,7 +260,7 @@ void ssp_recipients_settle(const ssp_session_cfg_t *cfg, int mailbox_given, int 
 		setf(out->skip_rejected, sizeof(out->skip_rejected),
 			 "whether the server refuses <%s> could not be seen (MAIL or RCPT got no usable reply); name a recipient it refuses with --rejected-mailbox ADDR or \"rejected_mailbox\" in a profile",
 			 out->rejected);
-	appendf(out->how, sizeof(out->how), "; <%s> not refused", out->rejected);
+	ssp_str_appendf(out->how, sizeof(out->how), "; <%s> not refused", out->rejected);
 }
 
 const char *ssp_recipients_skip(const ssp_recipients_t *r, const ssp_vector_t *v)

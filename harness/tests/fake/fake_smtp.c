@@ -84,24 +84,32 @@ static void reply_line(fake_smtp_t *s, int code, int last, const char *enh,
 		put(s, "\r\n", 2);
 }
 
-/* reply - a one-line reply with printf-formatted text. */
-static void reply(fake_smtp_t *s, int code, const char *enh, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void reply(fake_smtp_t *s, int code, const char *enh, const char *fmt, ...)
+/* vreply - one reply line from a format and its arguments (reply, fake_smtp_reply). */
+static void vreply(fake_smtp_t *s, int code, const char *enh, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+static void vreply(fake_smtp_t *s, int code, const char *enh, const char *fmt, va_list ap)
 {
 	char text[FAKE_CMD_LINE_MAX];
-	va_list ap;
-	int n;
+	int n = vsnprintf(text, sizeof(text), fmt, ap);
 
-	va_start(ap, fmt);
-	n = vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
 	if (n < 0)
 		n = 0;
 	if ((size_t)n >= sizeof(text))
 		n = sizeof(text) - 1;
 	reply_begin(s);
 	reply_line(s, code, 1, enh, text, (size_t)n);
+}
+
+/* reply - a one-line reply with printf-formatted text. */
+static void reply(fake_smtp_t *s, int code, const char *enh, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void reply(fake_smtp_t *s, int code, const char *enh, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreply(s, code, enh, fmt, ap);
+	va_end(ap);
 }
 
 /* reply_len - the length of reply i of the group. */
@@ -2047,19 +2055,11 @@ void fake_smtp_goodbye(fake_smtp_t *s, const char *enh, const char *text)
 
 void fake_smtp_reply(fake_smtp_t *s, int code, const char *enh, const char *fmt, ...)
 {
-	char text[FAKE_CMD_LINE_MAX];
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(text, sizeof(text), fmt, ap);
+	vreply(s, code, enh, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		n = 0;
-	if ((size_t)n >= sizeof(text))
-		n = sizeof(text) - 1;
-	reply_begin(s);
-	reply_line(s, code, 1, enh, text, (size_t)n);
 }
 
 void fake_smtp_flush(fake_smtp_t *s)
