@@ -10,9 +10,6 @@
 
 #include <string.h>
 
-/* Severities of SSP_REPLY_DEV_MAP, as ssp_reply_dev_is_warn answers. */
-enum { SEV_FAIL = 0, SEV_WARN = 1 };
-
 void ssp_reply_reset(ssp_reply_t *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -191,27 +188,17 @@ size_t ssp_reply_enhanced(const char *text, size_t n, int *cls, int *subject,
 const char *ssp_reply_dev_name(unsigned flag)
 {
 	switch (flag) {
-#define X(name, bit, sev, section, text) case SSP_REPLY_DEV_##name: return text;
+#define X(name, bit, section, text) case SSP_REPLY_DEV_##name: return text;
 	SSP_REPLY_DEV_MAP(X)
 #undef X
 	}
 	return "unknown deviation";
 }
 
-int ssp_reply_dev_is_warn(unsigned flag)
-{
-	switch (flag) {
-#define X(name, bit, sev, section, text) case SSP_REPLY_DEV_##name: return SEV_##sev;
-	SSP_REPLY_DEV_MAP(X)
-#undef X
-	}
-	return 0;
-}
-
 const char *ssp_reply_dev_section(unsigned flag)
 {
 	switch (flag) {
-#define X(name, bit, sev, section, text) case SSP_REPLY_DEV_##name: return section;
+#define X(name, bit, section, text) case SSP_REPLY_DEV_##name: return section;
 	SSP_REPLY_DEV_MAP(X)
 #undef X
 	}

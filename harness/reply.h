@@ -19,28 +19,28 @@
 
 /*
  * Deviations from the reply grammar: the reply is still usable.  One row
- * each: X(NAME, bit, severity, RFC 5321 section, description).  A "fail"
- * deviation fails the vector, a "warn" one only warns; names, severities
+ * each: X(NAME, bit, RFC 5321 section, description).  Whether a deviation
+ * fails or warns is the level of the vector that owns it (findings.c); names
  * and sections derive from this table alone.
  */
 #define SSP_REPLY_DEV_MAP(X)                                                                \
-	X(BARE_LF, 0, FAIL, "§4.2", "line ends with LF without CR")                           \
-	X(BARE_CR, 1, FAIL, "§4.2", "bare CR inside a line")                                  \
-	X(CODE_RANGE, 2, FAIL, "§4.2", "reply code outside 2xx-5xx / x0x-x5x")                \
-	X(CODE_MISMATCH, 3, FAIL, "§4.2", "lines of one reply carry different codes")         \
-	X(SEPARATOR, 4, FAIL, "§4.2", "fourth byte is neither SP nor '-'")                    \
-	X(CONTROL, 5, FAIL, "§4.2", "NUL or control byte in reply text")                      \
-	X(8BIT, 6, WARN, "§4.2", "8-bit byte in reply text")                                  \
-	X(LONG_LINE, 7, WARN, "§4.5.3.1.5", "reply line longer than 512 octets")              \
-	X(EMPTY_TEXT, 8, WARN, "§4.2", "SP after the code with no text")
+	X(BARE_LF, 0, "§4.2", "line ends with LF without CR")                              \
+	X(BARE_CR, 1, "§4.2", "bare CR inside a line")                                     \
+	X(CODE_RANGE, 2, "§4.2", "reply code outside 2xx-5xx / x0x-x5x")                   \
+	X(CODE_MISMATCH, 3, "§4.2", "lines of one reply carry different codes")            \
+	X(SEPARATOR, 4, "§4.2", "fourth byte is neither SP nor '-'")                       \
+	X(CONTROL, 5, "§4.2", "NUL or control byte in reply text")                         \
+	X(8BIT, 6, "§4.2", "8-bit byte in reply text")                                     \
+	X(LONG_LINE, 7, "§4.5.3.1.5", "reply line longer than 512 octets")                 \
+	X(EMPTY_TEXT, 8, "§4.2", "SP after the code with no text")
 
 enum {
-#define SSP_REPLY_DEV_ENUM(name, bit, sev, section, text) SSP_REPLY_DEV_##name = 1 << (bit),
+#define SSP_REPLY_DEV_ENUM(name, bit, section, text) SSP_REPLY_DEV_##name = 1 << (bit),
 	SSP_REPLY_DEV_MAP(SSP_REPLY_DEV_ENUM)
 #undef SSP_REPLY_DEV_ENUM
 };
 enum {
-#define SSP_REPLY_DEV_ONE(name, bit, sev, section, text) +1
+#define SSP_REPLY_DEV_ONE(name, bit, section, text) +1
 	SSP_REPLY_DEV_COUNT = 0 SSP_REPLY_DEV_MAP(SSP_REPLY_DEV_ONE)
 #undef SSP_REPLY_DEV_ONE
 };
@@ -103,8 +103,6 @@ int ssp_reply_has_keyword(const char *buf, size_t len, const char *keyword);
 
 /* ssp_reply_dev_name - short description of one deviation flag. */
 const char *ssp_reply_dev_name(unsigned flag);
-/* ssp_reply_dev_is_warn - 1 if deviation flag only warns, 0 if it fails. */
-int ssp_reply_dev_is_warn(unsigned flag);
 /* ssp_reply_dev_section - the RFC 5321 section of deviation flag ("§4.2"). */
 const char *ssp_reply_dev_section(unsigned flag);
 /* ssp_reply_error_name - description of a fatal error. */
