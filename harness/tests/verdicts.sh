@@ -149,7 +149,7 @@ fi
 if run_mode "$work/help.json" help-250; then
 	expect_verdicts "help-250: help-supported warns" "$work/help.json" warn rfc5321/4.1.1.8/help-supported
 	check "help-250: no vector fails, and none but help-supported finds more than the §4.3.2 table note" \
-		jq -e '[.results[] | select(.category == "security" and (.id | contains("not-end-of-data"))) | .verdict] | length >= 20 and all(. == "pass")'| select(.verdict != "pass" and .verdict != "skip" and .id != "rfc5321/4.1.1.8/help-supported")
+		jq -e '[.results[] | select(.verdict != "pass" and .verdict != "skip" and .id != "rfc5321/4.1.1.8/help-supported")
 			| select(.verdict != "warn" or (.reason | contains("§4.3.2 lists for it") | not))] == []' "$work/help.json"
 else
 	not_ok "help-250: a result"
@@ -263,7 +263,7 @@ check "closes-after-errors: the recipient-limit vectors end without a fail (452 
 	jq -e '[.results[] | select(.id | startswith("rfc5321/4.5.3.1.")) | .verdict] | all(. == "pass" or . == "skip")' \
 	"$work/zc-closes-after-errors.json"
 check "refuse-bare-lf-421: every smuggling vector passes (refused)" \
-	jq -e '[.results[] | select(.category == "security") | .verdict] | length >= 20 and all(. == "pass")' \
+	jq -e '[.results[] | select(.category == "security" and (.id | contains("not-end-of-data"))) | .verdict] | length >= 20 and all(. == "pass")' \
 	"$work/zc-refuse-bare-lf-421.json"
 profile_args=(--profile "$work/profile.json")
 
