@@ -30,7 +30,7 @@ typedef struct {
 
 static const char *const vector_keys[] = {
 	"id", "title", "rfc", "section", "level", "quote", "description",
-	"requires", "absent", "prelude", "steps", "comment", "category", "judges", "needs_auth", NULL,
+	"requires", "absent", "prelude", "steps", "comment", "category", "judges", "needs_auth", "exposure", NULL,
 };
 static const char *const step_keys[] = {
 	"send", "send_raw", "pipeline", "data", "dot_stuff", "expect", "repeat",
@@ -628,6 +628,26 @@ static int category(lctx_t *l, json_t *obj, ssp_vector_t *v)
 	return 0;
 }
 
+/* exposure - the optional "exposure": "any" (default) or "network": 0 or -1. */
+static int exposure(lctx_t *l, json_t *obj, ssp_vector_t *v)
+{
+	const char *s;
+
+	v->exposure = SSP_EXPOSURE_ANY;
+	if (ssp_jfile_string(l->f, obj, "exposure", 0, &s, NULL))
+		return -1;
+	if (s == NULL || strcmp(s, "any") == 0)
+		return 0;
+	if (strcmp(s, "network") != 0) {
+		ssp_jfile_push_key(l->f, "exposure");
+		ssp_jfile_error(l->f, 0, "must be \"any\" or \"network\"");
+		ssp_jfile_pop(l->f);
+		return -1;
+	}
+	v->exposure = SSP_EXPOSURE_NETWORK;
+	return 0;
+}
+
 static int vector(lctx_t *l, json_t *obj, ssp_vector_t *v)
 {
 	static const char *const preludes[] = { "ehlo", "helo", "greeting", "none", NULL };
@@ -666,6 +686,8 @@ static int vector(lctx_t *l, json_t *obj, ssp_vector_t *v)
 	if (judges(l, obj, v))
 		return -1;
 	if (category(l, obj, v))
+		return -1;
+	if (exposure(l, obj, v))
 		return -1;
 	if (ssp_jfile_bool(l->f, obj, "needs_auth", &v->needs_auth))
 		return -1;

@@ -180,6 +180,14 @@ static void explain(FILE *f, const ssp_vector_t *v)
 			fprintf(f, " %s", v->requires[i]);
 		fprintf(f, " (skipped when the server does not advertise it)\n");
 	}
+	if (v->nabsent) {
+		fprintf(f, "  absent:  ");
+		for (i = 0; i < v->nabsent; i++)
+			fprintf(f, " %s", v->absent[i]);
+		fprintf(f, " (skipped when the server advertises it)\n");
+	}
+	if (v->exposure == SSP_EXPOSURE_NETWORK)
+		fprintf(f, "  exposure: network (skipped on loopback unless run --remote, and inside TLS)\n");
 	fprintf(f, "  file:     %s:%u\n", v->file, v->line);
 	fprintf(f, "  prelude:  %s\n", preludes[v->prelude]);
 	fprintf(f, "  steps:\n");

@@ -103,7 +103,7 @@ static int parse(int argc, char **argv, options_t *o)
 {
 	enum { O_SUITE = 256, O_ONLY, O_SKIP, O_LIST, O_JOBS, O_TIMEOUT, O_CTIMEOUT, O_DEADLINE,
 	       O_PROFILE, O_JSON, O_HTML, O_JUNIT, O_BASELINE, O_STRICT, O_NOPROGRESS, O_CATALOGUE,
-	       O_TARGET, O_HELP, O_VERSION, O_FORMAT, O_MAILBOX, O_DOMAIN, O_REJECTED, O_REPEAT };
+	       O_TARGET, O_HELP, O_VERSION, O_FORMAT, O_MAILBOX, O_DOMAIN, O_REJECTED, O_REPEAT, O_REMOTE };
 	static const struct option longopts[] = {
 		{ "target", required_argument, NULL, O_TARGET },
 		{ "suite", required_argument, NULL, O_SUITE },
@@ -128,6 +128,7 @@ static int parse(int argc, char **argv, options_t *o)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ "no-progress", no_argument, NULL, O_NOPROGRESS },
+		{ "remote", no_argument, NULL, O_REMOTE },
 		{ "catalogue", required_argument, NULL, O_CATALOGUE },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
@@ -211,6 +212,7 @@ static int parse(int argc, char **argv, options_t *o)
 			}
 			break;
 		case O_NOPROGRESS: o->no_progress = 1; break;
+		case O_REMOTE: o->run.remote = 1; break;
 		case O_CATALOGUE: o->catalogue = optarg; break;
 		case 'h':
 		case O_HELP: ssp_cli_help(stdout, "run"); exit(EXIT_PASS);

@@ -260,8 +260,15 @@ static int act(ssp_session_t *s, const ssp_step_t *st, const ssp_expect_t *e,
 	/* the prelude's EHLO reply tells which extensions this session has */
 	if (ssp_position_is_ehlo(&s->pos)) {
 		const char *missing = ssp_vector_missing_keyword(s->v, p, r->len);
+		/* inside TLS (--starttls) the list may differ from the probe's (RFC 4954 §3) */
+		const char *present = ssp_vector_present_keyword(s->v, p, r->len);
 		if (missing != NULL) {
 			ssp_session__conclude(s, SSP_SKIP, "the server does not advertise %s in its EHLO reply", missing);
+			return -1;
+		}
+		if (present != NULL) {
+			ssp_session__conclude(s, SSP_SKIP, "the server advertises %s in this session's EHLO reply; this vector checks a server that does not",
+					      present);
 			return -1;
 		}
 	}

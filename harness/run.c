@@ -282,6 +282,7 @@ static int tls_setup(ssp_run_t *run, ssp_diag_t *diag)
 	run->cfg.open = ssp_conn_tls_open;
 	run->cfg.open_arg = &run->tls_conn;
 	run->cfg.starttls = t->mode == SSP_TLS_MODE_STARTTLS;
+	run->cfg.implicit_tls = t->mode == SSP_TLS_MODE_IMPLICIT;
 	if (t->mode != SSP_TLS_MODE_NONE || t->verify)
 		ssp_tlsopt_describe(t, run->tls_line, sizeof(run->tls_line));
 	return 0;
@@ -307,6 +308,7 @@ static int probe(ssp_run_t *run, uv_loop_t *loop, ssp_diag_t *diag)
 		return -1;
 	run->cfg.addr = (const struct sockaddr *)&run->addr;
 	run->cfg.target = run->opts.target;
+	run->cfg.remote = run->opts.remote;
 	run->cfg.timeout_ms = run->opts.timeout_ms;
 	run->cfg.connect_timeout_ms = run->opts.connect_timeout_ms;
 	run->cfg.vars = &run->vars;

@@ -29,6 +29,7 @@ typedef struct ssp_run_opts_s {
 	unsigned deadline_s;
 	const ssp_tlsopt_t *tls;      /* TLS options; NULL: plaintext, no verification */
 	unsigned repeat;              /* run --repeat N (rounds per vector); 0: not given */
+	int remote;                   /* --remote: the target is reached through a tunnel or proxy here */
 } ssp_run_opts_t;
 
 typedef struct ssp_run_s ssp_run_t;

@@ -42,6 +42,7 @@
 #include "limits.h"
 #include "conn_tls.h"
 #include "payload.h"
+#include "precheck.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -668,14 +669,8 @@ int ssp_session_precheck(const ssp_session_cfg_t *cfg, const ssp_vector_t *v,
 {
 	const char *missing;
 
-	if (v->needs_auth) {
-		const char *user = cfg->vars ? ssp_vars_get(cfg->vars, "auth_user") : NULL;
-
-		if (user == NULL || user[0] == '\0') {
-			snprintf(reason, size, "the vector authenticates: give auth.user and auth.password in the profile");
-			return 1;
-		}
-	}
+	if (ssp_precheck_settings(cfg, v, reason, size)) /* credentials, exposure (precheck.c) */
+		return 1;
 	if (cfg->starttls && v->prelude == SSP_PRELUDE_NONE) {
 		snprintf(reason, size, "the vector reads the greeting itself: it cannot run after STARTTLS (run it without --starttls)");
 		return 1;

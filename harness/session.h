@@ -32,6 +32,8 @@ typedef struct ssp_session_cfg_s {
 	ssp_conn_open_fn open;       /* the transport; NULL = TCP (ssp_conn_tcp_open) */
 	const void *open_arg;         /* handed to open */
 	int starttls;                 /* --starttls: STARTTLS after the prelude's EHLO */
+	int implicit_tls;             /* --tls: every session is inside TLS from the connect */
+	int remote;                   /* --remote: judge a loopback target as a remote server */
 } ssp_session_cfg_t;
 
 typedef struct ssp_session_s ssp_session_t;

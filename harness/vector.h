@@ -75,8 +75,18 @@ typedef enum {
 	SSP_CATEGORY_COUNT
 } ssp_category_t;
 
+/*
+ * Where a vector's rule matters ("exposure"): anywhere (default), or only
+ * on a plaintext path across a network (RFC 4954 §4: password snooping), so
+ * that the vector is skipped on loopback (unless run --remote) and inside TLS.
+ */
+typedef enum {
+	SSP_EXPOSURE_ANY = 0,
+	SSP_EXPOSURE_NETWORK,
+} ssp_exposure_t;
+
 /* A set of reply codes: exact codes and x-patterns ("2xx", "25x"). */
-#define SSP_CODES_MAX 16
+#define SSP_CODES_MAX 24
 typedef struct ssp_codes_s {
 	uint8_t n;
 	struct {
@@ -164,6 +174,7 @@ typedef struct ssp_vector_s {
 	unsigned nabsent;
 	unsigned nrequires;
 	int needs_auth;       /* "needs_auth": uses the profile's credentials (RFC 4954) */
+	ssp_exposure_t exposure; /* "exposure": SSP_EXPOSURE_NETWORK judges what crosses a network in plaintext */
 	ssp_prelude_t prelude;
 	ssp_step_t *steps;
 	unsigned nsteps;

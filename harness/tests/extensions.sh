@@ -202,7 +202,7 @@ fi
 "$bin" coverage --catalogue "$top" >"$work/coverage.txt" 2>&1
 rc=$?
 [ $rc -eq 0 ] && ok "coverage: no MUST without a vector or a reason (exit 0)" || not_ok "coverage exit 0" "exit $rc: $(grep -B2 GAP "$work/coverage.txt")"
-for rfc in 1870 6152 6531 3030 3461; do
+for rfc in 1870 6152 6531 3030 3461 3207; do
 	line=$(grep "^RFC $rfc: [0-9]* of [0-9]* requirements checked" "$work/coverage.txt")
 	[ -n "$line" ] && ok "coverage: $line" || not_ok "coverage: RFC $rfc has no count line"
 done

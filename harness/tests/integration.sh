@@ -224,6 +224,9 @@ if pf_port=$(start_server postfix-private "$work/postfix" "$work/pf.txt"); then
 	expect_verdict "postfix" "$work/pf.json" "rfc5321/4.1.1.5/rset-clears-transaction" pass
 	expect_verdict "postfix" "$work/pf.json" "rfc5321/4.3.2/rset-with-argument-501" pass
 	expect_verdict "postfix" "$work/pf.json" "rfc5321/4.1.4/mail-bad-argument-501" pass
+	# without TLS and SASL: STARTTLS gets 502, AUTH 503 "authentication not enabled"
+	expect_verdict "postfix" "$work/pf.json" "rfc5321/4.2.4/starttls-not-advertised-refused" pass
+	expect_verdict "postfix" "$work/pf.json" "rfc5321/4.2.4/auth-not-advertised-refused" pass
 	check "postfix: the RSET vector's transcript holds the 503 to RCPT after RSET" \
 		jq -e '.results[] | select(.id == "rfc5321/4.1.1.5/rset-clears-transaction") | [.transcript[] | select(.dir == "S") | .text] | any(startswith("503 "))' \
 		"$work/pf.json"
@@ -267,6 +270,9 @@ if ex_port=$(start_server exim-private "$work/exim" "$work/ex.txt"); then
 	expect_verdict "exim" "$work/ex.json" "rfc5321/4.1.2/mail-control-character-501" pass
 	expect_verdict "exim" "$work/ex.json" "rfc5321/4.2/reply-text-printable" info
 	expect_verdict "exim" "$work/ex.json" "rfc5321/4.1.1.4/bare-lf-dot-not-end-of-data" pass
+	# tls_advertise_hosts and auth_advertise_hosts empty: 503 "... command used when not advertised"
+	expect_verdict "exim" "$work/ex.json" "rfc5321/4.2.4/starttls-not-advertised-refused" pass
+	expect_verdict "exim" "$work/ex.json" "rfc5321/4.2.4/auth-not-advertised-refused" pass
 	check "exim: no vector errors; ENHANCEDSTATUSCODES vectors skip (not advertised)" \
 		jq -e '.summary.error == 0 and ([.results[] | select(.id | startswith("rfc2034/")) | .verdict] | all(. == "skip"))' "$work/ex.json"
 else

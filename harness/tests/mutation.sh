@@ -8,8 +8,10 @@
 # fail against none of them (a failure there means the vector is stricter
 # than the RFC); and it must fail (fail, warn or info by its level) against
 # at least one mutant.  Mutants are the single modes and the combinations in
-# COMBINED below.  Prints, for each vector, the mutants that kill it; the
-# vectors no mutant kills; and the mutation score.  Exit 1 on any defect.
+# COMBINED below, and the @remote configurations (run --remote) for the
+# vectors about what crosses a network in plaintext.  Prints, for each
+# vector, the mutants that kill it; the vectors no mutant kills; and the
+# mutation score.  Exit 1 on any defect.
 # Only 127.0.0.1 is contacted.
 set -u
 
@@ -51,12 +53,16 @@ stop_fake() {
 	fake_pid=
 }
 
-# run_against OUT MODE...: the whole catalogue against fakesmtpd in MODE.
+# run_against OUT CONFIG: the whole catalogue against fakesmtpd in CONFIG:
+# "base" (no mode) or modes joined by "+", and "@remote" at the end to
+# judge the target as a remote server (run --remote).
 run_against() {
-	local out=$1
-	shift
-	start_fake "$@" || return 1
-	"$bin" run --target "127.0.0.1:$port" --profile "$work/profile.json" --no-progress \
+	local out=$1 cfg=$2 remote=()
+	case $cfg in *@remote) remote=(--remote) cfg=${cfg%@remote} ;; esac
+	[ "$cfg" = base ] && cfg=
+	# shellcheck disable=SC2046 # the modes are words
+	start_fake $(echo "$cfg" | tr '+' ' ') || return 1
+	"$bin" run --target "127.0.0.1:$port" --profile "$work/profile.json" --no-progress "${remote[@]}" \
 		--timeout "${MUTATION_TIMEOUT_MS:-1500}" --jobs 64 --deadline 300 --json "$out" >/dev/null 2>&1
 	stop_fake
 	[ -s "$out" ]
@@ -65,6 +71,13 @@ run_against() {
 # Mutants that need another mode to show: a variant that enables a
 # feature, plus the mode that breaks it.
 COMBINED="advertise-vrfy+no-vrfy-502 send-implemented+ehlo-omits-send second-ehlo-503+bad-ehlo-resets"
+# Configurations judged as remote servers (@remote: run --remote), for the
+# vectors with "exposure": "network", which are skipped on loopback: by
+# default fakesmtpd offers AUTH PLAIN LOGIN in plaintext, which judged as a
+# remote server is the mutant of rfc4954/4/no-plaintext-password-mechanism
+# (base@remote); AUTH offered only inside TLS is its conformant variant.
+REMOTE_CONFORMANT="auth-after-starttls@remote"
+REMOTE_MUTANTS="base@remote"
 
 bad=0
 # greeting-host-not-mail-domain refuses the profile's mailbox by design: it is
@@ -74,9 +87,8 @@ variants=$("$fake" --list-modes | awk '$2 == "conformant" && $3 == "variant:" &&
 : >"$work/toostrict.txt"
 : >"$work/notpass.txt"
 : >"$work/kills.tsv"
-for c in base $variants; do
-	if [ "$c" = base ]; then set --; else set -- "$c"; fi
-	run_against "$work/conf-$c.json" "$@" || { echo "mutation: conformant configuration $c produced no result"; bad=1; continue; }
+for c in base $variants $REMOTE_CONFORMANT; do
+	run_against "$work/conf-$c.json" "$c" || { echo "mutation: conformant configuration $c produced no result"; bad=1; continue; }
 	jq -r --arg c "$c" '.results[] | select(.verdict == "pass") | "\(.id)\t\($c)"' "$work/conf-$c.json" >>"$work/passes.tsv"
 	jq -r --arg c "$c" '.results[] | select(.verdict == "fail") | "mutation: fails against a conformant server (\($c)): \(.id): \(.reason)"' \
 		"$work/conf-$c.json" >>"$work/toostrict.txt"
@@ -97,8 +109,8 @@ modes=$("$fake" --list-modes | awk '$2 != "conformant" {print $1}' | grep -v -e 
 # the mutants run a few at a time: most of a run is spent waiting on timers
 parallel=${MUTATION_PARALLEL:-6}
 running=0
-for m in $modes $COMBINED; do
-	( run_against "$work/mut-$m.json" $(echo "$m" | tr '+' ' ') ) &
+for m in $modes $COMBINED $REMOTE_MUTANTS; do
+	( run_against "$work/mut-$m.json" "$m" ) &
 	running=$((running + 1))
 	if [ $running -ge $parallel ]; then
 		wait -n
@@ -106,7 +118,7 @@ for m in $modes $COMBINED; do
 	fi
 done
 wait
-for m in $modes $COMBINED; do
+for m in $modes $COMBINED $REMOTE_MUTANTS; do
 	[ -s "$work/mut-$m.json" ] || { echo "mutation: mode $m produced no result"; bad=1; continue; }
 	jq -r --arg m "$m" '.results[] | select(.verdict == "fail" or .verdict == "warn" or .verdict == "info") | "\(.id)\t\($m)"' \
 		"$work/mut-$m.json" >>"$work/kills.tsv"

@@ -260,6 +260,7 @@ static void test_every_feature(void)
 	CU_ASSERT_STRING_EQUAL(v->section, "4.5.3.1.4");
 	CU_ASSERT_EQUAL(v->level, SSP_LEVEL_SHOULD);
 	CU_ASSERT_EQUAL(v->category, SSP_CATEGORY_SECURITY);
+	CU_ASSERT_EQUAL(v->exposure, SSP_EXPOSURE_NETWORK);
 	CU_ASSERT_PTR_NOT_NULL(strstr(v->quote, "is 512 octets."));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(v->description);
 	CU_ASSERT_PTR_NOT_NULL(strstr(v->description, "every field back"));
@@ -413,6 +414,7 @@ static void test_array_file(void)
 	CU_ASSERT_EQUAL(c.v[0].level, SSP_LEVEL_MUST);
 	CU_ASSERT_EQUAL(c.v[0].prelude, SSP_PRELUDE_EHLO);   /* the default */
 	CU_ASSERT_EQUAL(c.v[0].category, SSP_CATEGORY_CONFORMANCE); /* the default */
+	CU_ASSERT_EQUAL(c.v[0].exposure, SSP_EXPOSURE_ANY); /* the default */
 	CU_ASSERT_EQUAL(c.v[0].nrequires, 0);
 	CU_ASSERT_PTR_NULL(c.v[0].description);
 	CU_ASSERT_EQUAL_FATAL(c.v[0].nsteps, 1);

@@ -608,6 +608,32 @@ static void test_capture_failed_skips(void)
 	ssp_result_free(&o.res);
 }
 
+/* An "absent" keyword in the session's own EHLO reply (inside TLS under
+ * --starttls it may differ from the probe's) skips; without it the steps run. */
+static void test_absent_in_session_ehlo(void)
+{
+	static const sc_t listed[] = { SEND("220 mx.test\r\n"), WRITES(1), SEND("250-mx.test\r\n250 AUTH PLAIN LOGIN\r\n"),
+				       WRITES(2), SEND("221 bye\r\n"), CLOSE, END };
+	static const sc_t unlisted[] = { SEND("220 mx.test\r\n"), WRITES(1), SEND("250-mx.test\r\n250 AUTHX\r\n"),
+					 WRITES(2), SEND("503 5.5.1 Error: authentication not enabled\r\n"),
+					 WRITES(3), SEND("221 bye\r\n"), CLOSE, END };
+	static char auth[] = "AUTH", *absent[] = { auth };
+	vec_t t;
+	outcome_t o;
+
+	vec_init(&t, SSP_PRELUDE_EHLO, SSP_LEVEL_SHOULD);
+	t.v.absent = absent;
+	t.v.nabsent = 1;
+	vec_step(&t, SSP_SEND_LINE, "AUTH PLAIN", "503");
+	run(&t.v, listed, 2000, &o);
+	CHECK_VERDICT(&o, SSP_SKIP, "the server advertises AUTH in this session's EHLO reply");
+	CU_ASSERT_PTR_NULL(memmem(last_written, last_wlen, "AUTH PLAIN", 10)); /* the step was not sent */
+	ssp_result_free(&o.res);
+	run(&t.v, unlisted, 2000, &o);
+	CHECK_VERDICT(&o, SSP_PASS, "every expectation was met");
+	ssp_result_free(&o.res);
+}
+
 /* Pipelined replies split at every byte (two chunks), then one byte at a time. */
 
 static void test_capture_with_cr_not_sent(void)
@@ -683,6 +709,7 @@ void register_session_tests(void)
 		{ "a silent server times out", test_silent_server_times_out },
 		{ "grammar findings and unasked replies", test_grammar_findings },
 		{ "a capture that matches nothing skips", test_capture_failed_skips },
+		{ "an absent keyword in the session's own EHLO reply skips", test_absent_in_session_ehlo },
 		{ "a captured CR or LF is never sent back", test_capture_with_cr_not_sent },
 		{ "pipelined replies split at every byte", test_pipeline_split },
 		{ NULL, NULL },

@@ -72,6 +72,23 @@ run_auth_tls() {
 	[ -s "$work/$1-auth.json" ] || not_ok "$1: the RFC 4954 and RFC 3207 vectors run" "$(tail -20 "$work/$1-auth.txt")"
 }
 
+# plaintext_password NAME PORT: rfc4954/4/no-plaintext-password-mechanism
+# ("exposure": "network") against a server that offers AUTH PLAIN LOGIN in
+# plaintext: skipped on loopback with a reason naming --remote; a security
+# warning with --remote; skipped inside TLS (--starttls).
+plaintext_password() {
+	local id=rfc4954/4/no-plaintext-password-mechanism
+	"$bin" run --target "127.0.0.1:$2" --only "$id" --no-progress --json "$work/$1-pw.json" >/dev/null 2>&1
+	check "$1: $id on loopback: skipped, the reason says --remote" \
+		jq -e '.results[0].verdict == "skip" and (.results[0].reason | contains("loopback") and contains("--remote"))' "$work/$1-pw.json"
+	"$bin" run --target "127.0.0.1:$2" --only "$id" --remote --no-progress --json "$work/$1-pw-remote.json" >/dev/null 2>&1
+	check "$1: $id --remote: AUTH PLAIN in plaintext is a security warning" \
+		jq -e '.results[0].verdict == "warn" and .results[0].category == "security" and .summary.security.warn == 1' "$work/$1-pw-remote.json"
+	"$bin" run --target "127.0.0.1:$2" --only "$id" --remote --starttls --no-progress --json "$work/$1-pw-tls.json" >/dev/null 2>&1
+	check "$1: $id --remote --starttls: skipped, inside TLS" \
+		jq -e '.results[0].verdict == "skip" and (.results[0].reason | contains("inside TLS"))' "$work/$1-pw-tls.json"
+}
+
 # whole_catalogue NAME PORT TLSPORT CERT HOST: the whole catalogue inside TLS,
 # by STARTTLS on PORT and by implicit TLS on TLSPORT: it ends, nothing is an
 # error, and it fails exactly where the plaintext run fails (TLS carries the
@@ -145,6 +162,13 @@ if pf_port=$(SMTPSPEC_TLS_PORT=$pf_tls SMTPSPEC_AUTH=1 start_server postfix-priv
 	for id in rfc3207/4.2/transaction-discarded rfc3207/4.2/no-starttls-after-tls rfc3207/4.2/second-starttls-refused; do
 		expect_verdict postfix "$work/postfix-auth.json" "$id" pass
 	done
+	# AUTH PLAIN LOGIN listed in plaintext (smtpd_tls_auth_only = no): AUTH
+	# PLAIN gets a 334 challenge, not 538; STARTTLS and AUTH are listed, so
+	# the vectors about a server without them skip
+	expect_verdict postfix "$work/postfix-auth.json" rfc4954/6/advertised-mechanism-not-538 pass
+	expect_verdict postfix "$work/postfix-auth.json" rfc5321/4.2.4/starttls-not-advertised-refused skip
+	expect_verdict postfix "$work/postfix-auth.json" rfc5321/4.2.4/auth-not-advertised-refused skip
+	plaintext_password postfix "$pf_port"
 	whole_catalogue postfix "$pf_port" "$pf_tls" "$work/postfix/tls/cert.pem" smtpspec-postfix.test
 	"$top/scripts/postfix-private.sh" stop "$work/postfix" >/dev/null 2>&1
 else
@@ -182,6 +206,11 @@ if ex_port=$(SMTPSPEC_TLS_PORT=$ex_tls SMTPSPEC_AUTH=1 start_server exim-private
 		rfc3207/4.2/no-starttls-after-tls rfc3207/4.2/second-starttls-refused; do
 		expect_verdict exim "$work/exim-auth.json" "$id" pass
 	done
+	# auth_advertise_hosts = *: as Postfix above
+	expect_verdict exim "$work/exim-auth.json" rfc4954/6/advertised-mechanism-not-538 pass
+	expect_verdict exim "$work/exim-auth.json" rfc5321/4.2.4/starttls-not-advertised-refused skip
+	expect_verdict exim "$work/exim-auth.json" rfc5321/4.2.4/auth-not-advertised-refused skip
+	plaintext_password exim "$ex_port"
 	whole_catalogue exim "$ex_port" "$ex_tls" "$work/exim/tls/cert.pem" smtpspec-exim.test
 	"$top/scripts/exim-private.sh" stop "$work/exim" >/dev/null 2>&1
 else
@@ -242,6 +271,24 @@ rc=$?
 [ $rc -eq 1 ] && case $out in *"cannot load the certificate"*) true ;; *) false ;; esac &&
 	ok "fakesmtpd: a bad --tls-cert is refused with a clear error" ||
 	not_ok "fakesmtpd: a bad --tls-cert is refused with a clear error" "exit $rc: $out"
+
+# ---- fakesmtpd: AUTH listed only inside TLS (RFC 4954 §4) ----------------
+auth_ids=(--only rfc5321/4.2.4/auth-not-advertised-refused --only rfc4954/6/advertised-mechanism-not-538
+	--only rfc4954/4/no-plaintext-password-mechanism)
+if start_fake --mode auth-after-starttls; then
+	"$bin" run --target "127.0.0.1:$port" "${auth_ids[@]}" --remote --no-progress --json "$work/aas.json" >/dev/null 2>&1
+	check "auth-after-starttls --remote: AUTH refused (503) in plaintext, nothing offered there to snoop, no mechanism to ask for" \
+		jq -e '[.results[] | .id + " " + .verdict] | sort == ["rfc4954/4/no-plaintext-password-mechanism pass",
+			"rfc4954/6/advertised-mechanism-not-538 skip", "rfc5321/4.2.4/auth-not-advertised-refused pass"]' "$work/aas.json"
+	"$bin" run --target "127.0.0.1:$port" "${auth_ids[@]}" --starttls --no-progress --json "$work/aas-tls.json" >/dev/null 2>&1
+	check "auth-after-starttls --starttls: AUTH listed inside TLS skips the not-advertised vector, its mechanism is not refused with 538" \
+		jq -e '([.results[] | .id + " " + .verdict] | sort == ["rfc4954/4/no-plaintext-password-mechanism skip",
+			"rfc4954/6/advertised-mechanism-not-538 pass", "rfc5321/4.2.4/auth-not-advertised-refused skip"]) and
+			(.results[] | select(.id == "rfc5321/4.2.4/auth-not-advertised-refused") | .reason | contains("this session"))' "$work/aas-tls.json"
+	stop_fake
+else
+	not_ok "fakesmtpd --mode auth-after-starttls starts"
+fi
 
 # ---- fakesmtpd's hostile TLS modes end in bounded time -------------------
 for mode in hostile-junk-tls hostile-starttls-stall; do

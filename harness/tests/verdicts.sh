@@ -263,7 +263,7 @@ check "closes-after-errors: the recipient-limit vectors end without a fail (452 
 	jq -e '[.results[] | select(.id | startswith("rfc5321/4.5.3.1.")) | .verdict] | all(. == "pass" or . == "skip")' \
 	"$work/zc-closes-after-errors.json"
 check "refuse-bare-lf-421: every smuggling vector passes (refused)" \
-	jq -e '[.results[] | select(.category == "security") | .verdict] | length >= 20 and all(. == "pass")' \
+	jq -e '[.results[] | select(.category == "security" and (.id | contains("not-end-of-data"))) | .verdict] | length >= 20 and all(. == "pass")' \
 	"$work/zc-refuse-bare-lf-421.json"
 profile_args=(--profile "$work/profile.json")
 

@@ -303,6 +303,9 @@
 	X(AUTH_MAIL_PARAM_REJECTED, "auth-mail-param-rejected", "MAIL with the AUTH= parameter gets 555 though AUTH is listed") \
 	X(AUTH_CHALLENGE_TEXT, "auth-challenge-text", "AUTH PLAIN without an initial response gets \"334 Go ahead\" instead of an empty challenge") \
 	X(AUTH_LOGIN_FAILS, "auth-login-fails", "AUTH LOGIN fails (535) even with the right user and password") \
+	X(AUTH_NOT_ADVERTISED_ACCEPTED, "auth-not-advertised-accepted", "AUTH is not listed in the EHLO reply, yet AUTH PLAIN and LOGIN work (334, 235)") \
+	X(AUTH_538_PLAINTEXT, "auth-538-plaintext", "AUTH PLAIN LOGIN is listed in the plaintext EHLO reply, but AUTH outside TLS gets 538 (encryption required; RFC 4954 §6 deprecates it)") \
+	X(AUTH_AFTER_STARTTLS, "auth-after-starttls", "conformant variant: AUTH is listed and works only inside TLS (RFC 4954 §4); outside it AUTH gets 503 and is not listed") \
 	X(FLAKY_RSET, "flaky-rset", "every second RSET of the server process keeps the sender and the recipients (as rset-keeps-rcpt): a rule broken only sometimes, for run --repeat; mutation.sh skips flaky- modes")
 
 typedef enum {
@@ -489,6 +492,8 @@ void fake_smtp_txn_clear(fake_smtp_t *s);
 void fake_tls_ehlo(const fake_smtp_t *s, const char **lines, size_t *nlines);
 /* fake_starttls_cmd - STARTTLS (RFC 3207 §4): 220 and end = STARTTLS. */
 void fake_starttls_cmd(fake_smtp_t *s, const char *arg, size_t n);
+/* fake_auth_offered - AUTH is listed in the EHLO reply now. */
+int fake_auth_offered(const fake_smtp_t *s);
 /* fake_auth_cmd - AUTH (RFC 4954 §4), PLAIN and LOGIN. */
 void fake_auth_cmd(fake_smtp_t *s, const char *arg, size_t n);
 /* fake_auth_line - a response line while AUTH waits for one. */

@@ -906,7 +906,7 @@ static void mail_cmd(fake_smtp_t *s, const char *arg, size_t n)
 				fail(&v, 555, "5.5.4", "Unsupported parameter");
 			else if (seen_envid++ || pm.val == NULL || !xtext_ok(pm.val, pm.vlen))
 				fail(&v, 501, "5.5.4", "Bad ENVID parameter");
-		} else if (keyword_is(s, pm.key, pm.klen, "AUTH") && !MODE(s, NO_AUTH)) {
+		} else if (keyword_is(s, pm.key, pm.klen, "AUTH") && fake_auth_offered(s)) {
 			int code = fake_auth_mail_param(s, pm.val, pm.vlen);
 
 			if (code != 0)

@@ -48,11 +48,18 @@ static int starttls_offered(const fake_smtp_t *s)
 	return !s->tls || MODE(s, STARTTLS_STILL_ADVERTISED);
 }
 
+int fake_auth_offered(const fake_smtp_t *s)
+{
+	if (MODE(s, NO_AUTH) || MODE(s, AUTH_NOT_ADVERTISED_ACCEPTED))
+		return 0;
+	return s->tls || !MODE(s, AUTH_AFTER_STARTTLS);
+}
+
 void fake_tls_ehlo(const fake_smtp_t *s, const char **lines, size_t *nlines)
 {
 	if (starttls_offered(s))
 		lines[(*nlines)++] = "STARTTLS";
-	if (!MODE(s, NO_AUTH))
+	if (fake_auth_offered(s))
 		lines[(*nlines)++] = "AUTH PLAIN LOGIN";
 }
 
@@ -210,6 +217,15 @@ void fake_auth_cmd(fake_smtp_t *s, const char *arg, size_t n)
 	}
 	if (!s->hello) {
 		fake_smtp_reply(s, 503, "5.5.1", "Error: send EHLO first");
+		return;
+	}
+	if (MODE(s, AUTH_AFTER_STARTTLS) && !s->tls) {
+		/* not listed outside TLS: refused as Postfix does with smtpd_tls_auth_only */
+		fake_smtp_reply(s, 503, "5.5.1", "Error: authentication not enabled");
+		return;
+	}
+	if (MODE(s, AUTH_538_PLAINTEXT) && !s->tls) {
+		fake_smtp_reply(s, 538, "5.7.11", "Encryption required for requested authentication mechanism");
 		return;
 	}
 	if (s->auth && !MODE(s, AUTH_TWICE_ACCEPTED)) {
