@@ -110,6 +110,54 @@ static unsigned long long security_count(const ssp_doc_t *d)
 	return (unsigned long long)ssp_doc_findings(&d->security);
 }
 
+/* tls_line - the TLS of the run (target "tls"): the mode, what the first
+ * handshake showed (server strings escaped), and a plain statement when
+ * certificates were not verified; nothing for an older document. */
+static void tls_line(FILE *f, const ssp_doc_tls_t *t)
+{
+	static const char *const how[] = { "none: plaintext (vectors that need STARTTLS start it themselves)",
+					   "STARTTLS after EHLO in every vector (RFC 3207)",
+					   "implicit TLS from the first byte (RFC 8314)" };
+
+	if (!t->present)
+		return;
+	fprintf(f, "<dt>TLS</dt><dd id=\"tls\" data-mode=\"%s\">%s", ssp_doc_tls_mode_name(t->mode),
+		t->mode >= 0 && t->mode <= 2 ? how[t->mode] : "?");
+	if (t->protocol != NULL) {
+		fputs("; <span id=\"tls-session\">first handshake: <code>", f);
+		escaped_str(f, t->protocol);
+		fputs("</code>, <code>", f);
+		escaped_str(f, t->cipher);
+		fputs("</code>", f);
+		if (t->peer_subject != NULL) {
+			fputs(", server certificate <code id=\"tls-subject\">", f);
+			escaped_str(f, t->peer_subject);
+			fputs("</code>", f);
+		}
+		fputs("</span>", f);
+	}
+	if (t->verify) {
+		fputs("; certificates verified against ", f);
+		ssp_markup_str(f, t->ca_file != NULL ? t->ca_file : "the system's CAs");
+		if (t->sni != NULL) {
+			fputs(" for the name <code>", f);
+			ssp_markup_str(f, t->sni);
+			fputs("</code>", f);
+		}
+	} else if (t->mode != 0 || t->protocol != NULL) {
+		fputs("; <strong id=\"tls-unverified\">certificates were not verified</strong> (--tls-verify "
+		      "--ca-file FILE verifies them)", f);
+	}
+	if (t->client_certificate)
+		fputs("; a client certificate was offered", f);
+	if (t->error != NULL) {
+		fputs("<br><span class=\"bad\" id=\"tls-error\">TLS failure: ", f);
+		ssp_markup_str(f, t->error);
+		fputs("</span>", f);
+	}
+	fputs("</dd>\n", f);
+}
+
 /* header - the title, the verdict lines, the counts and what the run was made with. */
 static void header(FILE *f, const page_t *pg)
 {
@@ -172,7 +220,9 @@ static void header(FILE *f, const page_t *pg)
 		ssp_markup_str(f, t->address);
 		fprintf(f, " port %u)", t->port);
 	}
-	fputs("</dd>\n<dt>Greeting</dt><dd><code>", f);
+	fputs("</dd>\n", f);
+	tls_line(f, &t->tls);
+	fputs("<dt>Greeting</dt><dd><code>", f);
 	if (t->greeting != NULL)
 		escaped_str(f, t->greeting);
 	else
