@@ -288,6 +288,10 @@ void ssp_console_summary(ssp_console_t *c, const ssp_run_t *run, const ssp_repor
 			fprintf(c->f, "; server certificate %s", safe(&buf, run->tls_info.subject));
 		fputs(run->tls_info.verified > 0 ? " (verified)" : " (certificates were not verified)", c->f);
 	}
+	if (run->address[0] && run->greeting == NULL && !run->interrupted &&
+	    (run->opts.tls == NULL || run->opts.tls->mode == SSP_TLS_MODE_NONE))
+		fprintf(c->f, "\n  %sno SMTP greeting: the server sent the probe nothing%s (an implicit-TLS port, RFC 8314, "
+			   "waits for a TLS handshake first: try --tls)", colour(c, SSP_ERROR), reset(c));
 	if (run->tls_info.error[0])
 		fprintf(c->f, "\n  %sTLS failure: %s%s", colour(c, SSP_ERROR), safe(&buf, run->tls_info.error), reset(c));
 	fprintf(c->f, "\n ");
