@@ -543,6 +543,10 @@ static void reproducer(FILE *f, const ssp_doc_t *doc, const ssp_doc_result_t *r)
 	ssp_buf_t cmd;
 	size_t i, writes = 0, bytes = 0;
 	int in_write = 0;
+	/* TLS: openssl s_client replays what went inside TLS (with STARTTLS it
+	 * sends its own EHLO and STARTTLS first, so only the later writes count) */
+	int implicit = target->tls.present && target->tls.mode == 2, starttls = 0;
+	char hostport[SSP_DOMAIN_MAX + 16];
 
 	fputs("<h4>Reproduce</h4>\n", f);
 	/* printf(1) text is at most 4 bytes per transcript byte (\xHH as \ooo, ' as '\''),
@@ -555,6 +559,14 @@ static void reproducer(FILE *f, const ssp_doc_t *doc, const ssp_doc_result_t *r)
 		const char *t = e->text;
 		size_t tl = e->len, k;
 
+		if (!implicit && !starttls && e->dir == SSP_TR_NOTE && strncmp(t, "TLS established", 15) == 0) {
+			starttls = 1;           /* the replay starts over inside TLS */
+			cmd.len = 0;
+			ssp_buf_append_str(&cmd, "{ sleep 1; ");
+			in_write = 0;
+			writes = 0;
+			bytes = 0;
+		}
 		if (e->dir != SSP_TR_CLIENT) {
 			if (in_write)
 				ssp_buf_append_str(&cmd, "'; sleep 1; ");
@@ -577,11 +589,25 @@ static void reproducer(FILE *f, const ssp_doc_t *doc, const ssp_doc_result_t *r)
 	else if (cmd.len >= 9 && memcmp(cmd.data + cmd.len - 9, "sleep 1; ", 9) == 0)
 		cmd.len -= 9; /* the last write waits 2 s instead */
 	fputs("</pre>\n", f);
-	ssp_buf_append_str(&cmd, "sleep 2; } | nc -w 10 ");
-	shell_quote(&cmd, host);
-	ssp_buf_appendf(&cmd, " %u", target->port);
+	if (implicit || starttls) {
+		snprintf(hostport, sizeof(hostport), strchr(host, ':') ? "[%s]:%u" : "%s:%u", host, target->port);
+		ssp_buf_append_str(&cmd, starttls ? "sleep 2; } | openssl s_client -quiet -starttls smtp -connect "
+						  : "sleep 2; } | openssl s_client -quiet -connect ");
+		shell_quote(&cmd, hostport);
+	} else {
+		ssp_buf_append_str(&cmd, "sleep 2; } | nc -w 10 ");
+		shell_quote(&cmd, host);
+		ssp_buf_appendf(&cmd, " %u", target->port);
+	}
 	if (writes == 0) {
 		fputs("<p class=\"legend\">smtpspec sent nothing on this connection.</p>\n", f);
+	} else if (implicit || starttls) {
+		fprintf(f, "<p class=\"legend\">%zu bytes (above, escaped as in the transcript). Replay the %zu write%s %s "
+			   "with a TLS client, one a second%s:</p>\n<pre class=\"cmd\">", bytes, writes,
+			writes == 1 ? "" : "s", starttls ? "after the TLS handshake" : "inside TLS",
+			starttls ? " (openssl s_client sends its own EHLO and STARTTLS first)" : "");
+		ssp_markup_text(f, cmd.data ? cmd.data : "", cmd.len);
+		fputs("</pre>\n", f);
 	} else {
 		fprintf(f, "<p class=\"legend\">%zu bytes in %zu writes (above, escaped as in the transcript). "
 			   "Replay them with a plain TCP client, one write a second:</p>\n<pre class=\"cmd\">",

@@ -369,6 +369,23 @@ rc=$?
 	ok "fakesmtpd: a bad --tls-cert is refused with a clear error" ||
 	not_ok "fakesmtpd: a bad --tls-cert is refused with a clear error" "exit $rc: $out"
 
+# the HTML's replay of a failing vector goes through openssl s_client when the
+# run used TLS, and shows the same failure (no-503: DATA without RCPT gets 250)
+if start_fake --mode no-503; then
+	"$bin" run --target "127.0.0.1:$port" --starttls --only rfc5321/3.3/data-without-rcpt-refused --no-progress \
+		--html "$work/replay.html" >/dev/null 2>&1
+	cmd=$(grep -o '{ sleep 1; .*| openssl s_client -quiet -starttls smtp -connect [^<]*' "$work/replay.html" |
+		sed "s/&#39;/'/g; s/&quot;/\"/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\\&/g")
+	got=$(timeout 30 bash -c "$cmd" 2>/dev/null)
+	case $got in
+	*"250 2.0.0 Ok"*) ok "HTML replay of a STARTTLS run: openssl s_client -starttls smtp shows the failure again" ;;
+	*) not_ok "HTML replay of a STARTTLS run shows the failure" "command: $cmd; got: $got" ;;
+	esac
+	stop_fake
+else
+	not_ok "fakesmtpd --mode no-503 starts"
+fi
+
 # ---- fakesmtpd --tls-client-ca: the certificate reaches the server -------
 if [ -s "$cc/ca.pem" ] && start_fake --tls-client-ca "$cc/ca.pem" 2>"$work/fake-cc.err"; then
 	"$bin" run --target "127.0.0.1:$port" --starttls --client-cert "$cc/client.pem" --client-key "$cc/client.key" \
