@@ -145,6 +145,9 @@ whole_catalogue() {
 		--only rfc5321/4.3.1/greeting-220 --no-progress --json "$work/$name-verified.json" >/dev/null 2>&1
 	check "$name --tls-verify --ca-file --sni: verified" \
 		jq -e '.results[0].verdict == "pass" and ([.results[0].transcript[] | .text] | any(contains("\", verified")))' "$work/$name-verified.json"
+	check "$name --tls-verify --ca-file --sni: the JSON says verified, against what, for which name" \
+		jq -e --arg ca "$cert" --arg host "$host" '.target.tls | .mode == "implicit" and .verify and .ca_file == $ca and
+			.sni == $host and .peer_verified == true and .peer_subject == "CN=" + $host' "$work/$name-verified.json"
 	out=$("$bin" run --target "127.0.0.1:$tport" --tls --tls-verify --ca-file "$cert" --sni wrong.example \
 		--only rfc5321/4.3.1/greeting-220 --no-progress 2>&1)
 	case $out in *"hostname mismatch"*) ok "$name --sni with another name: hostname mismatch" ;;
