@@ -16,6 +16,7 @@
 
 #include "../harness/buf.h"
 #include "../harness/limits.h"
+#include "../harness/tlsopt.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -115,14 +116,14 @@ static unsigned long long security_count(const ssp_doc_t *d)
  * certificates were not verified; nothing for an older document. */
 static void tls_line(FILE *f, const ssp_doc_tls_t *t)
 {
-	static const char *const how[] = { "none: plaintext (vectors that need STARTTLS start it themselves)",
-					   "STARTTLS after EHLO in every vector (RFC 3207)",
-					   "implicit TLS from the first byte (RFC 8314)" };
+	static const char *const how[] = { [SSP_TLS_MODE_NONE] = "none: plaintext (vectors that need STARTTLS start it themselves)",
+					   [SSP_TLS_MODE_STARTTLS] = "STARTTLS after EHLO in every vector (RFC 3207)",
+					   [SSP_TLS_MODE_IMPLICIT] = "implicit TLS from the first byte (RFC 8314)" };
 
 	if (!t->present)
 		return;
 	fprintf(f, "<dt>TLS</dt><dd id=\"tls\" data-mode=\"%s\">%s", ssp_doc_tls_mode_name(t->mode),
-		t->mode >= 0 && t->mode <= 2 ? how[t->mode] : "?");
+		t->mode >= 0 && t->mode <= SSP_TLS_MODE_IMPLICIT ? how[t->mode] : "?");
 	if (t->protocol != NULL) {
 		fputs("; <span id=\"tls-session\">first handshake: <code>", f);
 		escaped_str(f, t->protocol);
@@ -144,7 +145,7 @@ static void tls_line(FILE *f, const ssp_doc_tls_t *t)
 			ssp_markup_str(f, t->sni);
 			fputs("</code>", f);
 		}
-	} else if (t->mode != 0 || t->protocol != NULL) {
+	} else if (t->mode != SSP_TLS_MODE_NONE || t->protocol != NULL) {
 		fputs("; <strong id=\"tls-unverified\">certificates were not verified</strong> (--tls-verify "
 		      "--ca-file FILE verifies them)", f);
 	}
@@ -545,7 +546,7 @@ static void reproducer(FILE *f, const ssp_doc_t *doc, const ssp_doc_result_t *r)
 	int in_write = 0;
 	/* TLS: openssl s_client replays what went inside TLS (with STARTTLS it
 	 * sends its own EHLO and STARTTLS first, so only the later writes count) */
-	int implicit = target->tls.present && target->tls.mode == 2, starttls = 0;
+	int implicit = target->tls.present && target->tls.mode == SSP_TLS_MODE_IMPLICIT, starttls = 0;
 	char hostport[SSP_DOMAIN_MAX + 16];
 
 	fputs("<h4>Reproduce</h4>\n", f);

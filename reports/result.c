@@ -21,6 +21,7 @@
 #include "../harness/escape.h"
 #include "../harness/jsonfile.h"
 #include "../harness/limits.h"
+#include "../harness/tlsopt.h"
 
 #include <jansson.h>
 #include <limits.h>
@@ -83,7 +84,8 @@ static int verdict_or_absent(const char *name)
 }
 
 /* The names of the TLS modes ("mode" of the target's "tls"), in ssp_tls_mode_t order. */
-static const char *const tls_mode_names[] = { "none", "starttls", "implicit" };
+static const char *const tls_mode_names[] = { [SSP_TLS_MODE_NONE] = "none", [SSP_TLS_MODE_STARTTLS] = "starttls",
+					       [SSP_TLS_MODE_IMPLICIT] = "implicit" };
 
 const char *ssp_doc_tls_mode_name(int mode)
 {

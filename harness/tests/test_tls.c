@@ -445,6 +445,7 @@ out:
 	return rc;
 }
 
+/* a server that requires client certificates: none, the right one, another CA's */
 static void test_client_certificate(void)
 {
 	char *dir = tests_mkdtemp(), ca[512], ck[512], other[512], ok[512], err[SSP_TLS_ERROR_MAX];
