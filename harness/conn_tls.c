@@ -94,10 +94,25 @@ static void tls_close(ssp_conn_t *base)
 
 /* ---- the handshake ------------------------------------------------------ */
 
+/* learn - the first completed handshake, or the first TLS failure (c->err),
+ * into opts->learned for the reports. */
+static void learn(tls_conn_t *c, int ok)
+{
+	ssp_tls_info_t *l = c->opts->learned;
+
+	if (l == NULL)
+		return;
+	if (ok && !l->have && c->tls != NULL)
+		ssp_tls_info(c->tls, l);
+	else if (!ok && l->error[0] == '\0' && c->err[0] != '\0')
+		snprintf(l->error, sizeof(l->error), "%s", c->err);
+}
+
 /* handshake_over - report the end of a handshake (status 0 or an error). */
 static void handshake_over(tls_conn_t *c, int status)
 {
 	uv_timer_stop(&c->timer);
+	learn(c, status == 0);
 	if (status == 0)
 		c->state = T_TLS;
 	else
@@ -308,6 +323,7 @@ static void deliver(tls_conn_t *c)
 		}
 		if (r < 0) {
 			snprintf(c->err, sizeof(c->err), "%s", ssp_tls_error(c->tls));
+			learn(c, 0);
 			c->state = T_FAILED;
 			c->base.ev->received(c->base.owner, NULL, UV_EPROTO);
 			return;

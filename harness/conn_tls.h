@@ -25,6 +25,8 @@ typedef struct ssp_conn_tls_opts_s {
 	const char *sni;             /* server name to send (and verify); NULL: none */
 	int implicit;                /* 1: handshake at once (RFC 8314) */
 	unsigned handshake_ms;       /* deadline of every handshake */
+	ssp_tls_info_t *learned;     /* NULL, or where the first completed handshake
+				      * and the first TLS failure are recorded */
 } ssp_conn_tls_opts_t;
 
 /* The end of a STARTTLS handshake: 0, or a negative libuv error

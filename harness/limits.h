@@ -126,6 +126,10 @@
  * produced and not sent), and the length of an error sentence. */
 #define SSP_TLS_BUFFER_MAX (256 * 1024)
 #define SSP_TLS_ERROR_MAX 512
+/* What a handshake showed, kept for the reports (untrusted, cut if longer):
+ * a protocol or cipher suite name, and the peer certificate's subject. */
+#define SSP_TLS_NAME_MAX 64
+#define SSP_TLS_SUBJECT_MAX 512
 
 /* smtpspec bench (issue 11): every count and duration it accepts. */
 #define SSP_BENCH_CONNECTIONS_MAX 10000   /* concurrent sessions */

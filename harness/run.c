@@ -279,6 +279,7 @@ static int tls_setup(ssp_run_t *run, ssp_diag_t *diag)
 	run->tls_conn.sni = ssp_tlsopt_sni(t, run->host);
 	run->tls_conn.implicit = t->mode == SSP_TLS_MODE_IMPLICIT;
 	run->tls_conn.handshake_ms = run->opts.timeout_ms;
+	run->tls_conn.learned = &run->tls_info;
 	run->cfg.open = ssp_conn_tls_open;
 	run->cfg.open_arg = &run->tls_conn;
 	run->cfg.starttls = t->mode == SSP_TLS_MODE_STARTTLS;

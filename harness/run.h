@@ -72,6 +72,7 @@ struct ssp_run_s {
 	ssp_tls_ctx_t *tls_ctx;       /* the client context of every session */
 	ssp_conn_tls_opts_t tls_conn;
 	char tls_line[SSP_REASON_MAX]; /* how TLS is used, for the header */
+	ssp_tls_info_t tls_info;      /* what the first handshake showed; the first TLS failure */
 	ssp_session_t **active;
 	size_t next, nactive;
 	ssp_run_progress_cb progress;

@@ -515,6 +515,12 @@ static void on_received(void *owner, const char *p, ssize_t n)
 
 	if (take_bytes(s, p, n) != 0)
 		return;
+	if (n == UV_EPROTO && s->state == ST_REPLY_WAIT && s->conn != NULL && ssp_conn_tls_error(s->conn)[0] != '\0') {
+		/* the TLS layer broke under the reply (a fatal alert: a client
+		 * certificate required or refused): no SMTP rule can be judged */
+		ssp_session__conclude(s, SSP_ERROR, "TLS failed while waiting for a reply: %s", ssp_conn_tls_error(s->conn));
+		return;
+	}
 	line = ssp_inbox_has_line(&s->in);
 	switch (s->state) {
 	case ST_QUIT_WAIT:

@@ -151,6 +151,28 @@ static int load_pair(SSL_CTX *ctx, const char *cert, const char *key, char *err,
 	return 0;
 }
 
+/* client_cas - a server asks for a client certificate and requires one
+ * signed by a CA of ca_file (named in its CertificateRequest): 0 or -1. */
+static int client_cas(SSL_CTX *ctx, const char *ca_file, char *err, size_t errsize)
+{
+	char why[SSP_TLS_ERROR_MAX];
+	STACK_OF(X509_NAME) *names;
+
+	if (ca_file == NULL) {
+		errorf(err, errsize, "TLS: a server that requires client certificates needs the CA file that signs them");
+		return -1;
+	}
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+	names = SSL_load_client_CA_file(ca_file);
+	if (names == NULL || SSL_CTX_load_verify_locations(ctx, ca_file, NULL) != 1) {
+		sk_X509_NAME_pop_free(names, X509_NAME_free);
+		errorf(err, errsize, "TLS: cannot load the client CA file %s: %s", ca_file, ssl_reason(why, sizeof(why)));
+		return -1;
+	}
+	SSL_CTX_set_client_CA_list(ctx, names);   /* ctx owns names now */
+	return 0;
+}
+
 ssp_tls_ctx_t *ssp_tls_ctx_new(const ssp_tls_config_t *cfg, char *err, size_t errsize)
 {
 	char why[SSP_TLS_ERROR_MAX];
@@ -171,7 +193,7 @@ ssp_tls_ctx_t *ssp_tls_ctx_new(const ssp_tls_config_t *cfg, char *err, size_t er
 		return NULL;
 	}
 	c->server = cfg->server;
-	c->verify = !cfg->server && cfg->verify;
+	c->verify = cfg->verify;
 	ERR_clear_error();
 	c->ctx = SSL_CTX_new(cfg->server ? TLS_server_method() : TLS_client_method());
 	if (c->ctx == NULL) {
@@ -186,7 +208,10 @@ ssp_tls_ctx_t *ssp_tls_ctx_new(const ssp_tls_config_t *cfg, char *err, size_t er
 	} else if (cfg->server && self_signed(c->ctx, cfg->self_signed, err, errsize) != 0) {
 		goto fail;
 	}
-	if (c->verify) {
+	if (c->verify && cfg->server) {
+		if (client_cas(c->ctx, cfg->ca_file, err, errsize) != 0)
+			goto fail;
+	} else if (c->verify) {
 		SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, NULL);
 		if (cfg->ca_file != NULL ? SSL_CTX_load_verify_locations(c->ctx, cfg->ca_file, NULL) != 1
 					 : SSL_CTX_set_default_verify_paths(c->ctx) != 1) {
@@ -507,4 +532,14 @@ const char *ssp_tls_verified(const ssp_tls_t *t)
 const char *ssp_tls_sni(const ssp_tls_t *t)
 {
 	return SSL_get_servername(t->ssl, TLSEXT_NAMETYPE_host_name);
+}
+
+void ssp_tls_info(const ssp_tls_t *t, ssp_tls_info_t *out)
+{
+	snprintf(out->protocol, sizeof(out->protocol), "%s", ssp_tls_version(t));
+	snprintf(out->cipher, sizeof(out->cipher), "%s", ssp_tls_cipher(t));
+	if (ssp_tls_peer_subject(t, out->subject, sizeof(out->subject)) != 0)
+		out->subject[0] = '\0';
+	out->verified = !t->verify ? -1 : SSL_get_verify_result(t->ssl) == X509_V_OK;
+	out->have = 1;
 }

@@ -17,6 +17,8 @@
 #ifndef SSP_TLS_H
 #define SSP_TLS_H
 
+#include "limits.h"
+
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -26,13 +28,27 @@ typedef struct ssp_tls_s ssp_tls_t;           /* one connection (SSL) */
 /* What a context is made from; NULL strings mean "not given". */
 typedef struct ssp_tls_config_s {
 	int server;              /* 1: server role, 0: client role */
-	int verify;              /* client: verify the server's certificate */
-	const char *ca_file;     /* client with verify: trusted CAs (NULL: system's) */
+	int verify;              /* client: verify the server's certificate; server:
+				  * require a client certificate signed by ca_file */
+	const char *ca_file;     /* with verify: trusted CAs (client, NULL: the system's;
+				  * server: required) */
 	const char *cert_file;   /* server: its certificate (PEM); client: optional */
 	const char *key_file;    /* the private key of cert_file (PEM) */
 	const char *self_signed; /* server without cert_file: a fresh self-signed
 				  * certificate for this name, made in memory */
 } ssp_tls_config_t;
+
+/* What the handshakes of a run showed, for the reports: bounded copies of
+ * the first completed handshake (the server's strings are untrusted) and
+ * the first TLS failure. */
+typedef struct ssp_tls_info_s {
+	int have;                            /* 1 once a handshake completed */
+	char protocol[SSP_TLS_NAME_MAX];     /* "TLSv1.3" */
+	char cipher[SSP_TLS_NAME_MAX];       /* "TLS_AES_256_GCM_SHA384" */
+	char subject[SSP_TLS_SUBJECT_MAX];   /* the peer certificate (RFC 2253); "": none */
+	int verified;                        /* 1: verified, 0: not; -1: verification off */
+	char error[SSP_TLS_ERROR_MAX];       /* the first TLS failure; "": none */
+} ssp_tls_info_t;
 
 /* Results of ssp_tls_handshake(), ssp_tls_read() and ssp_tls_write(). */
 enum {
@@ -98,5 +114,8 @@ int ssp_tls_peer_subject(const ssp_tls_t *t, char *buf, size_t n);
 const char *ssp_tls_verified(const ssp_tls_t *t);
 /* ssp_tls_sni - server: the name the client asked for (NULL: none). */
 const char *ssp_tls_sni(const ssp_tls_t *t);
+/* ssp_tls_info - after a completed handshake: its protocol, cipher, peer
+ * subject and verification into out (have = 1; error untouched). */
+void ssp_tls_info(const ssp_tls_t *t, ssp_tls_info_t *out);
 
 #endif /* SSP_TLS_H */

@@ -280,6 +280,20 @@ void ssp_console_summary(ssp_console_t *c, const ssp_run_t *run, const ssp_repor
 		fprintf(c->f, "\n  %sincomplete: %s%s", colour(c, SSP_ERROR), safe(&buf, run->incomplete), reset(c));
 	if (run->tls_line[0])
 		fprintf(c->f, "\n  %s", run->tls_line);
+	if (run->tls_info.have) {
+		/* the server's strings are escaped for the terminal, one at a time */
+		fprintf(c->f, "\n  TLS session: %s", safe(&buf, run->tls_info.protocol));
+		fprintf(c->f, ", %s", safe(&buf, run->tls_info.cipher));
+		if (run->tls_info.subject[0])
+			fprintf(c->f, "; server certificate %s", safe(&buf, run->tls_info.subject));
+		fputs(run->tls_info.verified > 0 ? " (verified)" : " (certificates were not verified)", c->f);
+	}
+	if (run->address[0] && run->greeting == NULL && !run->interrupted &&
+	    (run->opts.tls == NULL || run->opts.tls->mode == SSP_TLS_MODE_NONE))
+		fprintf(c->f, "\n  %sno SMTP greeting: the server sent the probe nothing%s (an implicit-TLS port, RFC 8314, "
+			   "waits for a TLS handshake first: try --tls)", colour(c, SSP_ERROR), reset(c));
+	if (run->tls_info.error[0])
+		fprintf(c->f, "\n  %sTLS failure: %s%s", colour(c, SSP_ERROR), safe(&buf, run->tls_info.error), reset(c));
 	fprintf(c->f, "\n ");
 	for (v = 0; v < SSP_VERDICT_COUNT; v++)
 		fprintf(c->f, " %s%s %u%s", run->counts[v] ? colour(c, (ssp_verdict_t)v) : "",

@@ -16,6 +16,7 @@
 
 #include "../harness/buf.h"
 #include "../harness/limits.h"
+#include "../harness/tlsopt.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +111,54 @@ static unsigned long long security_count(const ssp_doc_t *d)
 	return (unsigned long long)ssp_doc_findings(&d->security);
 }
 
+/* tls_line - the TLS of the run (target "tls"): the mode, what the first
+ * handshake showed (server strings escaped), and a plain statement when
+ * certificates were not verified; nothing for an older document. */
+static void tls_line(FILE *f, const ssp_doc_tls_t *t)
+{
+	static const char *const how[] = { [SSP_TLS_MODE_NONE] = "none: plaintext (vectors that need STARTTLS start it themselves)",
+					   [SSP_TLS_MODE_STARTTLS] = "STARTTLS after EHLO in every vector (RFC 3207)",
+					   [SSP_TLS_MODE_IMPLICIT] = "implicit TLS from the first byte (RFC 8314)" };
+
+	if (!t->present)
+		return;
+	fprintf(f, "<dt>TLS</dt><dd id=\"tls\" data-mode=\"%s\">%s", ssp_doc_tls_mode_name(t->mode),
+		t->mode >= 0 && t->mode <= SSP_TLS_MODE_IMPLICIT ? how[t->mode] : "?");
+	if (t->protocol != NULL) {
+		fputs("; <span id=\"tls-session\">first handshake: <code>", f);
+		escaped_str(f, t->protocol);
+		fputs("</code>, <code>", f);
+		escaped_str(f, t->cipher);
+		fputs("</code>", f);
+		if (t->peer_subject != NULL) {
+			fputs(", server certificate <code id=\"tls-subject\">", f);
+			escaped_str(f, t->peer_subject);
+			fputs("</code>", f);
+		}
+		fputs("</span>", f);
+	}
+	if (t->verify) {
+		fputs("; certificates verified against ", f);
+		ssp_markup_str(f, t->ca_file != NULL ? t->ca_file : "the system's CAs");
+		if (t->sni != NULL) {
+			fputs(" for the name <code>", f);
+			ssp_markup_str(f, t->sni);
+			fputs("</code>", f);
+		}
+	} else if (t->mode != SSP_TLS_MODE_NONE || t->protocol != NULL) {
+		fputs("; <strong id=\"tls-unverified\">certificates were not verified</strong> (--tls-verify "
+		      "--ca-file FILE verifies them)", f);
+	}
+	if (t->client_certificate)
+		fputs("; a client certificate was offered", f);
+	if (t->error != NULL) {
+		fputs("<br><span class=\"bad\" id=\"tls-error\">TLS failure: ", f);
+		ssp_markup_str(f, t->error);
+		fputs("</span>", f);
+	}
+	fputs("</dd>\n", f);
+}
+
 /* header - the title, the verdict lines, the counts and what the run was made with. */
 static void header(FILE *f, const page_t *pg)
 {
@@ -172,7 +221,9 @@ static void header(FILE *f, const page_t *pg)
 		ssp_markup_str(f, t->address);
 		fprintf(f, " port %u)", t->port);
 	}
-	fputs("</dd>\n<dt>Greeting</dt><dd><code>", f);
+	fputs("</dd>\n", f);
+	tls_line(f, &t->tls);
+	fputs("<dt>Greeting</dt><dd><code>", f);
 	if (t->greeting != NULL)
 		escaped_str(f, t->greeting);
 	else
@@ -493,6 +544,10 @@ static void reproducer(FILE *f, const ssp_doc_t *doc, const ssp_doc_result_t *r)
 	ssp_buf_t cmd;
 	size_t i, writes = 0, bytes = 0;
 	int in_write = 0;
+	/* TLS: openssl s_client replays what went inside TLS (with STARTTLS it
+	 * sends its own EHLO and STARTTLS first, so only the later writes count) */
+	int implicit = target->tls.present && target->tls.mode == SSP_TLS_MODE_IMPLICIT, starttls = 0;
+	char hostport[SSP_DOMAIN_MAX + 16];
 
 	fputs("<h4>Reproduce</h4>\n", f);
 	/* printf(1) text is at most 4 bytes per transcript byte (\xHH as \ooo, ' as '\''),
@@ -505,6 +560,14 @@ static void reproducer(FILE *f, const ssp_doc_t *doc, const ssp_doc_result_t *r)
 		const char *t = e->text;
 		size_t tl = e->len, k;
 
+		if (!implicit && !starttls && e->dir == SSP_TR_NOTE && strncmp(t, "TLS established", 15) == 0) {
+			starttls = 1;           /* the replay starts over inside TLS */
+			cmd.len = 0;
+			ssp_buf_append_str(&cmd, "{ sleep 1; ");
+			in_write = 0;
+			writes = 0;
+			bytes = 0;
+		}
 		if (e->dir != SSP_TR_CLIENT) {
 			if (in_write)
 				ssp_buf_append_str(&cmd, "'; sleep 1; ");
@@ -527,11 +590,25 @@ static void reproducer(FILE *f, const ssp_doc_t *doc, const ssp_doc_result_t *r)
 	else if (cmd.len >= 9 && memcmp(cmd.data + cmd.len - 9, "sleep 1; ", 9) == 0)
 		cmd.len -= 9; /* the last write waits 2 s instead */
 	fputs("</pre>\n", f);
-	ssp_buf_append_str(&cmd, "sleep 2; } | nc -w 10 ");
-	shell_quote(&cmd, host);
-	ssp_buf_appendf(&cmd, " %u", target->port);
+	if (implicit || starttls) {
+		snprintf(hostport, sizeof(hostport), strchr(host, ':') ? "[%s]:%u" : "%s:%u", host, target->port);
+		ssp_buf_append_str(&cmd, starttls ? "sleep 2; } | openssl s_client -quiet -starttls smtp -connect "
+						  : "sleep 2; } | openssl s_client -quiet -connect ");
+		shell_quote(&cmd, hostport);
+	} else {
+		ssp_buf_append_str(&cmd, "sleep 2; } | nc -w 10 ");
+		shell_quote(&cmd, host);
+		ssp_buf_appendf(&cmd, " %u", target->port);
+	}
 	if (writes == 0) {
 		fputs("<p class=\"legend\">smtpspec sent nothing on this connection.</p>\n", f);
+	} else if (implicit || starttls) {
+		fprintf(f, "<p class=\"legend\">%zu bytes (above, escaped as in the transcript). Replay the %zu write%s %s "
+			   "with a TLS client, one a second%s:</p>\n<pre class=\"cmd\">", bytes, writes,
+			writes == 1 ? "" : "s", starttls ? "after the TLS handshake" : "inside TLS",
+			starttls ? " (openssl s_client sends its own EHLO and STARTTLS first)" : "");
+		ssp_markup_text(f, cmd.data ? cmd.data : "", cmd.len);
+		fputs("</pre>\n", f);
 	} else {
 		fprintf(f, "<p class=\"legend\">%zu bytes in %zu writes (above, escaped as in the transcript). "
 			   "Replay them with a plain TCP client, one write a second:</p>\n<pre class=\"cmd\">",

@@ -82,6 +82,31 @@ static json_t *extensions(const ssp_run_t *run)
 	return a;
 }
 
+/* tls - the target's "tls" object: how TLS was asked for (the options),
+ * what the first handshake showed and the first TLS failure (null: none). */
+static json_t *tls_object(const ssp_run_t *run)
+{
+	static const char *const modes[] = { [SSP_TLS_MODE_NONE] = "none", [SSP_TLS_MODE_STARTTLS] = "starttls",
+					     [SSP_TLS_MODE_IMPLICIT] = "implicit" };
+	static const ssp_tlsopt_t plain = { .mode = SSP_TLS_MODE_NONE };
+	const ssp_tlsopt_t *t = run->opts.tls ? run->opts.tls : &plain;
+	const ssp_tls_info_t *i = &run->tls_info;
+	const char *sni = ssp_tlsopt_sni(t, run->host);
+	json_t *o = json_pack("{s:s, s:b, s:o, s:o, s:b}", "mode", modes[t->mode], "verify", t->verify,
+			      "sni", sni ? text(sni) : json_null(), "ca_file",
+			      t->ca_file ? text(t->ca_file) : json_null(), "client_certificate", t->client_cert != NULL);
+
+	if (o == NULL)
+		return NULL;
+	json_object_set_new(o, "protocol", i->have ? escaped_string(i->protocol, strlen(i->protocol)) : json_null());
+	json_object_set_new(o, "cipher", i->have ? escaped_string(i->cipher, strlen(i->cipher)) : json_null());
+	json_object_set_new(o, "peer_subject",
+			    i->have && i->subject[0] ? escaped_string(i->subject, strlen(i->subject)) : json_null());
+	json_object_set_new(o, "peer_verified", i->have && i->verified >= 0 ? json_boolean(i->verified) : json_null());
+	json_object_set_new(o, "error", i->error[0] ? text(i->error) : json_null());
+	return o;
+}
+
 /* result - one entry of "results"; "suites" names the suites of the catalogue that hold it; repeat: --repeat N or 0. */
 static json_t *result(const ssp_result_t *r, const ssp_report_meta_t *m, unsigned repeat)
 {
@@ -203,6 +228,7 @@ json_t *ssp_json_build(const ssp_run_t *run, const ssp_report_meta_t *m)
 	json_object_set_new(target, "rejected_mailbox", escaped_string(run->rcpts.rejected, strlen(run->rcpts.rejected)));
 	json_object_set_new(target, "recipients", escaped_string(run->rcpts.how, strlen(run->rcpts.how)));
 	json_object_set_new(target, "probe", transcript(&run->probe.transcript));
+	json_object_set_new(target, "tls", tls_object(run));
 	results = json_array();
 	for (i = 0; i < run->n; i++) {
 		/* a result that cannot be built fails the whole document: none may go missing */

@@ -159,6 +159,32 @@ static void tally(tally_t *t, const ssp_doc_result_t *r, int strict)
 		t->skipped++;
 }
 
+/* property - one <property> (value markup-escaped; NULL: not written). */
+static void property(FILE *f, const char *name, const char *value)
+{
+	if (value == NULL)
+		return;
+	fprintf(f, "      <property name=\"%s\" value=\"", name);
+	ssp_markup_str(f, value);
+	fputs("\"/>\n", f);
+}
+
+/* tls_properties - the TLS of the run (target "tls"), when the document has it. */
+static void tls_properties(FILE *f, const ssp_doc_tls_t *t)
+{
+	if (!t->present)
+		return;
+	property(f, "tls_mode", ssp_doc_tls_mode_name(t->mode));
+	property(f, "tls_verify", t->verify ? "true" : "false");
+	property(f, "tls_sni", t->sni);
+	property(f, "tls_client_certificate", t->client_certificate ? "true" : "false");
+	property(f, "tls_protocol", t->protocol);
+	property(f, "tls_cipher", t->cipher);
+	property(f, "tls_peer_subject", t->peer_subject);
+	property(f, "tls_peer_verified", t->peer_verified < 0 ? NULL : t->peer_verified ? "true" : "false");
+	property(f, "tls_error", t->error);
+}
+
 /* testsuite - one <testsuite> of results[0..n) (name is its text after "RFC N section " or whole). */
 static void testsuite(FILE *f, const ssp_doc_t *doc, const ssp_doc_result_t *const *results, size_t n,
 		      size_t id, int security, int strict, const char *stamp)
@@ -190,6 +216,7 @@ static void testsuite(FILE *f, const ssp_doc_t *doc, const ssp_doc_result_t *con
 	fputs("\"/>\n      <property name=\"digest\" value=\"", f);
 	ssp_markup_str(f, doc->cert.digest);
 	fprintf(f, "\"/>\n      <property name=\"strict\" value=\"%s\"/>\n", strict ? "true" : "false");
+	tls_properties(f, &target->tls);
 	if (security)
 		fputs("      <property name=\"category\" value=\"security\"/>\n", f);
 	fputs("    </properties>\n", f);

@@ -21,6 +21,7 @@
 #include "../harness/escape.h"
 #include "../harness/jsonfile.h"
 #include "../harness/limits.h"
+#include "../harness/tlsopt.h"
 
 #include <jansson.h>
 #include <limits.h>
@@ -80,6 +81,28 @@ static int verdict_or_absent(const char *name)
 	int v = ssp_verdict_parse(name);
 
 	return v >= 0 ? v : strcmp(name, "absent") == 0 ? SSP_DOC_ABSENT : -2;
+}
+
+/* The names of the TLS modes ("mode" of the target's "tls"), in ssp_tls_mode_t order. */
+static const char *const tls_mode_names[] = { [SSP_TLS_MODE_NONE] = "none", [SSP_TLS_MODE_STARTTLS] = "starttls",
+					       [SSP_TLS_MODE_IMPLICIT] = "implicit" };
+
+const char *ssp_doc_tls_mode_name(int mode)
+{
+	return mode >= 0 && mode < (int)(sizeof(tls_mode_names) / sizeof(tls_mode_names[0])) ? tls_mode_names[mode]
+											     : "?";
+}
+
+/* tls_mode_parse - a TLS mode name, or -1. */
+static int tls_mode_parse(const char *name)
+{
+	int i;
+
+	for (i = 0; i < (int)(sizeof(tls_mode_names) / sizeof(tls_mode_names[0])); i++) {
+		if (strcmp(tls_mode_names[i], name) == 0)
+			return i;
+	}
+	return -1;
 }
 
 /* tr_dir_parse - 'C', 'S' or '#' as a transcript direction, or -1. */
@@ -629,12 +652,68 @@ static int results(ld_t *l, json_t *root)
 	return rc;
 }
 
+/* bounded - str() of an optional string or null, at most max bytes: 0 or -1. */
+static int bounded(ld_t *l, json_t *o, const char *key, int flags, size_t max, const char **out)
+{
+	int rc = str(l, o, key, flags, out);
+
+	if (rc == 0 && *out != NULL && strlen(*out) > max) {
+		ssp_jfile_push_key(l->f, key);
+		rc = ssp_jfile_error(l->f, 0, "longer than %zu bytes", max);
+		ssp_jfile_pop(l->f);
+	}
+	return rc;
+}
+
+/* tls - the optional "tls" object of the target (older documents have none): 0 or -1. */
+static int tls(ld_t *l, json_t *target, ssp_doc_tls_t *t)
+{
+	static const char *const tls_keys[] = { "mode", "verify", "sni", "ca_file", "client_certificate", "protocol",
+						 "cipher", "peer_subject", "peer_verified", "error", NULL };
+	json_t *o = json_object_get(target, "tls"), *pv;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	t->peer_verified = -1;
+	if (o == NULL)
+		return 0;
+	if (member(l, target, "tls", JSON_OBJECT, &o) != 0)
+		return -1;
+	ssp_jfile_push_key(l->f, "tls");
+	/* the server's strings are in the display escaping: at most 4 bytes a byte */
+	rc = keys(l, o, tls_keys) ||
+	     name(l, o, "mode", 1, tls_mode_parse, "\"none\", \"starttls\" or \"implicit\"", &t->mode) ||
+	     boolean(l, o, "verify", &t->verify) ||
+	     boolean(l, o, "client_certificate", &t->client_certificate) ||
+	     bounded(l, o, "sni", S_REQUIRED | S_NULL | S_NONEMPTY, SSP_DOMAIN_MAX - 1, &t->sni) ||
+	     str(l, o, "ca_file", S_REQUIRED | S_NULL, &t->ca_file) ||
+	     bounded(l, o, "protocol", S_REQUIRED | S_NULL | S_ESCAPED, 4 * (SSP_TLS_NAME_MAX - 1), &t->protocol) ||
+	     bounded(l, o, "cipher", S_REQUIRED | S_NULL | S_ESCAPED, 4 * (SSP_TLS_NAME_MAX - 1), &t->cipher) ||
+	     bounded(l, o, "peer_subject", S_REQUIRED | S_NULL | S_ESCAPED, 4 * (SSP_TLS_SUBJECT_MAX - 1),
+		     &t->peer_subject) ||
+	     str(l, o, "error", S_REQUIRED | S_NULL, &t->error);
+	if (rc == 0) {
+		pv = json_object_get(o, "peer_verified");
+		ssp_jfile_push_key(l->f, "peer_verified");
+		if (pv == NULL)
+			rc = ssp_jfile_error(l->f, 0, "required field is missing");
+		else if (!json_is_boolean(pv) && !json_is_null(pv))
+			rc = ssp_jfile_error(l->f, 0, "must be true, false or null, not %s", ssp_jfile_type_name(pv));
+		else
+			t->peer_verified = json_is_null(pv) ? -1 : json_is_true(pv);
+		ssp_jfile_pop(l->f);
+	}
+	ssp_jfile_pop(l->f);
+	t->present = rc == 0;
+	return rc ? -1 : 0;
+}
+
 /* target - the "target" object: 0 or -1. */
 static int target(ld_t *l, json_t *root)
 {
 	static const char *const target_keys[] = { "spec", "host", "port", "address", "greeting", "ehlo",
 						    "extensions", "probe", "mailbox", "domain", "rejected_mailbox",
-						    "recipients", NULL };
+						    "recipients", "tls", NULL };
 	ssp_doc_target_t *t = &l->doc->target;
 	json_t *o;
 	int rc;
@@ -651,7 +730,8 @@ static int target(ld_t *l, json_t *root)
 	     str(l, o, "mailbox", S_ESCAPED, &t->mailbox) || str(l, o, "domain", S_ESCAPED, &t->domain) ||
 	     str(l, o, "rejected_mailbox", S_ESCAPED, &t->rejected_mailbox) ||
 	     str(l, o, "recipients", S_ESCAPED, &t->recipients) ||
-	     transcript(l, o, "probe", &t->probe, &t->nprobe);
+	     transcript(l, o, "probe", &t->probe, &t->nprobe) ||
+	     tls(l, o, &t->tls);
 	ssp_jfile_pop(l->f);
 	return rc ? -1 : 0;
 }

@@ -132,6 +132,21 @@ typedef struct ssp_diff_s {
 	uint64_t unchanged;
 } ssp_diff_t;
 
+/* The TLS of a run (the target's "tls"): the options, and what the first handshake showed. */
+typedef struct ssp_doc_tls_s {
+	int present;                  /* 0: an older document without "tls" (all below empty) */
+	int mode;                     /* ssp_tls_mode_t: none, starttls, implicit */
+	int verify;                   /* --tls-verify */
+	int client_certificate;       /* --client-cert */
+	const char *sni, *ca_file;    /* NULL: none */
+	const char *protocol, *cipher, *peer_subject; /* display escaping; NULL: no handshake */
+	int peer_verified;            /* 1: verified; -1: not verified or no handshake */
+	const char *error;            /* the first TLS failure, or NULL */
+} ssp_doc_tls_t;
+
+/* ssp_doc_tls_mode_name - "none", "starttls", "implicit"; "?" out of range. */
+const char *ssp_doc_tls_mode_name(int mode);
+
 typedef struct ssp_doc_target_s {
 	const char *spec, *host, *address;
 	unsigned port;
@@ -142,6 +157,7 @@ typedef struct ssp_doc_target_s {
 	const char *recipients;       /* how they were found (one sentence) */
 	const ssp_doc_entry_t *probe;
 	size_t nprobe;
+	ssp_doc_tls_t tls;
 } ssp_doc_target_t;
 
 typedef struct ssp_doc_mem_s ssp_doc_mem_t;

@@ -51,6 +51,11 @@
 #                          made by scripts/tls-cert.sh in DIR/tls
 #   SMTPSPEC_TLS_PORT=N   also implicit TLS (RFC 8314) on 127.0.0.1:N
 #                         (tls_on_connect_ports; implies SMTPSPEC_TLS=1)
+#   SMTPSPEC_TLS_CLIENT_CA=FILE  require a client certificate signed by a CA of
+#                         FILE (tls_verify_hosts = *, tls_verify_certificates:
+#                         a copy in DIR/tls/client-ca.pem; implies SMTPSPEC_TLS=1);
+#                         without one, or with another CA's, the handshake fails;
+#                         the main log names each verified client (CV=yes DN=...)
 #   SMTPSPEC_AUTH=1       AUTH PLAIN and LOGIN (RFC 4954) through the plaintext
 #                         authenticator, one fixed test account: user "smtpspec",
 #                         password "smtpspec-secret" (as fakesmtpd's); offered
@@ -64,6 +69,8 @@ HOSTNAME_TEST=smtpspec-exim.test
 TLS=${SMTPSPEC_TLS:-0}
 TLS_PORT=${SMTPSPEC_TLS_PORT:-}
 AUTH=${SMTPSPEC_AUTH:-0}
+CLIENT_CA=${SMTPSPEC_TLS_CLIENT_CA:-}
+[ -z "$CLIENT_CA" ] || TLS=1
 [ -z "$TLS_PORT" ] || TLS=1
 EXIM_USER=Debian-exim            # compiled into Debian's binary (EXIM_USER=ref:Debian-exim)
 DEBS="exim4-daemon-light exim4-base"
@@ -295,6 +302,7 @@ write_config() {
 	mkdir -p "$DIR/spool" "$DIR/log"
 	ports=$port
 	tls_conf="tls_advertise_hosts ="
+	log_tls=
 	if [ "$TLS" = 1 ]; then
 		"$(dirname "$0")/tls-cert.sh" "$DIR/tls" "$HOSTNAME_TEST" >/dev/null || die "no TLS certificate"
 		# Exim reads the key as $EXIM_USER
@@ -308,6 +316,15 @@ tls_privatekey = $DIR/tls/key.pem"
 			ports="$port : $TLS_PORT"
 			tls_conf="$tls_conf
 tls_on_connect_ports = $TLS_PORT"
+		fi
+		if [ -n "$CLIENT_CA" ]; then
+			[ -r "$CLIENT_CA" ] || die "SMTPSPEC_TLS_CLIENT_CA: cannot read $CLIENT_CA"
+			cp "$CLIENT_CA" "$DIR/tls/client-ca.pem"
+			chmod 644 "$DIR/tls/client-ca.pem"
+			tls_conf="$tls_conf
+tls_verify_hosts = *
+tls_verify_certificates = $DIR/tls/client-ca.pem"
+			log_tls=" +tls_peerdn +tls_certificate_verified"
 		fi
 	fi
 	auth_conf="auth_advertise_hosts ="
@@ -331,7 +348,7 @@ keep_environment =
 message_logs = false
 deliver_drop_privilege = true
 log_selector = +smtp_connection +smtp_protocol_error +smtp_syntax_error \\
-               +smtp_no_mail +smtp_incomplete_transaction +received_recipients
+               +smtp_no_mail +smtp_incomplete_transaction +received_recipients$log_tls
 
 # ---- Identity.
 primary_hostname = $HOSTNAME_TEST

@@ -215,6 +215,73 @@ else
 	not_ok "postfix starts" "$(cat "$work/pf.txt")"
 fi
 
+# ---- the TLS of the run (target.tls) in every format ---------------------
+# From the Postfix result: documents with a crafted "tls", as a run against a
+# hostile TLS server would write them, rendered by `smtpspec report`.
+if [ -s "$work/pf.json" ]; then
+	check "tls: a plaintext run says so (mode none, no handshake, nothing verified)" \
+		jq -e '.target.tls == {"mode": "none", "verify": false, "sni": null, "ca_file": null, "client_certificate": false,
+			"protocol": null, "cipher": null, "peer_subject": null, "peer_verified": null, "error": null}' "$work/pf.json"
+	check "tls: the plaintext page names the mode and claims no unverified certificate" \
+		bash -c "grep -q '<dt>TLS</dt><dd id=\"tls\" data-mode=\"none\">' '$work/pf.html' && ! grep -q 'tls-unverified' '$work/pf.html'"
+	subject='CN=</code><img src=x onerror=alert(1)>,O="q'"'"'&amp;\x1b[31m'
+	jq --arg s "$subject" '.target.tls = {"mode": "starttls", "verify": false, "sni": "mx.example", "ca_file": null,
+		"client_certificate": true, "protocol": "TLSv1.3", "cipher": "<script>alert(1)</script>", "peer_subject": $s,
+		"peer_verified": null, "error": "TLS read failed: <b>alert</b> certificate required"}' "$work/pf.json" >"$work/tls-hostile.json"
+	check "tls: a hostile subject and cipher (display escaping) are valid against the schema" schema_check "$work/tls-hostile.json"
+	"$bin" report "$work/tls-hostile.json" --html "$work/tls-hostile.html" --junit "$work/tls-hostile.xml" >"$work/tls-hostile.txt" 2>&1
+	check "tls: report renders the hostile document" test -s "$work/tls-hostile.html" -a -s "$work/tls-hostile.xml"
+	html_is_inert "$work/tls-hostile.html" "tls: hostile subject and cipher"
+	check "tls: the page shows subject, cipher and error as text, and says certificates were not verified" \
+		bash -c "grep -qF 'id=\"tls-subject\">CN=&lt;/code&gt;&lt;img src=x onerror=alert(1)&gt;,O=&quot;q&#39;&amp;amp;' '$work/tls-hostile.html' &&
+			grep -qF '<code>&lt;script&gt;alert(1)&lt;/script&gt;</code>' '$work/tls-hostile.html' &&
+			grep -qF 'TLS failure: TLS read failed: &lt;b&gt;alert&lt;/b&gt;' '$work/tls-hostile.html' &&
+			grep -q 'id=\"tls-unverified\">certificates were not verified<' '$work/tls-hostile.html' &&
+			grep -q 'a client certificate was offered' '$work/tls-hostile.html'"
+	chromium_dom "$work/tls-hostile.html" >"$work/tls-hostile.dom"
+	check "tls: in Chromium the subject is one text node (no element came out of it)" \
+		grep -qF 'id="tls-subject">CN=&lt;/code&gt;&lt;img src=x onerror=alert(1)&gt;' "$work/tls-hostile.dom"
+	check "tls: JUnit with the TLS properties is valid (junit.xsd)" xmllint --noout --schema "$xsd" "$work/tls-hostile.xml"
+	got=$(xmllint --xpath 'string(//testsuite[1]/properties/property[@name="tls_peer_subject"]/@value)' "$work/tls-hostile.xml" 2>/dev/null)
+	[ "$got" = "$subject" ] && ok "tls: JUnit carries the subject byte for byte as an escaped attribute" ||
+		not_ok "tls: JUnit tls_peer_subject" "got: $got"
+	check "tls: JUnit names the mode, the cipher and the client certificate" \
+		bash -c "[ \"\$(xmllint --xpath 'string(//testsuite[1]/properties/property[@name=\"tls_mode\"]/@value)' '$work/tls-hostile.xml')\" = starttls ] &&
+			[ \"\$(xmllint --xpath 'string(//testsuite[1]/properties/property[@name=\"tls_cipher\"]/@value)' '$work/tls-hostile.xml')\" = '<script>alert(1)</script>' ] &&
+			[ \"\$(xmllint --xpath 'string(//testsuite[1]/properties/property[@name=\"tls_client_certificate\"]/@value)' '$work/tls-hostile.xml')\" = true ]"
+	# verified: the page says against what, and makes no "not verified" statement
+	jq '.target.tls = {"mode": "implicit", "verify": true, "sni": "mx.example", "ca_file": "/srv/ca.pem", "client_certificate": false,
+		"protocol": "TLSv1.3", "cipher": "TLS_AES_256_GCM_SHA384", "peer_subject": "CN=mx.example", "peer_verified": true,
+		"error": null}' "$work/pf.json" >"$work/tls-verified.json"
+	"$bin" report "$work/tls-verified.json" --html "$work/tls-verified.html" --junit "$work/tls-verified.xml" >/dev/null 2>&1
+	check "tls: a verified run says against which CA file and for which name" \
+		bash -c "grep -q 'certificates verified against /srv/ca.pem for the name <code>mx.example</code>' '$work/tls-verified.html' &&
+			! grep -q 'tls-unverified' '$work/tls-verified.html' &&
+			[ \"\$(xmllint --xpath 'string(//testsuite[1]/properties/property[@name=\"tls_peer_verified\"]/@value)' '$work/tls-verified.xml')\" = true ]"
+	# raw control bytes are not the display escaping: refused at file:line:column, by the schema too
+	jq '.target.tls.peer_subject = "CN=\u001b[31m"' "$work/tls-hostile.json" >"$work/tls-raw.json"
+	"$bin" report "$work/tls-raw.json" --html "$work/tls-raw.html" >"$work/tls-raw.txt" 2>&1
+	rc=$?
+	[ $rc -eq 2 ] && grep -q 'tls-raw.json:[0-9]*:[0-9]*: error: target.tls.peer_subject: must hold printable ASCII' "$work/tls-raw.txt" &&
+		ok "tls: a raw control byte in the subject is refused at file:line:column (exit 2)" ||
+		not_ok "tls: raw subject refused" "exit $rc: $(cat "$work/tls-raw.txt")"
+	refute "tls: the schema refuses the raw subject too" schema_check "$work/tls-raw.json"
+	jq '.target.tls.mode = "ssl"' "$work/tls-hostile.json" >"$work/tls-mode.json"
+	refute "tls: the schema refuses an unknown mode" schema_check "$work/tls-mode.json"
+	# an older document without "tls": renders without a TLS line; diffs and baselines still work
+	jq 'del(.target.tls)' "$work/pf.json" >"$work/tls-old.json"
+	"$bin" report "$work/tls-old.json" --html "$work/tls-old.html" --junit "$work/tls-old.xml" >"$work/tls-old.txt" 2>&1
+	rc=$?
+	[ $rc -eq 0 ] && ! grep -q 'id="tls"' "$work/tls-old.html" && ! grep -q 'tls_mode' "$work/tls-old.xml" &&
+		ok "tls: a document without tls (an earlier version) renders, with no TLS line" ||
+		not_ok "tls: earlier document" "exit $rc: $(cat "$work/tls-old.txt")"
+	"$bin" report --diff "$work/tls-old.json" "$work/tls-hostile.json" >"$work/tls-diff.txt" 2>&1
+	rc=$?
+	[ $rc -eq 0 ] && grep -q '0 new failures' "$work/tls-diff.txt" &&
+		ok "tls: report --diff between a document without tls and one with it (exit 0, nothing new)" ||
+		not_ok "tls: --diff old and new" "exit $rc: $(cat "$work/tls-diff.txt")"
+fi
+
 # ---- smtp-sink: strict JUnit, baselines, diffs, the matrix ----------------
 if sink_port=$(start_server smtp-sink "$work/sink" "$work/sink.txt"); then
 	"$bin" run --target "127.0.0.1:$sink_port" --no-progress --json "$work/sink.json" --html "$work/sink.html" \

@@ -256,6 +256,89 @@ static void test_from_json(void)
 	ssp_doc_free(&doc);
 }
 
+/* tls_hostile - the target's "tls" as a STARTTLS run against a server whose
+ * cipher and subject carry markup (the display escaping keeps them ASCII). */
+static void tls_hostile(json_t *root)
+{
+	json_object_set_new(json_object_get(root, "target"), "tls",
+			    json_pack("{s:s, s:b, s:s, s:n, s:b, s:s, s:s, s:s, s:n, s:s}", "mode", "starttls", "verify", 0,
+				      "sni", "mx.example", "ca_file", "client_certificate", 1, "protocol", "TLSv1.3",
+				      "cipher", "<b>&\"", "peer_subject", "CN=<script>,O=\\x1b[31m", "peer_verified",
+				      "error", "TLS read failed: tlsv13 alert certificate required"));
+}
+
+/* tls_bad_mode - a mode no run writes. */
+static void tls_bad_mode(json_t *root)
+{
+	tls_hostile(root);
+	json_object_set_new(json_object_get(json_object_get(root, "target"), "tls"), "mode", json_string("ssl"));
+}
+
+/* tls_raw_subject - a subject with a raw control byte (not in the display escaping). */
+static void tls_raw_subject(json_t *root)
+{
+	tls_hostile(root);
+	json_object_set_new(json_object_get(json_object_get(root, "target"), "tls"), "peer_subject",
+			    json_string("CN=\x1b[31m"));
+}
+
+/* tls_long_cipher - a cipher name over 4 * (SSP_TLS_NAME_MAX - 1) bytes. */
+static void tls_long_cipher(json_t *root)
+{
+	char name[4 * SSP_TLS_NAME_MAX + 2];
+
+	memset(name, 'A', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	tls_hostile(root);
+	json_object_set_new(json_object_get(json_object_get(root, "target"), "tls"), "cipher", json_string(name));
+}
+
+/* tls_verified_string - peer_verified must be a boolean or null. */
+static void tls_verified_string(json_t *root)
+{
+	tls_hostile(root);
+	json_object_set_new(json_object_get(json_object_get(root, "target"), "tls"), "peer_verified", json_string("yes"));
+}
+
+/* the target's "tls": read when present, refused when wrong, absent in older documents */
+static void test_tls_document(void)
+{
+	ssp_diag_t diag;
+	ssp_doc_t doc;
+
+	CU_ASSERT_EQUAL_FATAL(load_json(&doc, NULL, &diag), 0);
+	CU_ASSERT_FALSE(doc.target.tls.present);
+	CU_ASSERT_PTR_NULL(doc.target.tls.protocol);
+	CU_ASSERT_EQUAL(doc.target.tls.peer_verified, -1);
+	ssp_doc_free(&doc);
+	CHECKF(load_json(&doc, tls_hostile, &diag) == 0, "%s", diag.text);
+	CU_ASSERT_TRUE(doc.target.tls.present);
+	CU_ASSERT_STRING_EQUAL(ssp_doc_tls_mode_name(doc.target.tls.mode), "starttls");
+	CU_ASSERT_TRUE(doc.target.tls.client_certificate);
+	CU_ASSERT_FALSE(doc.target.tls.verify);
+	CU_ASSERT_PTR_NULL(doc.target.tls.ca_file);
+	CU_ASSERT_STRING_EQUAL(doc.target.tls.sni, "mx.example");
+	CU_ASSERT_STRING_EQUAL(doc.target.tls.cipher, "<b>&\"");
+	CU_ASSERT_STRING_EQUAL(doc.target.tls.peer_subject, "CN=<script>,O=\\x1b[31m");
+	CU_ASSERT_EQUAL(doc.target.tls.peer_verified, -1);
+	CU_ASSERT_STRING_EQUAL(doc.target.tls.error, "TLS read failed: tlsv13 alert certificate required");
+	ssp_doc_free(&doc);
+	CU_ASSERT_EQUAL(load_json(&doc, tls_bad_mode, &diag), -1);
+	CHECKF(strstr(diag.text, "target.tls.mode: unknown name \"ssl\"") != NULL, "%s", diag.text);
+	ssp_doc_free(&doc);
+	CU_ASSERT_EQUAL(load_json(&doc, tls_raw_subject, &diag), -1);
+	CHECKF(strstr(diag.text, "target.tls.peer_subject: must hold printable ASCII only") != NULL, "%s", diag.text);
+	ssp_doc_free(&doc);
+	CU_ASSERT_EQUAL(load_json(&doc, tls_long_cipher, &diag), -1);
+	CHECKF(strstr(diag.text, "target.tls.cipher: longer than 252 bytes") != NULL, "%s", diag.text);
+	ssp_doc_free(&doc);
+	CU_ASSERT_EQUAL(load_json(&doc, tls_verified_string, &diag), -1);
+	CHECKF(strstr(diag.text, "target.tls.peer_verified: must be true, false or null") != NULL, "%s", diag.text);
+	ssp_doc_free(&doc);
+	CU_ASSERT_STRING_EQUAL(ssp_doc_tls_mode_name(2), "implicit");
+	CU_ASSERT_STRING_EQUAL(ssp_doc_tls_mode_name(3), "?");
+}
+
 /* the diff: new failures, fixed, changed, absent on either side */
 static void test_diff(void)
 {
@@ -436,6 +519,7 @@ void register_results_tests(void)
 		{ "a good document is read completely", test_good_document },
 		{ "a document without categories reads as conformance", test_legacy_document },
 		{ "an in-memory document is bounded", test_from_json },
+		{ "the TLS of the target: read, refused, optional", test_tls_document },
 		{ "diff: new failures, fixed, changed, absent", test_diff },
 		{ "verdict, level, category tables", test_tables },
 		{ "order by RFC section", test_order },

@@ -389,6 +389,108 @@ out:
 	ssp_tls_ctx_free(other);
 }
 
+/* self_signed_files - a self-signed EC certificate for /CN=cn and its key,
+ * made by the openssl command-line tool into dir/cn.pem and dir/cn.key: 0 or -1. */
+static int self_signed_files(const char *dir, const char *cn)
+{
+	char cmd[2048];
+
+	snprintf(cmd, sizeof(cmd),
+		 "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj '/CN=%s' "
+		 "-keyout '%s/%s.key' -out '%s/%s.pem' >/dev/null 2>&1",
+		 cn, dir, cn, dir, cn);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* client_cert_handshake - a handshake of a client offering cert/key (NULL:
+ * none) with a server requiring a client certificate signed by ca: the
+ * result; the server's error and the subject it saw go to err and subject. */
+static int client_cert_handshake(const char *ca, const char *cert, const char *key, char *err, char *subject,
+				 ssp_tls_info_t *info)
+{
+	ssp_tls_config_t scfg = { .server = 1, .self_signed = "fake.test", .verify = 1, .ca_file = ca };
+	ssp_tls_config_t ccfg = { .server = 0, .cert_file = cert, .key_file = key };
+	char e[SSP_TLS_ERROR_MAX];
+	ssp_tls_ctx_t *sc = ssp_tls_ctx_new(&scfg, e, sizeof(e)), *cc;
+	ssp_tls_t *c = NULL, *s = NULL;
+	char buf[64];
+	int rc = -99, i;
+
+	CHECKF(sc != NULL, "server context: %s", e);
+	cc = ssp_tls_ctx_new(&ccfg, e, sizeof(e));
+	CHECKF(cc != NULL, "client context: %s", e);
+	if (sc == NULL || cc == NULL || pair(cc, sc, NULL, &c, &s) != 0)
+		goto out;
+	rc = handshake(c, s, 0);
+	/* TLS 1.3: the server judges the client's certificate after the
+	 * client is done; its alert reaches the client on the next read */
+	for (i = 0; i < 4 && rc == SSP_TLS_DONE; i++) {
+		ssp_tls_read(s, buf, sizeof(buf));
+		move(s, c, 0);
+		ssp_tls_read(c, buf, sizeof(buf));
+		move(c, s, 0);
+	}
+	if (rc == SSP_TLS_DONE && ssp_tls_error(s)[0] != '\0')
+		rc = SSP_TLS_ERROR;
+	snprintf(err, SSP_TLS_ERROR_MAX, "%s", ssp_tls_error(s));
+	if (ssp_tls_peer_subject(s, subject, SSP_TLS_SUBJECT_MAX) != 0)
+		subject[0] = '\0';
+	if (ssp_tls_done(c))
+		ssp_tls_info(c, info);
+out:
+	ssp_tls_free(c);
+	ssp_tls_free(s);
+	ssp_tls_ctx_free(cc);
+	ssp_tls_ctx_free(sc);
+	return rc;
+}
+
+/* a server that requires client certificates: none, the right one, another CA's */
+static void test_client_certificate(void)
+{
+	char *dir = tests_mkdtemp(), ca[512], ck[512], other[512], ok[512], err[SSP_TLS_ERROR_MAX];
+	char subject[SSP_TLS_SUBJECT_MAX];
+	ssp_tls_config_t cfg = { .server = 1, .self_signed = "fake.test", .verify = 1 };
+	ssp_tls_info_t info;
+	int rc;
+
+	if (dir == NULL || self_signed_files(dir, "client.test") != 0 || self_signed_files(dir, "other.test") != 0) {
+		CU_FAIL("setup: openssl req");
+		goto out;
+	}
+	snprintf(ca, sizeof(ca), "%s/client.test.pem", dir);
+	snprintf(ck, sizeof(ck), "%s/client.test.key", dir);
+	snprintf(other, sizeof(other), "%s/other.test.pem", dir);
+	snprintf(ok, sizeof(ok), "%s/other.test.key", dir);
+	/* a server that requires client certificates needs the CA that signs them */
+	CU_ASSERT_PTR_NULL(ssp_tls_ctx_new(&cfg, err, sizeof(err)));
+	CHECKF(strstr(err, "needs the CA file") != NULL, "\"%s\"", err);
+	/* no client certificate: refused, and the server says why */
+	memset(&info, 0, sizeof(info));
+	rc = client_cert_handshake(ca, NULL, NULL, err, subject, &info);
+	CU_ASSERT_EQUAL(rc, SSP_TLS_ERROR);
+	CHECKF(strstr(err, "did not return a certificate") != NULL, "no certificate: \"%s\"", err);
+	/* the certificate the server trusts: it reaches the server */
+	memset(&info, 0, sizeof(info));
+	rc = client_cert_handshake(ca, ca, ck, err, subject, &info);
+	CHECKF(rc == SSP_TLS_DONE, "right certificate: %d \"%s\"", rc, err);
+	CU_ASSERT_STRING_EQUAL(subject, "CN=client.test");
+	/* what the client learned, for the reports */
+	CU_ASSERT_TRUE(info.have);
+	CHECKF(strncmp(info.protocol, "TLSv1.", 6) == 0, "protocol %s", info.protocol);
+	CHECKF(info.cipher[0] != '\0' && strcmp(info.cipher, "(none)") != 0, "cipher %s", info.cipher);
+	CU_ASSERT_STRING_EQUAL(info.subject, "CN=fake.test");
+	CU_ASSERT_EQUAL(info.verified, -1);
+	/* a certificate of another CA: refused by verification */
+	rc = client_cert_handshake(ca, other, ok, err, subject, &info);
+	CU_ASSERT_EQUAL(rc, SSP_TLS_ERROR);
+	CHECKF(strstr(err, "certificate verification") != NULL, "other CA: \"%s\"", err);
+out:
+	if (dir != NULL)
+		tests_rmtree(dir);
+	free(dir);
+}
+
 static void test_config_errors(void)
 {
 	char *dir = tests_mkdtemp(), path[512], err[SSP_TLS_ERROR_MAX];
@@ -445,6 +547,7 @@ void register_tls_tests(void)
 		{ "bounded buffers and names", test_bounds },
 		{ "verification: right CA, wrong CA, wrong name", test_verify },
 		{ "configuration errors", test_config_errors },
+		{ "client certificates: required, offered, refused", test_client_certificate },
 		{ NULL, NULL },
 	};
 

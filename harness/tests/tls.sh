@@ -63,6 +63,43 @@ plaintext_to_tls() {
 		probe "$1" 2>/dev/null | tr -d '\0'
 }
 
+# silent_until_handshake PORT: a plaintext client that sends nothing gets
+# nothing within 2 s from an implicit-TLS port (RFC 8314 §3: the greeting
+# only comes inside TLS, after the client's handshake).
+silent_until_handshake() {
+	local got rc
+	# shellcheck disable=SC2016 # $1 is expanded by the inner bash
+	got=$(timeout 5 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 9; timeout 2 head -c 1 <&3' probe "$1" 2>/dev/null)
+	rc=$?
+	[ $rc -eq 124 ] && [ -z "$got" ]   # connected, and 2 s of silence
+}
+
+# implicit_first NAME PORT: smtpspec --tls: the handshake comes first, then
+# the greeting (the transcript: "TLS established" before any server byte).
+implicit_first() {
+	"$bin" run --target "127.0.0.1:$2" --tls --only rfc5321/4.3.1/greeting-220 --timeout 5000 --no-progress \
+		--json "$work/$1-first.json" >/dev/null 2>&1
+	check "$1 --tls: the greeting (220) comes after the handshake, inside TLS" \
+		jq -e '.results[0].verdict == "pass" and (.results[0].transcript | (map(.dir == "#" and (.text | startswith("TLS established"))) | index(true)) as $t | (map(.dir == "S") | index(true)) as $s | $t != null and $s != null and $t < $s)' \
+		"$work/$1-first.json"
+}
+
+# plain_to_implicit NAME PORT: a run without --tls against an implicit-TLS
+# port ends in bounded time, with no greeting and a message that says why.
+plain_to_implicit() {
+	local start elapsed
+	start=$(date +%s)
+	"$bin" run --target "127.0.0.1:$2" --only rfc5321/4.3.1/greeting-220 --timeout 1500 --connect-timeout 1500 \
+		--no-progress --json "$work/$1-plain-to-tls.json" >"$work/$1-plain-to-tls.txt" 2>&1
+	elapsed=$(($(date +%s) - start))
+	if [ "$elapsed" -le 10 ] && jq -e '.target.greeting == null and .results[0].verdict != "pass"' "$work/$1-plain-to-tls.json" >/dev/null 2>&1 &&
+		grep -q "no SMTP greeting: .*try --tls" "$work/$1-plain-to-tls.txt"; then
+		ok "$1: plaintext against implicit TLS: no greeting, ends in ${elapsed}s, the console says try --tls"
+	else
+		not_ok "$1: plaintext against implicit TLS ends clearly" "in ${elapsed}s: $(tail -4 "$work/$1-plain-to-tls.txt")"
+	fi
+}
+
 # run_auth_tls NAME PORT: the RFC 4954 and RFC 3207 vectors into $work/NAME-auth.json, with
 # the test account of the private servers in the profile.
 run_auth_tls() {
@@ -125,6 +162,9 @@ whole_catalogue() {
 		--only rfc5321/4.3.1/greeting-220 --no-progress --json "$work/$name-verified.json" >/dev/null 2>&1
 	check "$name --tls-verify --ca-file --sni: verified" \
 		jq -e '.results[0].verdict == "pass" and ([.results[0].transcript[] | .text] | any(contains("\", verified")))' "$work/$name-verified.json"
+	check "$name --tls-verify --ca-file --sni: the JSON says verified, against what, for which name" \
+		jq -e --arg ca "$cert" --arg host "$host" '.target.tls | .mode == "implicit" and .verify and .ca_file == $ca and
+			.sni == $host and .peer_verified == true and .peer_subject == "CN=" + $host' "$work/$name-verified.json"
 	out=$("$bin" run --target "127.0.0.1:$tport" --tls --tls-verify --ca-file "$cert" --sni wrong.example \
 		--only rfc5321/4.3.1/greeting-220 --no-progress 2>&1)
 	case $out in *"hostname mismatch"*) ok "$name --sni with another name: hostname mismatch" ;;
@@ -146,6 +186,9 @@ if pf_port=$(SMTPSPEC_TLS_PORT=$pf_tls SMTPSPEC_AUTH=1 start_server postfix-priv
 	[2-5][0-9][0-9]*) not_ok "postfix: plaintext to the implicit-TLS port gets no SMTP reply" "got: $g" ;;
 	*) ok "postfix: plaintext to the implicit-TLS port gets no SMTP reply" ;;
 	esac
+	check "postfix: the implicit-TLS port says nothing before the handshake" silent_until_handshake "$pf_tls"
+	implicit_first postfix "$pf_tls"
+	plain_to_implicit postfix "$pf_tls"
 	run_auth_tls postfix "$pf_port"
 	# Cyrus SASL answers an undecodable response with 535 "bad protocol /
 	# cancel", where RFC 4954 §4 asks for 501: a real deviation.
@@ -190,6 +233,9 @@ if ex_port=$(SMTPSPEC_TLS_PORT=$ex_tls SMTPSPEC_AUTH=1 start_server exim-private
 	[2-5][0-9][0-9]*) not_ok "exim: plaintext to the implicit-TLS port gets no SMTP reply" "got: $g" ;;
 	*) ok "exim: plaintext to the implicit-TLS port gets no SMTP reply" ;;
 	esac
+	check "exim: the implicit-TLS port says nothing before the handshake" silent_until_handshake "$ex_tls"
+	implicit_first exim "$ex_tls"
+	plain_to_implicit exim "$ex_tls"
 	run_auth_tls exim "$ex_port"
 	for id in rfc4954/4/auth-plain-initial-response-235 rfc4954/4/auth-plain-empty-challenge \
 		rfc4954/4/auth-login-235 rfc4954/4/second-auth-503 \
@@ -215,6 +261,86 @@ if ex_port=$(SMTPSPEC_TLS_PORT=$ex_tls SMTPSPEC_AUTH=1 start_server exim-private
 	"$top/scripts/exim-private.sh" stop "$work/exim" >/dev/null 2>&1
 else
 	not_ok "exim starts with TLS and AUTH" "$(tail -20 "$work/ex.txt")"
+fi
+
+# ---- Exim requiring a client certificate (tls_verify_hosts) --------------
+
+# client_certs DIR: a test CA, a client certificate it signs
+# (CN=client.smtpspec.test) and one from another, self-signed "CA", each
+# with its key, made by the openssl command-line tool.
+client_certs() {
+	local d=$1
+	mkdir -p "$d"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=smtpspec test CA" \
+		-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign" \
+		-keyout "$d/ca.key" -out "$d/ca.pem" >/dev/null 2>&1 &&
+		openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=client.smtpspec.test" \
+			-keyout "$d/client.key" -out "$d/client.csr" >/dev/null 2>&1 &&
+		printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n' \
+			>"$d/client.ext" &&
+		openssl x509 -req -in "$d/client.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial -days 2 \
+			-extfile "$d/client.ext" -out "$d/client.pem" >/dev/null 2>&1 &&
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=other.smtpspec.test" \
+			-keyout "$d/other.key" -out "$d/other.pem" >/dev/null 2>&1
+}
+
+# cert_refused NAME FILE.json FILE.txt WHY: a run whose handshake the server
+# refused: an error (no conformance verdict), the reason WHY on the console
+# and in the JSON (the vector's reason and target.tls.error).
+cert_refused() {
+	if jq -e --arg why "$4" '.summary.error == .summary.total and .summary.total > 0 and .summary.fail == 0 and
+		.summary.pass == 0 and (.target.tls.error | contains($why)) and ([.results[].reason] | all(contains($why)))' \
+		"$2" >/dev/null 2>&1 && grep -q "TLS failure: .*$4" "$3"; then
+		ok "$1: an error, not a verdict, and the reason ($4) on the console and in the JSON"
+	else
+		not_ok "$1: a clear TLS error" "$(jq -c '[.summary, .target.tls.error, .results[0].reason]' "$2" 2>&1; tail -5 "$3")"
+	fi
+}
+
+cc=$work/client-certs
+if ! client_certs "$cc"; then
+	not_ok "a test CA and client certificates made with the openssl CLI"
+elif ex_port=$(SMTPSPEC_TLS_PORT=$ex_tls SMTPSPEC_TLS_CLIENT_CA=$cc/ca.pem start_server exim-private "$work/exim" "$work/ex.txt"); then
+	one=rfc5321/3.3/data-354-intermediate
+	"$bin" run --target "127.0.0.1:$ex_port" --starttls --only $one --timeout 5000 --no-progress \
+		--json "$work/cc-none.json" >"$work/cc-none.txt" 2>&1
+	cert_refused "exim requiring a client certificate, none sent (--starttls)" "$work/cc-none.json" "$work/cc-none.txt" \
+		"certificate required"
+	check "exim requiring a client certificate, none sent: the JSON says none was offered" \
+		jq -e '.target.tls.client_certificate == false and .target.tls.mode == "starttls"' "$work/cc-none.json"
+	"$bin" run --target "127.0.0.1:$ex_tls" --tls --client-cert "$cc/other.pem" --client-key "$cc/other.key" --only $one \
+		--timeout 5000 --no-progress --json "$work/cc-other.json" >"$work/cc-other.txt" 2>&1
+	cert_refused "exim requiring a client certificate, another CA's sent (--tls)" "$work/cc-other.json" "$work/cc-other.txt" \
+		"bad certificate"
+	check "exim: its log says the other CA's certificate failed verification" \
+		grep -q "TLS error on connection from \[127.0.0.1\] (certificate verification failed)" "$work/exim/log/mainlog"
+	# the whole catalogue inside TLS with the client certificate: no error
+	"$bin" run --target "127.0.0.1:$ex_port" --starttls --client-cert "$cc/client.pem" --client-key "$cc/client.key" \
+		--no-progress --json "$work/cc.json" --html "$work/cc.html" --junit "$work/cc.xml" >"$work/cc.txt" 2>&1
+	check "exim requiring a client certificate, the CA's sent: the whole catalogue runs inside TLS, no error" \
+		jq -e '.summary.total > 200 and .summary.error == 0 and .summary.pass > 100' "$work/cc.json"
+	check "exim: the JSON says how TLS was used and what the handshake showed" \
+		jq -e '.target.tls | .mode == "starttls" and .client_certificate == true and .verify == false and
+			(.protocol | startswith("TLSv1.")) and (.cipher | length > 0) and .peer_subject == "CN=smtpspec-exim.test" and
+			.peer_verified == null and .error == null' "$work/cc.json"
+	check "exim: the certificate reached the server (its log: CV=yes DN=\"CN=client.smtpspec.test\")" \
+		grep -q 'CV=yes DN="CN=client.smtpspec.test"' "$work/exim/log/mainlog"
+	check "exim: the console names the TLS session and says certificates were not verified" \
+		grep -q "TLS session: TLSv1.*server certificate CN=smtpspec-exim.test (certificates were not verified)" "$work/cc.txt"
+	check "exim: the page and JUnit say so too" \
+		bash -c "grep -q 'id=\"tls-unverified\">certificates were not verified<' '$work/cc.html' &&
+			grep -q 'id=\"tls-subject\">CN=smtpspec-exim.test<' '$work/cc.html' &&
+			grep -q '<property name=\"tls_client_certificate\" value=\"true\"/>' '$work/cc.xml'"
+	"$bin" report "$work/cc.json" --html "$work/cc-again.html" --junit "$work/cc-again.xml" >/dev/null 2>&1
+	check "exim: report renders the saved TLS result as the run did" \
+		bash -c "cmp -s '$work/cc.html' '$work/cc-again.html' && cmp -s '$work/cc.xml' '$work/cc-again.xml'"
+	"$bin" run --target "127.0.0.1:$ex_tls" --tls --client-cert "$cc/client.pem" --client-key "$cc/client.key" \
+		--only rfc5321/4.3.1/greeting-220 --timeout 5000 --no-progress --json "$work/cc-tls.json" >/dev/null 2>&1
+	check "exim: implicit TLS with the client certificate greets (220)" \
+		jq -e '.results[0].verdict == "pass" and .target.tls.mode == "implicit" and .target.tls.client_certificate' "$work/cc-tls.json"
+	"$top/scripts/exim-private.sh" stop "$work/exim" >/dev/null 2>&1
+else
+	not_ok "exim starts requiring client certificates" "$(tail -20 "$work/ex.txt")"
 fi
 
 # ---- fakesmtpd: TLS through harness/tls.c in the server role ------------
@@ -253,6 +379,9 @@ if start_fake --tls-on-connect; then
 	g=$(plaintext_to_tls "$port")
 	[ -z "$g" ] && ok "fakesmtpd --tls-on-connect: plaintext gets no reply" ||
 		not_ok "fakesmtpd --tls-on-connect: plaintext gets no reply" "got: $g"
+	check "fakesmtpd --tls-on-connect: nothing before the handshake" silent_until_handshake "$port"
+	implicit_first fakesmtpd "$port"
+	plain_to_implicit fakesmtpd "$port"
 	stop_fake
 else
 	not_ok "fakesmtpd --tls-on-connect starts"
@@ -289,6 +418,48 @@ if start_fake --mode auth-after-starttls; then
 else
 	not_ok "fakesmtpd --mode auth-after-starttls starts"
 fi
+
+# the HTML's replay of a failing vector goes through openssl s_client when the
+# run used TLS, and shows the same failure (no-503: DATA without RCPT gets 250)
+if start_fake --mode no-503; then
+	"$bin" run --target "127.0.0.1:$port" --starttls --only rfc5321/3.3/data-without-rcpt-refused --no-progress \
+		--html "$work/replay.html" >/dev/null 2>&1
+	cmd=$(grep -o '{ sleep 1; .*| openssl s_client -quiet -starttls smtp -connect [^<]*' "$work/replay.html" |
+		sed "s/&#39;/'/g; s/&quot;/\"/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\\&/g")
+	got=$(timeout 30 bash -c "$cmd" 2>/dev/null)
+	case $got in
+	*"250 2.0.0 Ok"*) ok "HTML replay of a STARTTLS run: openssl s_client -starttls smtp shows the failure again" ;;
+	*) not_ok "HTML replay of a STARTTLS run shows the failure" "command: $cmd; got: $got" ;;
+	esac
+	stop_fake
+else
+	not_ok "fakesmtpd --mode no-503 starts"
+fi
+
+# ---- fakesmtpd --tls-client-ca: the certificate reaches the server -------
+if [ -s "$cc/ca.pem" ] && start_fake --tls-client-ca "$cc/ca.pem" 2>"$work/fake-cc.err"; then
+	"$bin" run --target "127.0.0.1:$port" --starttls --client-cert "$cc/client.pem" --client-key "$cc/client.key" \
+		--only rfc5321/3.3/data-354-intermediate --timeout 3000 --no-progress --json "$work/fake-cc.json" >/dev/null 2>&1
+	line=
+	read -r -t 5 line <&"${FAKE[0]}"
+	[ "$line" = "CLIENT-CERT CN=client.smtpspec.test" ] &&
+		jq -e '.results[0].verdict == "pass" and .target.tls.client_certificate' "$work/fake-cc.json" >/dev/null 2>&1 &&
+		ok "fakesmtpd --tls-client-ca: the client certificate reached the server ($line)" ||
+		not_ok "fakesmtpd --tls-client-ca: the client certificate reaches the server" "fake said: $line; $(jq -c '.results[0] | [.verdict, .reason]' "$work/fake-cc.json" 2>&1)"
+	"$bin" run --target "127.0.0.1:$port" --starttls --only rfc5321/3.3/data-354-intermediate --timeout 3000 \
+		--no-progress --json "$work/fake-cc-none.json" >"$work/fake-cc-none.txt" 2>&1
+	cert_refused "fakesmtpd --tls-client-ca, no certificate sent" "$work/fake-cc-none.json" "$work/fake-cc-none.txt" \
+		"certificate required"
+	stop_fake
+	check "fakesmtpd --tls-client-ca: the server says why it refused" grep -q "peer did not return a certificate" "$work/fake-cc.err"
+else
+	not_ok "fakesmtpd --tls-client-ca starts"
+fi
+out=$("$fake" --port 0 --tls-client-ca "$work/no-such-ca.pem" 2>&1)
+rc=$?
+[ $rc -eq 1 ] && case $out in *"cannot load the client CA file"*) true ;; *) false ;; esac &&
+	ok "fakesmtpd: a --tls-client-ca that cannot be read is refused with a clear error" ||
+	not_ok "fakesmtpd: a bad --tls-client-ca is refused" "exit $rc: $out"
 
 # ---- fakesmtpd's hostile TLS modes end in bounded time -------------------
 for mode in hostile-junk-tls hostile-starttls-stall; do

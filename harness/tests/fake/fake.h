@@ -505,8 +505,10 @@ int fake_auth_mail_param(const fake_smtp_t *s, const char *val, size_t n);
 /* The connection side (no libuv), called from fakesmtpd.c. */
 typedef struct ssp_tls_s ssp_tls_t;
 /* fake_tls_setup - the server certificate: cert and key files, or (NULL)
- * a self-signed one for FAKE_DOMAIN made in memory: 0, or -1 (printed). */
-int fake_tls_setup(const char *cert, const char *key);
+ * a self-signed one for FAKE_DOMAIN made in memory; client_ca (NULL: none):
+ * require a client certificate signed by it, and print "CLIENT-CERT
+ * <subject>" on stdout after each handshake: 0, or -1 (printed). */
+int fake_tls_setup(const char *cert, const char *key, const char *client_ca);
 /* fake_tls_cleanup - release what fake_tls_setup made. */
 void fake_tls_cleanup(void);
 /* fake_tls_begin - the server side of a new TLS session for s, or NULL (printed). */

@@ -320,13 +320,15 @@ int fake_auth_mail_param(const fake_smtp_t *s, const char *val, size_t n)
 /* ---- the connection half ------------------------------------------------ */
 
 static ssp_tls_ctx_t *server_ctx;
+static int client_required;          /* --tls-client-ca: print the client's subject */
 
-int fake_tls_setup(const char *cert, const char *key)
+int fake_tls_setup(const char *cert, const char *key, const char *client_ca)
 {
 	ssp_tls_config_t cfg = { .server = 1, .cert_file = cert, .key_file = key,
-				 .self_signed = FAKE_DOMAIN };
+				 .self_signed = FAKE_DOMAIN, .verify = client_ca != NULL, .ca_file = client_ca };
 	char err[256];
 
+	client_required = client_ca != NULL;
 	server_ctx = ssp_tls_ctx_new(&cfg, err, sizeof(err));
 	if (server_ctx == NULL) {
 		fprintf(stderr, "fakesmtpd: %s\n", err);
@@ -364,6 +366,18 @@ int fake_tls_input(ssp_tls_t *t, fake_smtp_t *s, const char *p, size_t n)
 	return fake_tls_pull(t, s);
 }
 
+/* client_subject - "CLIENT-CERT <subject>" on stdout (--tls-client-ca): the
+ * certificate reached the server.  The subject is RFC 2253 (escaped ASCII). */
+static void client_subject(const ssp_tls_t *t)
+{
+	char subject[SSP_TLS_SUBJECT_MAX];
+
+	if (ssp_tls_peer_subject(t, subject, sizeof(subject)) != 0)
+		snprintf(subject, sizeof(subject), "(none)");
+	printf("CLIENT-CERT %s\n", subject);
+	fflush(stdout);
+}
+
 int fake_tls_pull(ssp_tls_t *t, fake_smtp_t *s)
 {
 	if (!ssp_tls_done(t)) {
@@ -371,8 +385,13 @@ int fake_tls_pull(ssp_tls_t *t, fake_smtp_t *s)
 
 		if (rc == SSP_TLS_AGAIN)
 			return 0;
-		if (rc != SSP_TLS_DONE)
+		if (rc != SSP_TLS_DONE) {
+			if (client_required)
+				fprintf(stderr, "fakesmtpd: %s\n", ssp_tls_error(t));
 			return -1;           /* a failed handshake ends the session */
+		}
+		if (client_required)
+			client_subject(t);
 		tls_started(s);
 	}
 	while (s->inlen < FAKE_IN_MAX) {

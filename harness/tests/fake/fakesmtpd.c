@@ -4,7 +4,7 @@
  *
  *   fakesmtpd [--port N] [--host 127.0.0.1|::1] [--mode NAME[,NAME...]]...
  *             [--idle-timeout S] [--tls-cert FILE --tls-key FILE]
- *             [--tls-on-connect] [--list-modes]
+ *             [--tls-on-connect] [--tls-client-ca FILE] [--list-modes]
  *
  * It listens on loopback only, prints one line "READY <port>" once it
  * listens, serves any number of connections at once, and on SIGTERM or
@@ -367,6 +367,18 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 	buf->len = FAKE_IN_MAX - c->smtp.inlen;
 }
 
+/* send_alert - the alert a failed handshake left (a client certificate
+ * required or refused), tried once without waiting before the close. */
+static void send_alert(fake_conn_t *c)
+{
+	char alert[256];
+	size_t n = ssp_tls_take(c->tls, alert, sizeof(alert));
+	uv_buf_t b = uv_buf_init(alert, (unsigned)n);
+
+	if (n > 0)
+		(void)uv_try_write((uv_stream_t *)&c->tcp, &b, 1);
+}
+
 static void on_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
 {
 	fake_conn_t *c = st->data;
@@ -379,6 +391,7 @@ static void on_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
 			int rc = fake_tls_input(c->tls, &c->smtp, buf->base, (size_t)n);
 
 			if (rc < 0) {
+				send_alert(c);
 				conn_close(c, 0);  /* a failed handshake, or TLS closed */
 				return;
 			}
@@ -585,14 +598,16 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: fakesmtpd [--port N] [--host 127.0.0.1|::1] [--mode NAME[,NAME...]]...\n"
 		"                 [--idle-timeout S] [--tls-cert FILE --tls-key FILE]\n"
-		"                 [--tls-on-connect] [--list-modes]\n"
+		"                 [--tls-on-connect] [--tls-client-ca FILE] [--list-modes]\n"
 		"\n"
 		"An SMTP server for smtpspec's own tests: RFC 5321 conformant without\n"
 		"--mode; each mode breaks one rule or makes it hostile (--list-modes).\n"
 		"Listens on loopback only (port 0: any free port), prints \"READY <port>\"\n"
 		"when listening, stops on SIGTERM or SIGINT.  STARTTLS uses a certificate\n"
 		"made in memory for " FAKE_DOMAIN " unless --tls-cert is given;\n"
-		"--tls-on-connect is implicit TLS (RFC 8314): the handshake before the greeting.\n");
+		"--tls-on-connect is implicit TLS (RFC 8314): the handshake before the greeting.\n"
+		"--tls-client-ca requires a client certificate signed by a CA of FILE and\n"
+		"prints \"CLIENT-CERT <subject>\" after each handshake.\n");
 }
 
 /* loopback - addr for host:port if host is a numeric loopback address. */
@@ -664,13 +679,14 @@ int main(int argc, char **argv)
 		{ "tls-cert", required_argument, NULL, 'c' },
 		{ "tls-key", required_argument, NULL, 'k' },
 		{ "tls-on-connect", no_argument, NULL, 'T' },
+		{ "tls-client-ca", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static fake_server_t srv;
 	struct sockaddr_storage addr;
 	const char *host = "127.0.0.1";
-	const char *tls_cert = NULL, *tls_key = NULL;
+	const char *tls_cert = NULL, *tls_key = NULL, *client_ca = NULL;
 	long port = 0, idle_s = FAKE_IDLE_TIMEOUT_MS / 1000;
 	char bad[64];
 	int opt, rc;
@@ -707,6 +723,9 @@ int main(int argc, char **argv)
 		case 'T':
 			srv.tls_on_connect = 1;
 			break;
+		case 'C':
+			client_ca = optarg;
+			break;
 		case 'l':
 			fake_modes_list();
 			return 0;
@@ -728,7 +747,7 @@ int main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	srv.idle_ms = (uint64_t)idle_s * 1000;
-	if (fake_tls_setup(tls_cert, tls_key) != 0)
+	if (fake_tls_setup(tls_cert, tls_key, client_ca) != 0)
 		return 1;
 	if (uv_loop_init(&srv.loop) != 0) {
 		fprintf(stderr, "fakesmtpd: cannot start the event loop\n");
