@@ -119,27 +119,30 @@ static int codes(lctx_t *l, json_t *obj, const char *key, ssp_codes_t *set, int 
 	return rc;
 }
 
-/* regex - compile the string at obj.key (case-insensitive ERE). */
-static int regex(lctx_t *l, json_t *obj, const char *key, char **src, regex_t *re)
+/* regex - compile the string at obj.key (pattern.h: PCRE2, case-insensitive). */
+static int regex(lctx_t *l, json_t *obj, const char *key, char **src, ssp_pattern_t **re)
 {
 	const char *s;
 	char msg[200];
-	int err;
+	size_t len, off;
 
-	if (ssp_jfile_string(l->f, obj, key, 1, &s, NULL) != 0)
+	if (ssp_jfile_string(l->f, obj, key, 1, &s, &len) != 0)
 		return -1;
 	ssp_jfile_push_key(l->f, key);
-	err = regcomp(re, s, REG_EXTENDED | REG_ICASE | REG_NEWLINE);
-	if (err != 0) {
-		regerror(err, re, msg, sizeof(msg));
-		ssp_jfile_error(l->f, 0, "bad regular expression: %s", msg);
+	*re = ssp_pattern_compile(s, len, msg, sizeof(msg), &off);
+	if (*re == NULL) {
+		if (len > SSP_PATTERN_MAX)
+			ssp_jfile_error(l->f, 0, "bad regular expression: %s", msg);
+		else
+			ssp_jfile_error(l->f, 0, "bad regular expression: %s, at byte %zu of the pattern", msg, off);
 		ssp_jfile_pop(l->f);
 		return -1;
 	}
 	ssp_jfile_pop(l->f);
-	*src = strdup(s);
+	*src = strndup(s, len);
 	if (*src == NULL) {
-		regfree(re);
+		ssp_pattern_free(*re);
+		*re = NULL;
 		return ssp_jfile_error(l->f, 0, "out of memory");
 	}
 	return 0;

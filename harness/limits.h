@@ -67,6 +67,19 @@
 #define SSP_ID_MAX 200
 #define SSP_VAR_NAME_MAX 64
 #define SSP_VAR_VALUE_MAX 4096
+/* Text patterns (pattern.c, PCRE2): bytes of one pattern and nesting depth of
+ * its parentheses, checked at load; a pattern whose compiled form outgrows
+ * PCRE2's own size limit (64 KiB of code) is refused at load too. */
+#define SSP_PATTERN_MAX 2048
+#define SSP_PATTERN_PARENS_MAX 32
+/* Bytes of one reply line a pattern sees (the reply line's own hard cap). */
+#define SSP_PATTERN_SUBJECT_MAX SSP_REPLY_LINE_HARD_MAX
+/* One match of one pattern against one line: backtracking steps (about 20 ms),
+ * nested backtracking depth, and KiB of heap for backtracking frames.
+ * Reaching one ends the vector as an error, never a verdict on the server. */
+#define SSP_PATTERN_MATCH_LIMIT 1000000
+#define SSP_PATTERN_DEPTH_LIMIT 10000
+#define SSP_PATTERN_HEAP_LIMIT_KIB 8192
 /* Variables in one session (profile values plus captures). */
 #define SSP_VARS_MAX 64
 /* Length of a reason sentence in a result. */

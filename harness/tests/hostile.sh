@@ -146,5 +146,49 @@ for case in "INT 130 advertise-vrfy" "TERM 143 advertise-vrfy" "TERM 143 hostile
 	fi
 done
 
+# Patterns are bounded (issue 14 §1): a back-referencing pattern against a
+# 600-octet reply line (with glibc's regexec it ran for minutes and stalled
+# the loop) ends that vector as an error naming the limit, at once; a nested
+# counted repetition is refused at load in milliseconds (it took 107 s and
+# 10 GB to fail in regcomp).
+mkdir -p "$work/rx/vectors" "$work/rx/suites" "$work/rxload/vectors"
+cat >"$work/rx/vectors/backref.json" <<'EOF'
+{
+  "id": "rfc5321/4.1.1.1/hostile-backref",
+  "title": "a back-referencing pattern against a long reply line",
+  "rfc": 5321, "section": "4.1.1.1", "level": "MUST",
+  "quote": "This command is used to identify the SMTP client to the SMTP server.",
+  "steps": [ { "send": "EHLO ${client}", "expect": { "code": 250, "text": "(x+x+)+\\1[^x]" } } ]
+}
+EOF
+if start_fake long-reply-line; then
+	start=$(date +%s%N)
+	"$bin" run --catalogue "$work/rx" --target "127.0.0.1:$port" --mailbox postmaster@fake.test \
+		--deadline 20 --no-progress --json "$work/rx.json" >"$work/rx.out" 2>&1
+	rc=$?
+	ms=$((($(date +%s%N) - start) / 1000000))
+	stop_fake
+	reason=$(jq -r '.results[0].verdict + ": " + .results[0].reason' "$work/rx.json" 2>/dev/null)
+	if [ $rc -eq 1 ] && [ $ms -lt 5000 ] && [[ $reason == error:*"exceeded the match limit"*"-byte reply line"* ]]; then
+		ok "back-references against a 600-octet line: ${ms} ms, $reason"
+	else
+		not_ok "a back-referencing pattern is bounded" "exit $rc after ${ms} ms: $reason; $(tail -3 "$work/rx.out")"
+	fi
+else
+	not_ok "fakesmtpd long-reply-line did not start"
+fi
+sed 's/"text": "[^"]*"/"text": "((a{1,255}){1,255}){1,255}"/' "$work/rx/vectors/backref.json" >"$work/rxload/vectors/nested.json"
+start=$(date +%s%N)
+/usr/bin/time -f '%M' -o "$work/rxload.rss" "$bin" run --list --catalogue "$work/rxload" >"$work/rxload.out" 2>&1
+rc=$?
+ms=$((($(date +%s%N) - start) / 1000000))
+rss=$(tail -n 1 "$work/rxload.rss")
+if [ $rc -eq 2 ] && [ $ms -lt 5000 ] && [ "$rss" -lt "$rss_max_kb" ] &&
+	grep -q 'nested.json:[0-9]*:[0-9]*: error: steps\[0\].expect.text: bad regular expression: regular expression is too large' "$work/rxload.out"; then
+	ok "((a{1,255}){1,255}){1,255} refused at load in ${ms} ms, peak ${rss} KiB"
+else
+	not_ok "nested counted repetition refused at load" "exit $rc after ${ms} ms, ${rss} KiB: $(head -3 "$work/rxload.out")"
+fi
+
 echo "hostile: $passed passed, $failed failed"
 [ $failed -eq 0 ]
