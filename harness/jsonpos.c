@@ -159,6 +159,56 @@ static int descend(scan_t *s, const ssp_jpath_t *step, size_t *key_at)
 	}
 }
 
+/* advance - move the line and column (l, c) from text offset *from to at. */
+static void advance(const char *text, size_t *from, size_t at, int *l, int *c)
+{
+	size_t k;
+
+	for (k = *from; k < at; k++) {
+		if (text[k] == '\n') {
+			(*l)++;
+			*c = 1;
+		} else if (((unsigned char)text[k] & 0xC0) != 0x80) {
+			(*c)++; /* count characters, not UTF-8 continuation bytes */
+		}
+	}
+	*from = at;
+}
+
+int ssp_jsonpos_elements(const char *text, size_t len, const ssp_jpath_t *path, int depth,
+			 size_t n, int *line, int *column)
+{
+	scan_t s = { text, len, 0, 0 };
+	size_t key_at = 0, done = 0, i;
+	int d, l = 1, c = 1;
+
+	for (d = 0; d < depth; d++) {
+		if (descend(&s, &path[d], &key_at))
+			return -1;
+	}
+	ws(&s);
+	if (s.i >= s.n || s.p[s.i] != '[')
+		return -1;
+	s.i++;
+	for (i = 0; i < n; i++) {
+		ws(&s);
+		if (s.i >= s.n || s.p[s.i] == ']')
+			return -1;
+		advance(text, &done, s.i, &l, &c);
+		line[i] = l;
+		column[i] = c;
+		if (skip_value(&s))
+			return -1;
+		ws(&s);
+		if (i + 1 < n) {
+			if (s.i >= s.n || s.p[s.i] != ',')
+				return -1;
+			s.i++;
+		}
+	}
+	return 0;
+}
+
 int ssp_jsonpos_find(const char *text, size_t len, const ssp_jpath_t *path,
 		     int depth, int at_key, int *line, int *column)
 {
@@ -172,14 +222,8 @@ int ssp_jsonpos_find(const char *text, size_t len, const ssp_jpath_t *path,
 	}
 	ws(&s);
 	at = (at_key && depth > 0) ? key_at : s.i;
-	for (k = 0; k < at && k < len; k++) {
-		if (text[k] == '\n') {
-			l++;
-			c = 1;
-		} else if (((unsigned char)text[k] & 0xC0) != 0x80) {
-			c++; /* count characters, not UTF-8 continuation bytes */
-		}
-	}
+	k = 0;
+	advance(text, &k, at < len ? at : len, &l, &c);
 	*line = l;
 	*column = c;
 	return 0;

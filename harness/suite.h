@@ -17,6 +17,15 @@ typedef struct ssp_suite_s {
 	int *line, *column;  /* where each pattern is in the file */
 	size_t npatterns;
 	char *file;
+	/* The index built at load (ssp_suites_load_dir), so that ssp_suite_has
+	 * costs a binary search and the globs, not every pattern: the plain ids
+	 * (trailing '/' removed, sorted, owned) and the globs (borrowed from
+	 * patterns).  indexed 0 (a suite made by hand): every pattern is tried. */
+	char **literal;
+	size_t nliteral;
+	char **globs;
+	size_t nglobs;
+	int indexed;
 } ssp_suite_t;
 
 typedef struct ssp_suites_s {
