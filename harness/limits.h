@@ -167,6 +167,11 @@
 #define SSP_CAUSES_MAX 64
 #define SSP_CAUSE_IDS_SHOWN 8
 
+/* Terminal text (termtext.c): static slots for escaped printf arguments, and
+ * the bytes of each (a file name of PATH_MAX escaped would not fit: cut, "..."). */
+#define SSP_TERM_SLOTS 8
+#define SSP_TERM_SLOT_BYTES 2048
+
 /* Turn a limit into a string literal, for messages. */
 #define SSP_STR(x) #x
 #define SSP_XSTR(x) SSP_STR(x)

@@ -315,6 +315,77 @@ else
 	not_ok "fakesmtpd hostile-nul-utf8 did not start"
 fi
 
+# ---- nothing raw reaches the terminal (issue 14 §4) -----------------------
+# raw_ctl FILE: the file holds a control byte other than LF and TAB, a C1
+# control (UTF-8 C2 80..9F), a bidi control (U+200E/F, U+202A-E, U+2066-9),
+# U+2028/9 or a byte of malformed UTF-8 (0xFF here).
+raw_ctl() {
+	LC_ALL=C grep -qP '[\x00-\x08\x0b-\x1f\x7f\xff]|\xc2[\x80-\x9f]|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]' "$1"
+}
+hostile_text='\u001b[2J\u001b]52;c;aGk=\u0007\u001b]0;title\u0007\u202e\u2028\u009b31m'
+mkdir -p "$work/tt-key/vectors" "$work/tt-level/vectors" "$work/tt-title/vectors" "$work/tt-title/suites"
+vec() { # vec FILE LEVEL TITLE EXTRA-KEY
+	cat >"$1" <<EOF
+{
+  "id": "rfc5321/4.1.1.9/noop-ok", "title": "$3", "rfc": 5321, "section": "4.1.1.9",
+  "level": "$2", "quote": "This command does not affect any parameters or previously entered commands.",
+  $4
+  "steps": [ { "send": "NOOP", "expect": 250 } ]
+}
+EOF
+}
+vec "$work/tt-key/vectors/a.json" MUST "NOOP" "\"x$hostile_text\": 1,"
+vec "$work/tt-level/vectors/a.json" "MUST$hostile_text" "NOOP" ""
+vec "$work/tt-title/vectors/a.json" MUST "NOOP $hostile_text gets 250" ""
+for c in key level; do
+	"$bin" run --list --catalogue "$work/tt-$c" >"$work/tt-$c.out" 2>"$work/tt-$c.err"
+	rc=$?
+	if [ $rc -eq 2 ] && ! raw_ctl "$work/tt-$c.err" && grep -qF '\x1b[2J\x1b]52;c;aGk=\x07' "$work/tt-$c.err" &&
+		grep -qF '\xe2\x80\xae\xe2\x80\xa8\xc2\x9b31m' "$work/tt-$c.err" && grep -q 'a.json:[0-9]*:[0-9]*: error' "$work/tt-$c.err"; then
+		ok "ESC, OSC 52, U+202E, U+2028 and C1 in a vector's $c: the load error shows them escaped"
+	else
+		not_ok "a load error quoting a hostile $c is escaped" "exit $rc: $(od -c "$work/tt-$c.err" | head -8)"
+	fi
+done
+"$bin" run --list --catalogue "$work/tt-title" >"$work/tt-list.out" 2>&1
+rc1=$?
+"$bin" explain rfc5321/4.1.1.9/noop-ok --catalogue "$work/tt-title" >"$work/tt-explain.out" 2>&1
+rc2=$?
+if [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && ! raw_ctl "$work/tt-list.out" && ! raw_ctl "$work/tt-explain.out" &&
+	grep -qF 'NOOP \x1b[2J' "$work/tt-list.out" && grep -qF '\x1b]52;c;aGk=\x07' "$work/tt-explain.out"; then
+	ok "a hostile vector title is escaped in --list and explain"
+else
+	not_ok "--list and explain escape a vector title" "exit $rc1/$rc2: $(od -c "$work/tt-list.out" | head -5)"
+fi
+# a server's reply with terminal sequences, captured: the -v "captured" note is escaped
+mkdir -p "$work/tt-cap/vectors" "$work/tt-cap/suites"
+cat >"$work/tt-cap/vectors/a.json" <<'EOF'
+{
+  "id": "rfc5321/4.1.1.9/captured-escapes", "title": "a captured reply with escapes", "rfc": 5321,
+  "section": "4.1.1.9", "level": "MUST", "prelude": "ehlo",
+  "quote": "This command does not affect any parameters or previously entered commands.",
+  "steps": [
+    { "send_raw": "VRFY %x1B%]52;c;aGk=%x07%%x1B%[2J%xC29B%31m%xE280AE%x%CRLF%",
+      "expect": { "code": "any", "capture": { "var": "echo", "regex": "^[0-9.]* *(.*): syntax" } } },
+    { "send": "NOOP", "expect": 500 }
+  ]
+}
+EOF
+if start_fake utf8-reply-echo; then
+	"$bin" run --catalogue "$work/tt-cap" --target "127.0.0.1:$port" --mailbox postmaster@fake.test -v --jobs 1 \
+		--timeout 2000 --no-progress >"$work/tt-cap.out" 2>"$work/tt-cap.err"
+	rc=$?
+	stop_fake
+	if [ $rc -eq 1 ] && grep -q 'captured ${echo} = "' "$work/tt-cap.out" && ! raw_ctl "$work/tt-cap.out" &&
+		! raw_ctl "$work/tt-cap.err" && grep -qF '\x1b]52;c;aGk=\x07' "$work/tt-cap.out"; then
+		ok "a captured reply holding OSC 52, ESC[2J, C1 CSI and U+202E is escaped in the -v note"
+	else
+		not_ok "the -v captured note is escaped" "exit $rc: $(grep -a captured "$work/tt-cap.out" | od -c | head -6)"
+	fi
+else
+	not_ok "fakesmtpd utf8-reply-echo did not start"
+fi
+
 # ---- reports are replaced atomically --------------------------------------
 if start_fake ""; then
 	out="$work/atomic"
