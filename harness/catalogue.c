@@ -12,6 +12,7 @@
 #include "escape.h"
 #include "jsonfile.h"
 #include "limits.h"
+#include "termtext.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -646,7 +647,8 @@ static int vector(lctx_t *l, json_t *obj, ssp_vector_t *v)
 		return ssp_jfile_error(l->f, 0, "a vector must be an object, not %s", ssp_jfile_type_name(obj));
 	ssp_jsonpos_find(l->f->text, l->f->len, l->f->path, l->f->depth, 0, &line, &col);
 	v->line = (unsigned)line;
-	if ((v->file = strdup(l->f->name)) == NULL)
+	/* for messages and documents: a file name that is not UTF-8 is kept escaped */
+	if ((v->file = ssp_term_utf8_dup(l->f->name)) == NULL)
 		return ssp_jfile_error(l->f, 0, "out of memory");
 	if (ssp_jfile_check_keys(l->f, obj, vector_keys) ||
 	    text_field(l, obj, "id", 1, &v->id) || text_field(l, obj, "title", 1, &v->title) ||

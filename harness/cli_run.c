@@ -464,6 +464,8 @@ int ssp_cli_run(int argc, char **argv)
 	long n;
 	int code = EXIT_USAGE, rc;
 	char cathex[SSP_DIGEST_HEX], profhex[SSP_DIGEST_HEX];
+	char *catname = NULL, *profname = NULL; /* the paths in the documents: UTF-8 always */
+	const char *suitenames[LIST_MAX];     /* the selected suites, as loaded (UTF-8) */
 	ssp_doc_t base_doc, *base = NULL;
 	FILE *out;
 
@@ -590,10 +592,19 @@ int ssp_cli_run(int argc, char **argv)
 		code = 128 + run.interrupted;
 	memset(&meta, 0, sizeof(meta));
 	meta.version = SSP_VERSION;
-	meta.catalogue = catdir;
+	catname = ssp_term_utf8_dup(catdir);
+	profname = o.profile ? ssp_term_utf8_dup(o.profile) : NULL;
+	if (catname == NULL || (o.profile && profname == NULL)) {
+		fprintf(stderr, "smtpspec: out of memory\n");
+		code = EXIT_FAILED;
+		goto out;
+	}
+	meta.catalogue = catname;
 	meta.catalogue_size = cat.n;
-	meta.profile = o.profile;
-	meta.suites = o.suites;
+	meta.profile = profname;
+	for (i = 0; i < o.nsuites; i++) /* each was found before the run */
+		suitenames[i] = ssp_suites_find(&suites, o.suites[i])->name;
+	meta.suites = suitenames;
 	meta.nsuites = o.nsuites;
 	meta.strict = o.strict;
 	meta.exit_code = code;
@@ -620,6 +631,8 @@ bad_input:
 	ssp_diag_print(stderr, &diag);
 	code = EXIT_USAGE;
 out:
+	free(catname);
+	free(profname);
 	ssp_run_free(&run);
 	free(vectors);
 	free(repeated);

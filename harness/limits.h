@@ -67,6 +67,12 @@
 #define SSP_ID_MAX 200
 #define SSP_VAR_NAME_MAX 64
 #define SSP_VAR_VALUE_MAX 4096
+/* A value the harness derives from a profile value ("postmaster@${domain}",
+ * "smtpspec-no-such-user-4f1e@${domain}", "smtpspec@${client}") may be this
+ * much longer, so that every value up to SSP_VAR_VALUE_MAX runs; a variable
+ * table holds values up to SSP_VAR_STORED_MAX. */
+#define SSP_VAR_DERIVED_EXTRA 64
+#define SSP_VAR_STORED_MAX (SSP_VAR_VALUE_MAX + SSP_VAR_DERIVED_EXTRA)
 /* Text patterns (pattern.c, PCRE2): bytes of one pattern and nesting depth of
  * its parentheses, checked at load; a pattern whose compiled form outgrows
  * PCRE2's own size limit (64 KiB of code) is refused at load too. */

@@ -11,6 +11,7 @@
 
 #include "jsonfile.h"
 #include "limits.h"
+#include "termtext.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -173,7 +174,7 @@ static int load_one(ssp_suite_t *s, const char *file, const char *name, ssp_diag
 	int rc = -1;
 
 	memset(s, 0, sizeof(*s));
-	s->name = strdup(name);
+	s->name = ssp_term_utf8_dup(name); /* it goes into the documents: UTF-8, escaped if need be */
 	s->file = strdup(file);
 	if (s->name == NULL || s->file == NULL)
 		return ssp_diag_set(diag, file, 0, 0, "out of memory");
@@ -287,13 +288,16 @@ int ssp_suites_check(const ssp_suites_t *ss, const ssp_catalogue_t *c, ssp_diag_
 
 const ssp_suite_t *ssp_suites_find(const ssp_suites_t *ss, const char *name)
 {
+	const ssp_suite_t *found = NULL;
+	char *key = ssp_term_utf8_dup(name); /* as the names were kept */
 	size_t i;
 
-	for (i = 0; i < ss->n; i++) {
-		if (strcmp(ss->s[i].name, name) == 0)
-			return &ss->s[i];
+	for (i = 0; key != NULL && i < ss->n && found == NULL; i++) {
+		if (strcmp(ss->s[i].name, key) == 0)
+			found = &ss->s[i];
 	}
-	return NULL;
+	free(key);
+	return found;
 }
 
 void ssp_suites_free(ssp_suites_t *ss)

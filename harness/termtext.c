@@ -5,6 +5,7 @@
 
 #include "limits.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int ssp_term_harmful(unsigned cp)
@@ -88,6 +89,53 @@ void ssp_term_fwrite(FILE *f, const char *s, size_t n)
 			i++;
 		}
 	}
+}
+
+int ssp_term_utf8_ok(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k;
+	unsigned cp;
+
+	while (i < n) {
+		if (p[i] < 0x80)
+			i++;
+		else if ((k = utf8_len(p + i, n - i, &cp)) > 0)
+			i += k;
+		else
+			return 0;
+	}
+	return 1;
+}
+
+char *ssp_term_utf8_dup(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, o = 0, k;
+	unsigned cp;
+	char *out;
+
+	if (ssp_term_utf8_ok(s, n))
+		return strdup(s);
+	if ((out = malloc(4 * n + 1)) == NULL)
+		return NULL;
+	while (i < n) {
+		if (p[i] < 0x80)
+			k = 1;
+		else
+			k = utf8_len(p + i, n - i, &cp);
+		if (k > 0) {
+			memcpy(out + o, s + i, k);
+			o += k;
+			i += k;
+		} else {
+			snprintf(out + o, 5, "\\x%02x", p[i]);
+			o += 4;
+			i++;
+		}
+	}
+	out[o] = '\0';
+	return out;
 }
 
 const char *ssp_term_str(const char *s)

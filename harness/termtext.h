@@ -40,4 +40,15 @@ void ssp_term_fputs(FILE *f, const char *s);
  */
 const char *ssp_term_str(const char *s);
 
+/* ssp_term_utf8_ok - 1 if s[0..n) is well-formed UTF-8 (shortest forms, no surrogates). */
+int ssp_term_utf8_ok(const char *s, size_t n);
+
+/*
+ * ssp_term_utf8_dup - a copy of s that is always well-formed UTF-8, for the
+ * documents that need it (JSON, HTML, XML): s itself when it is, else with
+ * every byte of malformed UTF-8 as the text \xHH (a path of a Latin-1 file
+ * system, say).  Allocated (caller frees), or NULL (no memory).
+ */
+char *ssp_term_utf8_dup(const char *s);
+
 #endif

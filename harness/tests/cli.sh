@@ -386,6 +386,62 @@ else
 	not_ok "fakesmtpd utf8-reply-echo did not start"
 fi
 
+# ---- every file and value is accounted for (issue 14 §5) ------------------
+# non-UTF-8 paths (a Latin-1 file system): the catalogue, a vector file, a
+# suite and the profile are named escaped in every report, never "out of memory"
+nu="$work/nu/cat$(printf '\377\033')"
+mkdir -p "$nu/vectors" "$nu/suites"
+cp "$top/harness/tests/hostile-catalogue/vectors/noop.json" "$nu/vectors/no$(printf '\376')op.json"
+echo '{ "title": "t", "vectors": ["rfc5321/*"] }' >"$nu/suites/s$(printf '\375').json"
+printf '{ "mailbox": "postmaster@fake.test" }' >"$work/nu/prof$(printf '\377').json"
+if start_fake ""; then
+	"$bin" run --catalogue "$nu" --suite "s$(printf '\375')" --profile "$work/nu/prof$(printf '\377').json" \
+		--target "127.0.0.1:$port" --no-progress --json "$work/nu.json" --html "$work/nu.html" \
+		--junit "$work/nu.xml" >"$work/nu.out" 2>&1
+	rc=$?
+	stop_fake
+	if [ $rc -eq 0 ] && jq -e '(.catalogue.path | endswith("cat\\xff\u001b")) and (.profile | endswith("prof\\xff.json"))
+		and (.results[0].file | test("no\\\\xfeop.json:[0-9]+$")) and .suites == ["s\\xfd"]' "$work/nu.json" >/dev/null &&
+		xmllint --noout "$work/nu.xml" && ! raw_ctl "$work/nu.out"; then
+		ok "non-UTF-8 catalogue, vector, suite and profile names: reported escaped in JSON, HTML, JUnit and on the terminal"
+	else
+		not_ok "non-UTF-8 paths are reported escaped" "exit $rc: $(head -3 "$work/nu.out"); $(jq -c '{catalogue, profile, suites}' "$work/nu.json" 2>&1 | head -c 300)"
+	fi
+else
+	not_ok "fakesmtpd did not start"
+fi
+# profile values up to SSP_VAR_VALUE_MAX (4,096 bytes) run, the values derived
+# from them ("smtpspec-no-such-user-4f1e@${domain}", "smtpspec@${client}")
+# included; 4,097 is refused at its file:line:column
+if start_fake ""; then
+	bad=
+	for field in domain client rejected_mailbox; do
+		for n in 4069 4070 4090 4096 4097; do
+			val="$(head -c $((n - 8)) /dev/zero | tr '\0' a).example"
+			printf '{ "mailbox": "postmaster@fake.test",\n  "%s": "%s" }\n' "$field" "$val" >"$work/long.json"
+			"$bin" run --catalogue "$top/harness/tests/hostile-catalogue" --profile "$work/long.json" \
+				--target "127.0.0.1:$port" --no-progress --jobs 2 --json "$work/long-res.json" >"$work/long.out" 2>&1
+			rc=$?
+			if [ "$n" -le 4096 ]; then
+				{ [ $rc -le 1 ] && jq -e '.results | length > 0' "$work/long-res.json" >/dev/null; } ||
+					bad="$bad $field=$n:exit $rc ($(head -c 200 "$work/long.out"))"
+			else
+				{ [ $rc -eq 2 ] && grep -q "long.json:2:[0-9]*: error: $field: must be 1 to 4096 bytes" "$work/long.out"; } ||
+					bad="$bad $field=$n:exit $rc ($(head -c 200 "$work/long.out"))"
+			fi
+			rm -f "$work/long-res.json"
+		done
+	done
+	stop_fake
+	if [ -z "$bad" ]; then
+		ok "profile values of 4,069 to 4,096 bytes run (domain, client, rejected_mailbox); 4,097 refused at file:line:column"
+	else
+		not_ok "long profile values" "$bad"
+	fi
+else
+	not_ok "fakesmtpd did not start"
+fi
+
 # ---- reports are replaced atomically --------------------------------------
 if start_fake ""; then
 	out="$work/atomic"
