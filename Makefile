@@ -182,7 +182,7 @@ package: $(BIN)
 
 # Fuzzing (libFuzzer, clang): make fuzz [FUZZ_SECONDS=60].  The corpus and
 # the kept reproducers also run in make test, built with the normal compiler.
-FUZZ_TARGETS := reply escape vector profile result
+FUZZ_TARGETS := reply escape vector profile result suite
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer \

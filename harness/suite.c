@@ -146,7 +146,7 @@ static void id_range(const ssp_catalogue_t *c, int is_sorted, const char *patter
 	*hi = b;
 }
 
-static void suite_free(ssp_suite_t *s)
+void ssp_suite_free(ssp_suite_t *s)
 {
 	size_t i;
 
@@ -164,7 +164,9 @@ static void suite_free(ssp_suite_t *s)
 	free(s->file);
 }
 
-static int load_one(ssp_suite_t *s, const char *file, const char *name, ssp_diag_t *diag)
+/* load_one - the suite in file (text NULL) or in text[0..len), named name: 0 or -1 with diag. */
+static int load_one(ssp_suite_t *s, const char *file, const char *name, const char *text, size_t len,
+		    ssp_diag_t *diag)
 {
 	static const char *const keys[] = { "title", "description", "vectors", "comment", NULL };
 	ssp_jfile_t f;
@@ -174,11 +176,12 @@ static int load_one(ssp_suite_t *s, const char *file, const char *name, ssp_diag
 	int rc = -1;
 
 	memset(s, 0, sizeof(*s));
+	memset(&f, 0, sizeof(f));
 	s->name = ssp_term_utf8_dup(name); /* it goes into the documents: UTF-8, escaped if need be */
 	s->file = strdup(file);
 	if (s->name == NULL || s->file == NULL)
 		return ssp_diag_set(diag, file, 0, 0, "out of memory");
-	if (ssp_jfile_open(&f, file, diag) != 0)
+	if ((text != NULL ? ssp_jfile_open_mem(&f, file, text, len, diag) : ssp_jfile_open(&f, file, diag)) != 0)
 		goto out;
 	if (!json_is_object(f.root)) {
 		ssp_jfile_error(&f, 0, "a suite must be a JSON object");
@@ -256,7 +259,7 @@ int ssp_suites_load_dir(ssp_suites_t *ss, const char *dir, ssp_diag_t *diag)
 		}
 		snprintf(name, sizeof(name), "%.*s", (int)(len - 5), de->d_name);
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		rc = load_one(&ss->s[ss->n], path, name, diag);
+		rc = load_one(&ss->s[ss->n], path, name, NULL, 0, diag);
 		ss->n++;
 	}
 	closedir(d);
@@ -286,6 +289,14 @@ int ssp_suites_check(const ssp_suites_t *ss, const ssp_catalogue_t *c, ssp_diag_
 	return 0;
 }
 
+int ssp_suite_load_mem(ssp_suite_t *s, const char *name, const char *text, size_t len, ssp_diag_t *diag)
+{
+	char file[SSP_SUITE_FILE_NAME_MAX + 16];
+
+	snprintf(file, sizeof(file), "%.*s.json", SSP_SUITE_FILE_NAME_MAX, name);
+	return load_one(s, file, name, text, len, diag);
+}
+
 const ssp_suite_t *ssp_suites_find(const ssp_suites_t *ss, const char *name)
 {
 	const ssp_suite_t *found = NULL;
@@ -305,7 +316,7 @@ void ssp_suites_free(ssp_suites_t *ss)
 	size_t i;
 
 	for (i = 0; i < ss->n; i++)
-		suite_free(&ss->s[i]);
+		ssp_suite_free(&ss->s[i]);
 	free(ss->s);
 	memset(ss, 0, sizeof(*ss));
 }

@@ -40,6 +40,12 @@ int ssp_suites_load_dir(ssp_suites_t *ss, const char *dir, ssp_diag_t *diag);
  * vector of the catalogue (a stale suite is an error): 0 or -1.
  */
 int ssp_suites_check(const ssp_suites_t *ss, const ssp_catalogue_t *c, ssp_diag_t *diag);
+/* ssp_suite_load_mem - one suite from text[0..len) (named name, file "name.json"
+ * for messages), indexed as the directory loader does: 0, or -1 with diag
+ * (free s with ssp_suite_free either way). */
+int ssp_suite_load_mem(ssp_suite_t *s, const char *name, const char *text, size_t len, ssp_diag_t *diag);
+/* ssp_suite_free - release one suite. */
+void ssp_suite_free(ssp_suite_t *s);
 /* ssp_suites_find - the suite named name, or NULL. */
 const ssp_suite_t *ssp_suites_find(const ssp_suites_t *ss, const char *name);
 /* ssp_suites_free - release all suites. */
