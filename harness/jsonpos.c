@@ -92,13 +92,89 @@ static int skip_value(scan_t *s)
 	return 0;
 }
 
-/* key_equals - the string at s->p[s->i] (a key) equals k (no escapes compared). */
+/* hex4 - the value of the 4 hex digits at p[0..4) (n bytes left), or -1. */
+static long hex4(const char *p, size_t n)
+{
+	long v = 0;
+	size_t i;
+
+	if (n < 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		char c = p[i];
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (d < 0)
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+/* utf8 - code point cp as UTF-8 into out (4 bytes): its length. */
+static size_t utf8(unsigned long cp, char *out)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/* key_equals - the string at s->p[s->i] (a key) equals k once its escapes
+ * (\n, \u001b, surrogate pairs...) are decoded, as jansson decoded it. */
 static int key_equals(const scan_t *s, const char *k)
 {
-	size_t kl = strlen(k);
+	size_t i = s->i + 1, kl = strlen(k), ko = 0;
 
-	return s->i + kl + 2 <= s->n && memcmp(s->p + s->i + 1, k, kl) == 0 &&
-	       s->p[s->i + 1 + kl] == '"';
+	while (i < s->n && s->p[i] != '"') {
+		char dec[4];
+		size_t dl;
+
+		if (s->p[i] != '\\') {
+			dec[0] = s->p[i++];
+			dl = 1;
+		} else if (i + 1 < s->n && s->p[i + 1] != 'u') {
+			static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+			const char *e = memchr(from, s->p[i + 1], sizeof(from) - 1);
+
+			if (e == NULL)
+				return 0;
+			dec[0] = to[e - from];
+			dl = 1;
+			i += 2;
+		} else {
+			long cp = hex4(s->p + i + 2, s->n - i - 2), lo;
+
+			if (cp < 0)
+				return 0;
+			i += 6;
+			if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < s->n && s->p[i] == '\\' && s->p[i + 1] == 'u' &&
+			    (lo = hex4(s->p + i + 2, s->n - i - 2)) >= 0xdc00 && lo <= 0xdfff) {
+				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+				i += 6;
+			}
+			dl = utf8((unsigned long)cp, dec);
+		}
+		if (ko + dl > kl || memcmp(k + ko, dec, dl) != 0)
+			return 0;
+		ko += dl;
+	}
+	return i < s->n && ko == kl;
 }
 
 /* descend - move to the value of one path step; sets *key_at to the key. */
