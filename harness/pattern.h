@@ -38,9 +38,10 @@ void ssp_pattern_free(ssp_pattern_t *p);
  * ssp_pattern_match - search subject[0..len) (cut at SSP_PATTERN_SUBJECT_MAX)
  * for p: MATCH with the span of group 1 (or of the whole match when group 1
  * did not take part) in [*so, *eo) when so and eo are non-NULL; NOMATCH; or
- * LIMIT with a short reason ("the match limit") in *why.
+ * LIMIT with a short reason ("the match limit") in *why.  The first match
+ * JIT-compiles p where PCRE2 can (p is changed, not its meaning).
  */
-ssp_pattern_rc_t ssp_pattern_match(const ssp_pattern_t *p, const char *subject, size_t len,
+ssp_pattern_rc_t ssp_pattern_match(ssp_pattern_t *p, const char *subject, size_t len,
 				   size_t *so, size_t *eo, const char **why);
 
 #endif
