@@ -388,6 +388,31 @@ else
 	not_ok "fakesmtpd utf8-reply-echo did not start"
 fi
 
+# a result document read back (report --diff, run --baseline) with terminal
+# sequences in a reason: the comparison lines show them escaped
+if start_fake ""; then
+	"$bin" run --target "127.0.0.1:$port" --mailbox postmaster@fake.test --only 'rfc5321/4.1.1.9/*' \
+		--json "$work/d0.json" -q
+	jq --arg r "x$(printf '\033[2J\033]52;c;aGk=\007\342\200\256\342\200\250\302\23331m')" \
+		'.results[0].verdict = "fail" | .results[0].reason = $r | .summary.pass -= 1 | .summary.fail += 1' \
+		"$work/d0.json" >"$work/d1.json"
+	"$bin" report --diff "$work/d0.json" "$work/d1.json" >"$work/diff.out" 2>&1
+	rc1=$?
+	"$bin" run --target "127.0.0.1:$port" --mailbox postmaster@fake.test --only 'rfc5321/4.1.1.9/*' \
+		--baseline "$work/d1.json" --no-progress >"$work/bl.out" 2>&1
+	rc2=$?
+	stop_fake
+	if [ $rc1 -eq 1 ] && [ $rc2 -eq 0 ] && ! raw_ctl "$work/diff.out" && ! raw_ctl "$work/bl.out" &&
+		grep -qF 'pass -> fail: x\x1b[2J\x1b]52;c;aGk=\x07\xe2\x80\xae\xe2\x80\xa8\xc2\x9b31m' "$work/diff.out" &&
+		grep -q 'fixed' "$work/bl.out"; then
+		ok "a hostile reason in a result document read back: escaped in report --diff and run --baseline"
+	else
+		not_ok "report --diff and --baseline escape what they read" "exit $rc1/$rc2: $(od -c "$work/diff.out" | head -5)"
+	fi
+else
+	not_ok "fakesmtpd did not start"
+fi
+
 # ---- every file and value is accounted for (issue 14 §5) ------------------
 # non-UTF-8 paths (a Latin-1 file system): the catalogue, a vector file, a
 # suite and the profile are named escaped in every report, never "out of memory"
