@@ -17,7 +17,7 @@ BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 
 CC ?= cc
-PKGS := libuv jansson libcrypto libssl
+PKGS := libuv jansson libcrypto libssl libpcre2-8
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CUNIT_CFLAGS := $(shell pkg-config --cflags cunit 2>/dev/null)
@@ -182,7 +182,7 @@ package: $(BIN)
 
 # Fuzzing (libFuzzer, clang): make fuzz [FUZZ_SECONDS=60].  The corpus and
 # the kept reproducers also run in make test, built with the normal compiler.
-FUZZ_TARGETS := reply escape vector profile result
+FUZZ_TARGETS := reply escape vector profile result suite
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer \

@@ -12,6 +12,7 @@
 #include "escape.h"
 #include "jsonfile.h"
 #include "limits.h"
+#include "termtext.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -119,27 +120,30 @@ static int codes(lctx_t *l, json_t *obj, const char *key, ssp_codes_t *set, int 
 	return rc;
 }
 
-/* regex - compile the string at obj.key (case-insensitive ERE). */
-static int regex(lctx_t *l, json_t *obj, const char *key, char **src, regex_t *re)
+/* regex - compile the string at obj.key (pattern.h: PCRE2, case-insensitive). */
+static int regex(lctx_t *l, json_t *obj, const char *key, char **src, ssp_pattern_t **re)
 {
 	const char *s;
 	char msg[200];
-	int err;
+	size_t len, off;
 
-	if (ssp_jfile_string(l->f, obj, key, 1, &s, NULL) != 0)
+	if (ssp_jfile_string(l->f, obj, key, 1, &s, &len) != 0)
 		return -1;
 	ssp_jfile_push_key(l->f, key);
-	err = regcomp(re, s, REG_EXTENDED | REG_ICASE | REG_NEWLINE);
-	if (err != 0) {
-		regerror(err, re, msg, sizeof(msg));
-		ssp_jfile_error(l->f, 0, "bad regular expression: %s", msg);
+	*re = ssp_pattern_compile(s, len, msg, sizeof(msg), &off);
+	if (*re == NULL) {
+		if (len > SSP_PATTERN_MAX)
+			ssp_jfile_error(l->f, 0, "bad regular expression: %s", msg);
+		else
+			ssp_jfile_error(l->f, 0, "bad regular expression: %s, at byte %zu of the pattern", msg, off);
 		ssp_jfile_pop(l->f);
 		return -1;
 	}
 	ssp_jfile_pop(l->f);
-	*src = strdup(s);
+	*src = strndup(s, len);
 	if (*src == NULL) {
-		regfree(re);
+		ssp_pattern_free(*re);
+		*re = NULL;
 		return ssp_jfile_error(l->f, 0, "out of memory");
 	}
 	return 0;
@@ -663,7 +667,8 @@ static int vector(lctx_t *l, json_t *obj, ssp_vector_t *v)
 		return ssp_jfile_error(l->f, 0, "a vector must be an object, not %s", ssp_jfile_type_name(obj));
 	ssp_jsonpos_find(l->f->text, l->f->len, l->f->path, l->f->depth, 0, &line, &col);
 	v->line = (unsigned)line;
-	if ((v->file = strdup(l->f->name)) == NULL)
+	/* for messages and documents: a file name that is not UTF-8 is kept escaped */
+	if ((v->file = ssp_term_utf8_dup(l->f->name)) == NULL)
 		return ssp_jfile_error(l->f, 0, "out of memory");
 	if (ssp_jfile_check_keys(l->f, obj, vector_keys) ||
 	    text_field(l, obj, "id", 1, &v->id) || text_field(l, obj, "title", 1, &v->title) ||

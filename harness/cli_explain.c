@@ -6,6 +6,7 @@
 #include "buf.h"
 #include "escape.h"
 #include "limits.h"
+#include "termtext.h"
 #include "vector.h"
 
 #include <limits.h>
@@ -35,7 +36,7 @@ static void wrap(FILE *f, const char *text, size_t indent)
 			fputc(' ', f);
 			col++;
 		}
-		fprintf(f, "%.*s", (int)n, p);
+		ssp_term_fwrite(f, p, n); /* vector text: escaped for the terminal */
 		col += n;
 		p += n;
 	}
@@ -127,19 +128,20 @@ static void expect_text(FILE *f, const ssp_expect_t *e)
 		fprintf(f, "; within %u ms", e->timeout_ms);
 	fputc('\n', f);
 	if (e->text_src)
-		fprintf(f, "            a line matches /%s/\n", e->text_src);
+		fprintf(f, "            a line matches /%s/\n", ssp_term_str(e->text_src));
 	if (e->not_text_src)
-		fprintf(f, "            no line matches /%s/\n", e->not_text_src);
+		fprintf(f, "            no line matches /%s/\n", ssp_term_str(e->not_text_src));
 	if (e->every_text_src)
-		fprintf(f, "            every line matches /%s/\n", e->every_text_src);
+		fprintf(f, "            every line matches /%s/\n", ssp_term_str(e->every_text_src));
 	if (e->first_line_src)
-		fprintf(f, "            the first line matches /%s/\n", e->first_line_src);
+		fprintf(f, "            the first line matches /%s/\n", ssp_term_str(e->first_line_src));
 	if (e->keyword_lines_src)
-		fprintf(f, "            every later line matches /%s/\n", e->keyword_lines_src);
+		fprintf(f, "            every later line matches /%s/\n", ssp_term_str(e->keyword_lines_src));
 	if (e->max_lines)
 		fprintf(f, "            at most %u lines\n", e->max_lines);
 	if (e->capture_var)
-		fprintf(f, "            capture ${%s} with /%s/\n", e->capture_var, e->capture_src);
+		fprintf(f, "            capture ${%s} with /%s/\n", ssp_term_str(e->capture_var),
+			ssp_term_str(e->capture_src));
 }
 
 /* explain - print vector v. */
@@ -177,18 +179,18 @@ static void explain(FILE *f, const ssp_vector_t *v)
 	if (v->nrequires) {
 		fprintf(f, "  requires:");
 		for (i = 0; i < v->nrequires; i++)
-			fprintf(f, " %s", v->requires[i]);
+			fprintf(f, " %s", ssp_term_str(v->requires[i]));
 		fprintf(f, " (skipped when the server does not advertise it)\n");
 	}
 	if (v->nabsent) {
 		fprintf(f, "  absent:  ");
 		for (i = 0; i < v->nabsent; i++)
-			fprintf(f, " %s", v->absent[i]);
+			fprintf(f, " %s", ssp_term_str(v->absent[i]));
 		fprintf(f, " (skipped when the server advertises it)\n");
 	}
 	if (v->exposure == SSP_EXPOSURE_NETWORK)
 		fprintf(f, "  exposure: network (skipped on loopback unless run --remote, and inside TLS)\n");
-	fprintf(f, "  file:     %s:%u\n", v->file, v->line);
+	fprintf(f, "  file:     %s:%u\n", ssp_term_str(v->file), v->line);
 	fprintf(f, "  prelude:  %s\n", preludes[v->prelude]);
 	fprintf(f, "  steps:\n");
 	for (i = 0; i < v->nsteps; i++) {
@@ -249,11 +251,11 @@ int ssp_cli_explain(int argc, char **argv)
 			goto out;
 		}
 		if (n == 0) {
-			fprintf(stderr, "smtpspec: no vector matches \"%s\" (smtpspec run --list shows them)\n", id);
+			fprintf(stderr, "smtpspec: no vector matches \"%s\" (smtpspec run --list shows them)\n", ssp_term_str(id));
 			goto out;
 		}
 		if (n > 1) {
-			fprintf(stderr, "smtpspec: \"%s\" matches %ld vectors; name one:\n", id, n);
+			fprintf(stderr, "smtpspec: \"%s\" matches %ld vectors; name one:\n", ssp_term_str(id), n);
 			for (i = 0; i < n; i++)
 				fprintf(stderr, "  %s\n", cat.v[sel[i]].id);
 			goto out;

@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 #include "limits.h"
+#include "termtext.h"
 #include "tlsopt.h"
 
 #include "../reports/digest.h"
@@ -209,9 +210,9 @@ void ssp_cli_version(FILE *f, const char *catalogue)
 	fprintf(f, "smtpspec %s\n", SSP_VERSION);
 	ssp_diag_init(&diag);
 	if (ssp_digest_catalogue(catalogue, hex, &diag) == 0)
-		fprintf(f, "catalogue %s sha256:%s\n", catalogue, hex);
+		fprintf(f, "catalogue %s sha256:%s\n", ssp_term_str(catalogue), hex);
 	else
-		fprintf(f, "catalogue %s (unreadable: %s)\n", catalogue, diag.text);
+		fprintf(f, "catalogue %s (unreadable: %s)\n", ssp_term_str(catalogue), ssp_term_str(diag.text));
 	snprintf(built, sizeof(built), "%d.%d.%d", UV_VERSION_MAJOR, UV_VERSION_MINOR, UV_VERSION_PATCH);
 	library(f, "libuv", uv_version_string(), built);
 	library(f, "jansson", jansson_version_str(), JANSSON_VERSION);

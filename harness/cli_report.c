@@ -8,6 +8,7 @@
 #include "diag.h"
 #include "limits.h"
 #include "outfile.h"
+#include "termtext.h"
 
 #include "../reports/report.h"
 
@@ -79,7 +80,7 @@ int ssp_cli_report(int argc, char **argv)
 		if (write_one(W_MATRIX, html, NULL, files, nfiles, 0, &diag) != 0)
 			goto bad;
 		if (!ssp_outfile_is_stdout(html))
-			fprintf(stderr, "  matrix: %s (%zu implementation%s)\n", html, nfiles, nfiles == 1 ? "" : "s");
+			fprintf(stderr, "  matrix: %s (%zu implementation%s)\n", ssp_term_str(html), nfiles, nfiles == 1 ? "" : "s");
 		return EXIT_PASS;
 	}
 	if (ssp_doc_load(&doc, files[diff ? 1 : 0], &diag) != 0)

@@ -12,6 +12,7 @@
 #include "outfile.h"
 #include "repeat.h"
 #include "run.h"
+#include "termtext.h"
 
 #include "../reports/digest.h"
 #include "../reports/report.h"
@@ -63,7 +64,7 @@ static long number(const char *name, const char *s, long min, long max)
 	return v;
 bad:
 	fprintf(stderr, "smtpspec: %s: expected a number from %ld to %ld, got \"%s\"\n", name, min, max,
-		s ? s : "");
+		ssp_term_str(s));
 	return -1;
 }
 
@@ -207,7 +208,7 @@ static int parse(int argc, char **argv, options_t *o)
 			else if (strcmp(optarg, "json") == 0)
 				o->format = FMT_JSON;
 			else {
-				fprintf(stderr, "smtpspec: --format: expected text, tap or json, got \"%s\"\n", optarg);
+				fprintf(stderr, "smtpspec: --format: expected text, tap or json, got \"%s\"\n", ssp_term_str(optarg));
 				return -1;
 			}
 			break;
@@ -225,25 +226,25 @@ static int parse(int argc, char **argv, options_t *o)
 		case SSP_TLSOPT_CA_FILE: case SSP_TLSOPT_SNI: case SSP_TLSOPT_CLIENT_CERT:
 		case SSP_TLSOPT_CLIENT_KEY:
 			if (ssp_tlsopt_parse(&o->tls, c, optarg, tlserr, sizeof(tlserr)) < 0) {
-				fprintf(stderr, "smtpspec: %s\n", tlserr);
+				fprintf(stderr, "smtpspec: %s\n", ssp_term_str(tlserr));
 				return -1;
 			}
 			break;
 		case '?':
 		default:
 			if (optopt)
-				fprintf(stderr, "smtpspec: option needs a value or is unknown: %s\n", argv[optind - 1]);
+				fprintf(stderr, "smtpspec: option needs a value or is unknown: %s\n", ssp_term_str(argv[optind - 1]));
 			else
-				fprintf(stderr, "smtpspec: unknown option: %s\n", argv[optind - 1]);
+				fprintf(stderr, "smtpspec: unknown option: %s\n", ssp_term_str(argv[optind - 1]));
 			return -1;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "smtpspec: unexpected argument: %s\n", argv[optind]);
+		fprintf(stderr, "smtpspec: unexpected argument: %s\n", ssp_term_str(argv[optind]));
 		return -1;
 	}
 	if (ssp_tlsopt_check(&o->tls, tlserr, sizeof(tlserr)) != 0) {
-		fprintf(stderr, "smtpspec: %s\n", tlserr);
+		fprintf(stderr, "smtpspec: %s\n", ssp_term_str(tlserr));
 		return -1;
 	}
 	o->run.tls = &o->tls;
@@ -438,7 +439,7 @@ static int write_reports(const options_t *o, const ssp_run_t *run, const ssp_rep
 			ssp_diag_print(stderr, &diag);
 			code = EXIT_FAILED;
 		} else if (!o->quiet && !of.to_stdout) {
-			fprintf(stderr, "  %s: %s\n", labels[k], files[k]);
+			fprintf(stderr, "  %s: %s\n", labels[k], ssp_term_str(files[k]));
 		}
 	}
 	ssp_diff_free(&diff);
@@ -465,6 +466,8 @@ int ssp_cli_run(int argc, char **argv)
 	long n;
 	int code = EXIT_USAGE, rc;
 	char cathex[SSP_DIGEST_HEX], profhex[SSP_DIGEST_HEX];
+	char *catname = NULL, *profname = NULL; /* the paths in the documents: UTF-8 always */
+	const char *suitenames[LIST_MAX];     /* the selected suites, as loaded (UTF-8) */
 	ssp_doc_t base_doc, *base = NULL;
 	FILE *out;
 
@@ -500,9 +503,9 @@ int ssp_cli_run(int argc, char **argv)
 		goto out;
 	for (i = 0; i < o.nsuites; i++) {
 		if (ssp_suites_find(&suites, o.suites[i]) == NULL) {
-			fprintf(stderr, "smtpspec: no suite named \"%s\" in %s/suites (have:", o.suites[i], catdir);
+			fprintf(stderr, "smtpspec: no suite named \"%s\" in %s/suites (have:", ssp_term_str(o.suites[i]), ssp_term_str(catdir));
 			for (i = 0; i < suites.n; i++)
-				fprintf(stderr, " %s", suites.s[i].name);
+				fprintf(stderr, " %s", ssp_term_str(suites.s[i].name));
 			fprintf(stderr, ")\n");
 			goto out;
 		}
@@ -519,7 +522,7 @@ int ssp_cli_run(int argc, char **argv)
 	if (o.list) {
 		for (i = 0; i < (size_t)n; i++) {
 			const ssp_vector_t *v = &cat.v[sel[i]];
-			printf("%-6s %s  %s\n", ssp_level_name(v->level), v->id, v->title);
+			printf("%-6s %s  %s\n", ssp_level_name(v->level), v->id, ssp_term_str(v->title));
 		}
 		code = EXIT_PASS;
 		goto out;
@@ -591,10 +594,19 @@ int ssp_cli_run(int argc, char **argv)
 		code = 128 + run.interrupted;
 	memset(&meta, 0, sizeof(meta));
 	meta.version = SSP_VERSION;
-	meta.catalogue = catdir;
+	catname = ssp_term_utf8_dup(catdir);
+	profname = o.profile ? ssp_term_utf8_dup(o.profile) : NULL;
+	if (catname == NULL || (o.profile && profname == NULL)) {
+		fprintf(stderr, "smtpspec: out of memory\n");
+		code = EXIT_FAILED;
+		goto out;
+	}
+	meta.catalogue = catname;
 	meta.catalogue_size = cat.n;
-	meta.profile = o.profile;
-	meta.suites = o.suites;
+	meta.profile = profname;
+	for (i = 0; i < o.nsuites; i++) /* each was found before the run */
+		suitenames[i] = ssp_suites_find(&suites, o.suites[i])->name;
+	meta.suites = suitenames;
 	meta.nsuites = o.nsuites;
 	meta.strict = o.strict;
 	meta.exit_code = code;
@@ -621,6 +633,8 @@ bad_input:
 	ssp_diag_print(stderr, &diag);
 	code = EXIT_USAGE;
 out:
+	free(catname);
+	free(profname);
 	ssp_run_free(&run);
 	free(vectors);
 	free(repeated);

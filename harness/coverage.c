@@ -6,6 +6,7 @@
 #include "jsonfile.h"
 #include "limits.h"
 #include "suite.h"
+#include "termtext.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -216,9 +217,10 @@ size_t ssp_coverage_print(FILE *f, const ssp_coverage_t *c, const ssp_catalogue_
 				count++;
 		}
 		vectors += count;
-		fprintf(f, "§%-10s %-6s %-44.44s ", s->section, ssp_level_name(s->level), s->title);
+		fprintf(f, "§%-10s %-6s %-44.44s ", ssp_term_str(s->section), ssp_level_name(s->level),
+			ssp_term_str(s->title));
 		if (s->requirement != NULL)
-			fprintf(f, "\n              \"%.*s%s\"\n              ", SSP_COVERAGE_SHOWN, s->requirement,
+			fprintf(f, "\n              \"%.*s%s\"\n              ", SSP_COVERAGE_SHOWN, ssp_term_str(s->requirement),
 				strlen(s->requirement) > SSP_COVERAGE_SHOWN ? "..." : "");
 		if (count > 0) {
 			covered++;
@@ -229,7 +231,7 @@ size_t ssp_coverage_print(FILE *f, const ssp_coverage_t *c, const ssp_catalogue_
 			}
 		} else if (s->unobservable) {
 			explained++;
-			fprintf(f, "not observable on the wire: %s\n", s->unobservable);
+			fprintf(f, "not observable on the wire: %s\n", ssp_term_str(s->unobservable));
 		} else {
 			gaps++;
 			if (s->level == SSP_LEVEL_MUST)

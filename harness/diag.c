@@ -3,6 +3,8 @@
  */
 #include "diag.h"
 
+#include "termtext.h"
+
 #include <stdarg.h>
 #include <string.h>
 
@@ -30,11 +32,12 @@ int ssp_diag_set(ssp_diag_t *d, const char *file, int line, int column,
 
 void ssp_diag_print(FILE *f, const ssp_diag_t *d)
 {
+	/* the file name and the text quote paths, keys and values of the input: escaped */
 	if (d->file[0] && d->line > 0)
-		fprintf(f, "%s:%d:%d: error: %s\n", d->file, d->line,
-			d->column > 0 ? d->column : 1, d->text);
+		fprintf(f, "%s:%d:%d: error: %s\n", ssp_term_str(d->file), d->line,
+			d->column > 0 ? d->column : 1, ssp_term_str(d->text));
 	else if (d->file[0])
-		fprintf(f, "%s: error: %s\n", d->file, d->text);
+		fprintf(f, "%s: error: %s\n", ssp_term_str(d->file), ssp_term_str(d->text));
 	else
-		fprintf(f, "error: %s\n", d->text);
+		fprintf(f, "error: %s\n", ssp_term_str(d->text));
 }

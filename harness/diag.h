@@ -22,7 +22,8 @@ void ssp_diag_init(ssp_diag_t *d);
 /* ssp_diag_set - record an error unless one is already recorded; returns -1. */
 int ssp_diag_set(ssp_diag_t *d, const char *file, int line, int column,
 		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-/* ssp_diag_print - print "file:line:column: error: text" (parts as known). */
+/* ssp_diag_print - print "file:line:column: error: text" (parts as known),
+ * file and text escaped for the terminal (termtext.h). */
 void ssp_diag_print(FILE *f, const ssp_diag_t *d);
 
 #endif

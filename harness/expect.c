@@ -2,9 +2,10 @@
  * expect.c - expectation matchers (RFC 5321 §4.2 reply codes, RFC 3463 and
  * RFC 2034 §4 enhanced status codes) and their description in words.
  *
- * Text patterns are POSIX extended regular expressions compiled by the
- * vector loader; each is applied to one reply line at a time, the text
- * after the code and separator, with NUL bytes read as '?'.
+ * Text patterns are PCRE2 patterns compiled by the vector loader
+ * (pattern.h); each is applied to one reply line at a time, the text after
+ * the code and separator, with NUL bytes read as '?', within the match
+ * limits of limits.h.
  */
 #include "expect.h"
 
@@ -14,9 +15,10 @@
 #include <stdio.h>
 #include <string.h>
 
-/* A reply line copied for regexec: NUL-terminated, NUL bytes as '?'. */
+/* A reply line copied for matching: NUL bytes as '?', at most the subject cap. */
 typedef struct {
-	char text[SSP_REPLY_LINE_HARD_MAX + 1];
+	char text[SSP_PATTERN_SUBJECT_MAX + 1];
+	size_t len;
 } line_t;
 
 /* next_line - the next line of reply p[0..len) into l: 1, or 0 after the last. */
@@ -27,38 +29,68 @@ static int next_line(const char *p, size_t len, size_t *pos, line_t *l)
 
 	if (!ssp_reply_next_line(p, len, pos, &text, &tl))
 		return 0;
-	if (tl > SSP_REPLY_LINE_HARD_MAX)
-		tl = SSP_REPLY_LINE_HARD_MAX;
+	if (tl > SSP_PATTERN_SUBJECT_MAX)
+		tl = SSP_PATTERN_SUBJECT_MAX;
 	for (i = 0; i < tl; i++)
 		l->text[i] = text[i] == '\0' ? '?' : text[i];
 	l->text[tl] = '\0';
+	l->len = tl;
 	return 1;
 }
 
-/* lines_match - lines first..last (0-based; last -1: to the end) all match re. */
-static int lines_match(const regex_t *re, const char *p, size_t len, int first, int last)
+/* limit_hit - record in lim (if any) that src reached a limit on line l. */
+static void limit_hit(ssp_pattern_limit_t *lim, const char *src, const char *why, const line_t *l)
+{
+	if (lim == NULL)
+		return;
+	lim->src = src;
+	lim->why = why;
+	lim->line_len = l->len;
+}
+
+/* lines_match - lines first..last (0-based; last -1: to the end) all match re:
+ * 1 or 0, or -1 when a limit was reached (recorded in lim). */
+static int lines_match(ssp_pattern_t *re, const char *src, const char *p, size_t len, int first,
+		       int last, ssp_pattern_limit_t *lim)
 {
 	size_t pos = 0;
+	const char *why = NULL;
 	line_t l;
 	int k = -1;
 
 	while (next_line(p, len, &pos, &l)) {
+		ssp_pattern_rc_t rc;
+
 		if (++k < first || (last >= 0 && k > last))
 			continue;
-		if (regexec(re, l.text, 0, NULL, 0) != 0)
+		rc = ssp_pattern_match(re, l.text, l.len, NULL, NULL, &why);
+		if (rc == SSP_PATTERN_LIMIT) {
+			limit_hit(lim, src, why, &l);
+			return -1;
+		}
+		if (rc == SSP_PATTERN_NOMATCH)
 			return 0;
 	}
 	return 1;
 }
 
-/* some_line_matches - some line of the reply p[0..len) matches re. */
-static int some_line_matches(const regex_t *re, const char *p, size_t len)
+/* some_line_matches - some line of the reply p[0..len) matches re: 1 or 0,
+ * or -1 when a limit was reached (recorded in lim). */
+static int some_line_matches(ssp_pattern_t *re, const char *src, const char *p, size_t len,
+			     ssp_pattern_limit_t *lim)
 {
 	size_t pos = 0;
+	const char *why = NULL;
 	line_t l;
 
 	while (next_line(p, len, &pos, &l)) {
-		if (regexec(re, l.text, 0, NULL, 0) == 0)
+		ssp_pattern_rc_t rc = ssp_pattern_match(re, l.text, l.len, NULL, NULL, &why);
+
+		if (rc == SSP_PATTERN_LIMIT) {
+			limit_hit(lim, src, why, &l);
+			return -1;
+		}
+		if (rc == SSP_PATTERN_MATCH)
 			return 1;
 	}
 	return 0;
@@ -84,41 +116,49 @@ int ssp_expect_enhanced_ok(const ssp_expect_t *e, int code, const char *p, size_
 	       (e->enh_detail < 0 || e->enh_detail == d);
 }
 
-/* text_ok - every text, line-count and enhanced-code matcher of e agrees. */
-static int text_ok(const ssp_expect_t *e, const char *p, const ssp_reply_t *r)
+/* text_ok - every text, line-count and enhanced-code matcher of e agrees:
+ * 1 or 0, or -1 when a pattern reached a limit (recorded in lim). */
+static int text_ok(const ssp_expect_t *e, const char *p, const ssp_reply_t *r, ssp_pattern_limit_t *lim)
 {
+	int rc;
+
 	if (e->enhanced && !ssp_expect_enhanced_ok(e, r->code, p, r->len))
 		return 0;
-	if (e->text_src && !some_line_matches(&e->text_re, p, r->len))
-		return 0;
-	if (e->not_text_src && some_line_matches(&e->not_text_re, p, r->len))
-		return 0;
-	if (e->every_text_src && !lines_match(&e->every_text_re, p, r->len, 0, -1))
-		return 0;
-	if (e->first_line_src && !lines_match(&e->first_line_re, p, r->len, 0, 0))
-		return 0;
-	if (e->keyword_lines_src && !lines_match(&e->keyword_lines_re, p, r->len, 1, -1))
-		return 0;
+	if (e->text_src && (rc = some_line_matches(e->text_re, e->text_src, p, r->len, lim)) != 1)
+		return rc;
+	if (e->not_text_src && (rc = some_line_matches(e->not_text_re, e->not_text_src, p, r->len, lim)) != 0)
+		return rc < 0 ? rc : 0;
+	if (e->every_text_src && (rc = lines_match(e->every_text_re, e->every_text_src, p, r->len, 0, -1, lim)) != 1)
+		return rc;
+	if (e->first_line_src && (rc = lines_match(e->first_line_re, e->first_line_src, p, r->len, 0, 0, lim)) != 1)
+		return rc;
+	if (e->keyword_lines_src &&
+	    (rc = lines_match(e->keyword_lines_re, e->keyword_lines_src, p, r->len, 1, -1, lim)) != 1)
+		return rc;
 	return !(e->max_lines && r->nlines > e->max_lines);
 }
 
-/* capture - the first match of e's capture regex (group 1 if any) into cap: 0 or -1. */
+/* capture - the first match of e's capture pattern (group 1 if any) into cap:
+ * 0, -1 when no line yields it, -2 when the pattern reached a limit. */
 static int capture(const ssp_expect_t *e, const char *p, size_t len, ssp_capture_t *cap)
 {
-	size_t pos = 0, n;
-	regmatch_t m[2];
+	size_t pos = 0, n, so = 0, eo = 0;
+	const char *why = NULL;
 	line_t l;
 
 	while (next_line(p, len, &pos, &l)) {
-		regmatch_t *g;
+		ssp_pattern_rc_t rc = ssp_pattern_match(e->capture_re, l.text, l.len, &so, &eo, &why);
 
-		if (regexec(&e->capture_re, l.text, 2, m, 0) != 0)
+		if (rc == SSP_PATTERN_LIMIT) {
+			limit_hit(&cap->limit, e->capture_src, why, &l);
+			return -2;
+		}
+		if (rc != SSP_PATTERN_MATCH || eo < so || eo > l.len)
 			continue;
-		g = m[1].rm_so >= 0 ? &m[1] : &m[0];
-		n = (size_t)(g->rm_eo - g->rm_so);
+		n = eo - so;
 		if (n > SSP_VAR_VALUE_MAX)
 			return -1;
-		memcpy(cap->value, l.text + g->rm_so, n);
+		memcpy(cap->value, l.text + so, n);
 		cap->value[n] = '\0';
 		cap->len = n;
 		cap->var = e->capture_var;
@@ -131,17 +171,23 @@ ssp_outcome_t ssp_expect_match(const ssp_expect_t *e, const char *p, const ssp_r
 			       ssp_capture_t *cap)
 {
 	ssp_outcome_t met = SSP_OUTCOME_MET;
+	int rc;
 
 	if (cap != NULL) {
 		cap->var = NULL;
 		cap->len = 0;
 		cap->value[0] = '\0';
+		cap->limit.src = cap->limit.why = NULL;
+		cap->limit.line_len = 0;
 	}
 	if (e->kind != SSP_EXPECT_REPLY)
 		return SSP_OUTCOME_MISMATCH;
 	/* "any" never takes 421: the server is closing, not answering */
 	if ((e->any_code && r->code != 421) || ssp_codes_has(&e->pass, r->code)) {
-		if (!text_ok(e, p, r))
+		rc = text_ok(e, p, r, cap != NULL ? &cap->limit : NULL);
+		if (rc < 0)
+			return SSP_OUTCOME_PATTERN_LIMIT;
+		if (rc == 0)
 			return SSP_OUTCOME_MISMATCH;
 	} else if (ssp_codes_has(&e->skip, r->code)) {
 		return SSP_OUTCOME_SKIP_CODE;
@@ -153,8 +199,8 @@ ssp_outcome_t ssp_expect_match(const ssp_expect_t *e, const char *p, const ssp_r
 	} else {
 		return SSP_OUTCOME_MISMATCH;
 	}
-	if (e->capture_var != NULL && cap != NULL && capture(e, p, r->len, cap) != 0)
-		return SSP_OUTCOME_CAPTURE_FAILED;
+	if (e->capture_var != NULL && cap != NULL && (rc = capture(e, p, r->len, cap)) != 0)
+		return rc == -2 ? SSP_OUTCOME_PATTERN_LIMIT : SSP_OUTCOME_CAPTURE_FAILED;
 	return met;
 }
 
@@ -242,6 +288,7 @@ const char *ssp_outcome_name(ssp_outcome_t o)
 	case SSP_OUTCOME_CLOSING_421: return "server closing (421)";
 	case SSP_OUTCOME_MISMATCH: return "mismatch";
 	case SSP_OUTCOME_CAPTURE_FAILED: return "capture failed";
+	case SSP_OUTCOME_PATTERN_LIMIT: return "pattern limit";
 	}
 	return "?";
 }

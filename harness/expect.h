@@ -24,13 +24,22 @@ typedef enum {
 	SSP_OUTCOME_CLOSING_421,    /* 421 not asked for: the server is closing (§3.8) */
 	SSP_OUTCOME_MISMATCH,       /* a code, text or line matcher disagrees */
 	SSP_OUTCOME_CAPTURE_FAILED, /* met, but no line yields the capture */
+	SSP_OUTCOME_PATTERN_LIMIT,  /* a pattern reached a match limit: no verdict (an error) */
 } ssp_outcome_t;
+
+/* Which pattern reached which limit, on how long a line (PATTERN_LIMIT). */
+typedef struct ssp_pattern_limit_s {
+	const char *src;  /* the pattern's source, borrowed from the vector */
+	const char *why;  /* "the match limit (1000000 steps)": static */
+	size_t line_len;  /* bytes of the reply line it was matched against */
+} ssp_pattern_limit_t;
 
 /* A value captured from a reply (NUL bytes of the reply read as '?'). */
 typedef struct ssp_capture_s {
 	const char *var;                    /* the variable to set; NULL = none */
 	size_t len;
 	char value[SSP_VAR_VALUE_MAX + 1];  /* NUL-terminated */
+	ssp_pattern_limit_t limit;          /* set on a PATTERN_LIMIT outcome */
 } ssp_capture_t;
 
 /*
@@ -38,7 +47,8 @@ typedef struct ssp_capture_s {
  * against e.  A close or silence expectation is never met by a reply.  With
  * cap non-NULL and a capture in e, a MET or WARN_CODE outcome has
  * cap->var and cap->value set; a capture the reply does not yield (or
- * longer than SSP_VAR_VALUE_MAX) is CAPTURE_FAILED.
+ * longer than SSP_VAR_VALUE_MAX) is CAPTURE_FAILED.  A pattern that reaches
+ * a match limit (pattern.h) is PATTERN_LIMIT, with cap->limit saying which.
  */
 ssp_outcome_t ssp_expect_match(const ssp_expect_t *e, const char *p, const ssp_reply_t *r,
 			       ssp_capture_t *cap);

@@ -26,4 +26,13 @@ typedef struct ssp_jpath_s {
 int ssp_jsonpos_find(const char *text, size_t len, const ssp_jpath_t *path,
 		     int depth, int at_key, int *line, int *column);
 
+/*
+ * ssp_jsonpos_elements - positions of the first n elements of the array at
+ * path[0..depth) in one pass over the text (linear, where n calls of
+ * ssp_jsonpos_find would be quadratic): line[i], column[i] for i < n.
+ * 0, or -1 if the path is not an array of at least n elements.
+ */
+int ssp_jsonpos_elements(const char *text, size_t len, const ssp_jpath_t *path, int depth,
+			 size_t n, int *line, int *column);
+
 #endif

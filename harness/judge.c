@@ -216,6 +216,16 @@ static int act(ssp_session_t *s, const ssp_step_t *st, const ssp_expect_t *e,
 	case SSP_OUTCOME_MISMATCH:
 		ssp_session__mismatch(s, st, expected, got);
 		return -1;
+	case SSP_OUTCOME_PATTERN_LIMIT: {
+		/* the matcher stopped (pattern.h): nothing is known about the server */
+		char pat[SSP_OBSERVED_TEXT_MAX];
+		const char *src = cap.limit.src ? cap.limit.src : "";
+
+		ssp_expect_excerpt(pat, sizeof(pat), src, strlen(src), SSP_QUOTE_COMMAND_BYTES);
+		conclude_at(s, SSP_ERROR, expected, got, ": pattern /%s/ exceeded %s on a %zu-byte reply line; no verdict",
+			    pat, cap.limit.why ? cap.limit.why : "a limit of the matcher", cap.limit.line_len);
+		return -1;
+	}
 	case SSP_OUTCOME_WARN_CODE:
 		if (s->found.warned[0] == '\0') {
 			char label[SSP_LABEL_MAX];

@@ -67,6 +67,26 @@
 #define SSP_ID_MAX 200
 #define SSP_VAR_NAME_MAX 64
 #define SSP_VAR_VALUE_MAX 4096
+/* A value the harness derives from a profile value ("postmaster@${domain}",
+ * "smtpspec-no-such-user-4f1e@${domain}", "smtpspec@${client}") may be this
+ * much longer, so that every value up to SSP_VAR_VALUE_MAX runs; a variable
+ * table holds values up to SSP_VAR_STORED_MAX. */
+#define SSP_VAR_DERIVED_EXTRA 64
+#define SSP_VAR_STORED_MAX (SSP_VAR_VALUE_MAX + SSP_VAR_DERIVED_EXTRA)
+/* Text patterns (pattern.c, PCRE2): bytes of one pattern and nesting depth of
+ * its parentheses, checked at load; a pattern whose compiled form outgrows
+ * PCRE2's own size limit (64 KiB of code) is refused at load too. */
+#define SSP_PATTERN_MAX 2048
+#define SSP_PATTERN_PARENS_MAX 32
+/* Bytes of one reply line a pattern sees (the reply line's own hard cap). */
+#define SSP_PATTERN_SUBJECT_MAX SSP_REPLY_LINE_HARD_MAX
+/* One match of one pattern against one line: backtracking steps (about 1 ms
+ * JIT-compiled, 20 ms interpreted), and for the interpreter the nested
+ * backtracking depth and the KiB of heap for its frames.  Reaching one ends
+ * the vector as an error, never a verdict on the server. */
+#define SSP_PATTERN_MATCH_LIMIT 1000000
+#define SSP_PATTERN_DEPTH_LIMIT 10000
+#define SSP_PATTERN_HEAP_LIMIT_KIB 8192
 /* Variables in one session (profile values plus captures). */
 #define SSP_VARS_MAX 64
 /* Length of a reason sentence in a result. */
@@ -157,6 +177,11 @@
 /* Reports: shared causes listed (the largest first), and ids shown for each on the console. */
 #define SSP_CAUSES_MAX 64
 #define SSP_CAUSE_IDS_SHOWN 8
+
+/* Terminal text (termtext.c): static slots for escaped printf arguments, and
+ * the bytes of each (a file name of PATH_MAX escaped would not fit: cut, "..."). */
+#define SSP_TERM_SLOTS 8
+#define SSP_TERM_SLOT_BYTES 2048
 
 /* Turn a limit into a string literal, for messages. */
 #define SSP_STR(x) #x

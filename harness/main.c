@@ -22,6 +22,7 @@
 #include "profile.h"
 #include "rfctext.h"
 #include "suite.h"
+#include "termtext.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -168,15 +169,15 @@ static int cmd_quotes(int argc, char **argv)
 			ntexts++;
 		}
 		if (!ssp_rfctext_contains(texts[k].text, v->quote)) {
-			printf("%s:%u: %s: the quote is not in RFC %u: \"%s\"\n", v->file, v->line, v->id,
-			       v->rfc, v->quote);
+			printf("%s:%u: %s: the quote is not in RFC %u: \"%s\"\n", ssp_term_str(v->file), v->line,
+			       v->id, v->rfc, ssp_term_str(v->quote));
 			missing++;
 		}
 		if (level_mismatch(v)) {
 			const char *word;
 			int kw = ssp_rfctext_keyword(v->quote, v->rfc < 2119, &word);
 
-			printf("%s:%u: %s: level %s, but the strongest keyword of the quote is %s%s\n", v->file,
+			printf("%s:%u: %s: level %s, but the strongest keyword of the quote is %s%s\n", ssp_term_str(v->file),
 			       v->line, v->id, ssp_level_name(v->level), word ? word : "none",
 			       kw == SSP_RFCTEXT_NONE ? " (a quote with no keyword is a MAY)" : "");
 			badlevel++;
@@ -229,7 +230,7 @@ static int cmd_coverage(int argc, char **argv)
 		goto out;
 	snprintf(dir, sizeof(dir), "%s/suites/coverage", catdir);
 	if ((d = opendir(dir)) == NULL) {
-		fprintf(stderr, "smtpspec coverage: cannot open %s\n", dir);
+		fprintf(stderr, "smtpspec coverage: cannot open %s\n", ssp_term_str(dir));
 		goto out;
 	}
 	code = EXIT_PASS;
@@ -316,7 +317,7 @@ int main(int argc, char **argv)
 		return EXIT_PASS;
 	}
 	if (argc >= 2 && argv[1][0] != '-')
-		fprintf(stderr, "smtpspec: unknown command: %s\n", argv[1]);
+		fprintf(stderr, "smtpspec: unknown command: %s\n", ssp_term_str(argv[1]));
 	ssp_cli_help(stderr, NULL);
 	return EXIT_USAGE;
 }

@@ -248,7 +248,7 @@ static int put_auth(ssp_vars_t *vars)
 int ssp_profile_vars(const ssp_profile_t *p, const char *server_domain,
 		     const char *target_host, ssp_vars_t *vars)
 {
-	char buf[SSP_VAR_VALUE_MAX + 64];
+	char buf[SSP_VAR_STORED_MAX + 1]; /* the longest prefix below is 27 bytes */
 	const char *domain, *client;
 	unsigned i;
 

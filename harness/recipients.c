@@ -21,7 +21,7 @@ static const ssp_expect_t any_reply = { .kind = SSP_EXPECT_REPLY, .any_code = 1 
 typedef struct try_vector_s {
 	ssp_vector_t v;
 	ssp_step_t steps[SSP_PROBE_STEPS_MAX];
-	char payload[SSP_PROBE_STEPS_MAX][SSP_VAR_VALUE_MAX + 32];
+	char payload[SSP_PROBE_STEPS_MAX][SSP_VAR_STORED_MAX + 32];
 } try_vector_t;
 
 static char try_id[] = "smtpspec/recipients", try_title[] = "zero configuration: recipients",

@@ -26,9 +26,9 @@ typedef enum {
 } ssp_rcpt_source_t;
 
 typedef struct ssp_recipients_s {
-	char mailbox[SSP_VAR_VALUE_MAX];  /* ${mailbox} to use */
-	char domain[SSP_VAR_VALUE_MAX];   /* ${domain} to use */
-	char rejected[SSP_VAR_VALUE_MAX]; /* ${rejected_mailbox} to use */
+	char mailbox[SSP_VAR_STORED_MAX + 1];  /* ${mailbox} to use */
+	char domain[SSP_VAR_STORED_MAX + 1];   /* ${domain} to use */
+	char rejected[SSP_VAR_STORED_MAX + 1]; /* ${rejected_mailbox} to use */
 	ssp_rcpt_source_t mailbox_source, domain_source, rejected_source;
 	char how[SSP_REASON_MAX];          /* one sentence: how they were found */
 	/* reasons for the vectors that need what was not found ("" = found) */

@@ -17,6 +17,15 @@ typedef struct ssp_suite_s {
 	int *line, *column;  /* where each pattern is in the file */
 	size_t npatterns;
 	char *file;
+	/* The index built at load (ssp_suites_load_dir), so that ssp_suite_has
+	 * costs a binary search and the globs, not every pattern: the plain ids
+	 * (trailing '/' removed, sorted, owned) and the globs (borrowed from
+	 * patterns).  indexed 0 (a suite made by hand): every pattern is tried. */
+	char **literal;
+	size_t nliteral;
+	char **globs;
+	size_t nglobs;
+	int indexed;
 } ssp_suite_t;
 
 typedef struct ssp_suites_s {
@@ -31,6 +40,12 @@ int ssp_suites_load_dir(ssp_suites_t *ss, const char *dir, ssp_diag_t *diag);
  * vector of the catalogue (a stale suite is an error): 0 or -1.
  */
 int ssp_suites_check(const ssp_suites_t *ss, const ssp_catalogue_t *c, ssp_diag_t *diag);
+/* ssp_suite_load_mem - one suite from text[0..len) (named name, file "name.json"
+ * for messages), indexed as the directory loader does: 0, or -1 with diag
+ * (free s with ssp_suite_free either way). */
+int ssp_suite_load_mem(ssp_suite_t *s, const char *name, const char *text, size_t len, ssp_diag_t *diag);
+/* ssp_suite_free - release one suite. */
+void ssp_suite_free(ssp_suite_t *s);
 /* ssp_suites_find - the suite named name, or NULL. */
 const ssp_suite_t *ssp_suites_find(const ssp_suites_t *ss, const char *name);
 /* ssp_suites_free - release all suites. */

@@ -33,7 +33,7 @@ int ssp_vars_set(ssp_vars_t *v, const char *name, const char *value, size_t len)
 	unsigned i;
 	char *copy;
 
-	if (len > SSP_VAR_VALUE_MAX || !ssp_vars_valid_name(name))
+	if (len > SSP_VAR_STORED_MAX || !ssp_vars_valid_name(name))
 		return -1;
 	copy = malloc(len + 1);
 	if (copy == NULL)

@@ -28,7 +28,9 @@ typedef struct ssp_vars_s {
 void ssp_vars_init(ssp_vars_t *v, const ssp_vars_t *parent);
 /* ssp_vars_free - release names and values owned by this table. */
 void ssp_vars_free(ssp_vars_t *v);
-/* ssp_vars_set - set name to value[0..len) (copied): 0, or -1 (table full, too long). */
+/* ssp_vars_set - set name to value[0..len) (copied): 0, or -1 (table full, longer
+ * than SSP_VAR_STORED_MAX; the loaders hold profile values and captures to
+ * SSP_VAR_VALUE_MAX themselves). */
 int ssp_vars_set(ssp_vars_t *v, const char *name, const char *value, size_t len);
 /* ssp_vars_get - the value of name, here or in a parent, or NULL. */
 const char *ssp_vars_get(const ssp_vars_t *v, const char *name);

@@ -120,27 +120,27 @@ void ssp_codes_describe(const ssp_codes_t *c, char *out, size_t size)
 static void free_expect(ssp_expect_t *e)
 {
 	if (e->text_src) {
-		regfree(&e->text_re);
+		ssp_pattern_free(e->text_re);
 		free(e->text_src);
 	}
 	if (e->not_text_src) {
-		regfree(&e->not_text_re);
+		ssp_pattern_free(e->not_text_re);
 		free(e->not_text_src);
 	}
 	if (e->every_text_src) {
-		regfree(&e->every_text_re);
+		ssp_pattern_free(e->every_text_re);
 		free(e->every_text_src);
 	}
 	if (e->first_line_src) {
-		regfree(&e->first_line_re);
+		ssp_pattern_free(e->first_line_re);
 		free(e->first_line_src);
 	}
 	if (e->keyword_lines_src) {
-		regfree(&e->keyword_lines_re);
+		ssp_pattern_free(e->keyword_lines_re);
 		free(e->keyword_lines_src);
 	}
 	if (e->capture_src) {
-		regfree(&e->capture_re);
+		ssp_pattern_free(e->capture_re);
 		free(e->capture_src);
 	}
 	free(e->capture_var);

@@ -8,9 +8,9 @@
 #ifndef SSP_VECTOR_H
 #define SSP_VECTOR_H
 
+#include "pattern.h"
 #include "reply.h"
 
-#include <regex.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -112,19 +112,19 @@ typedef struct ssp_expect_s {
 	int enhanced;
 	int enh_class, enh_subject, enh_detail;
 	char *text_src;       /* regex source, for messages; NULL = none */
-	regex_t text_re;
+	ssp_pattern_t *text_re;
 	char *not_text_src;   /* regex no line may match; NULL = none */
-	regex_t not_text_re;
+	ssp_pattern_t *not_text_re;
 	char *every_text_src; /* regex every line must match; NULL = none */
-	regex_t every_text_re;
+	ssp_pattern_t *every_text_re;
 	char *first_line_src; /* regex the first line must match; NULL = none */
-	regex_t first_line_re;
+	ssp_pattern_t *first_line_re;
 	char *keyword_lines_src; /* regex every line after the first must match */
-	regex_t keyword_lines_re;
+	ssp_pattern_t *keyword_lines_re;
 	unsigned max_lines;   /* 0 = any number of lines */
 	char *capture_var;    /* NULL = no capture */
 	char *capture_src;
-	regex_t capture_re;
+	ssp_pattern_t *capture_re;
 	unsigned timeout_ms;  /* 0 = the run's --timeout */
 	unsigned silence_ms;
 } ssp_expect_t;

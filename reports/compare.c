@@ -9,6 +9,7 @@
 #include "markup.h"
 
 #include "../harness/limits.h"
+#include "../harness/termtext.h"
 
 #include <libgen.h>
 #include <limits.h>
@@ -77,16 +78,11 @@ void ssp_diff_free(ssp_diff_t *d)
 	}
 }
 
-/* plain - s on a terminal line: control bytes (ESC, CR, ...) as \xHH, everything else as is. */
+/* plain - s on a terminal line, through the one terminal escaping (termtext.h):
+ * control bytes, C1, bidi and invisible characters, malformed UTF-8 as \xHH. */
 static void plain(FILE *f, const char *s)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\x%02x", c);
-		else
-			fputc(c, f);
-	}
+	ssp_term_fputs(f, s);
 }
 
 size_t ssp_compare_print(FILE *f, const ssp_diff_t *d)

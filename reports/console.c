@@ -14,6 +14,7 @@
 #include "../harness/buf.h"
 #include "../harness/escape.h"
 #include "../harness/repeat.h"
+#include "../harness/termtext.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -32,63 +33,14 @@ static const char *reset(const ssp_console_t *c)
 	return c->color ? "\033[0m" : "";
 }
 
-/* utf8_len - length of the well-formed UTF-8 sequence at p[0..n) (shortest form, no surrogates), or 0. */
-static size_t utf8_len(const unsigned char *p, size_t n, unsigned *cp)
-{
-	size_t len, i;
-	unsigned c;
-
-	if (p[0] < 0xc2 || p[0] > 0xf4)
-		return 0;
-	len = p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 : 4;
-	if (n < len)
-		return 0;
-	c = p[0] & (0x7f >> len);
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (p[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
-/* harmful - a code point that controls the terminal or reorders text: C1, bidi, line separators. */
-static int harmful(unsigned c)
-{
-	return (c >= 0x80 && c <= 0x9f) || c == 0x200e || c == 0x200f || (c >= 0x202a && c <= 0x202e) ||
-	       (c >= 0x2066 && c <= 0x2069) || c == 0x2028 || c == 0x2029 || c == 0x061c;
-}
-
 /*
- * tool_text - the harness's own text (notes, reasons) for the terminal:
- * well-formed UTF-8 prints as itself (the "§" of a note), while control
- * bytes, malformed UTF-8 and code points that steer the terminal or the
- * text direction are written \xHH.  Server bytes inside it were escaped
- * when the note was made.
+ * tool_text - the harness's own text (notes, reasons) and every other text
+ * for the terminal, through the one terminal escaping (termtext.h): server
+ * bytes inside it were escaped when the note was made.
  */
 static void tool_text(ssp_buf_t *b, const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, k;
-	unsigned cp;
-	char hex[5];
-
-	while (i < n) {
-		if (p[i] >= 0x20 && p[i] < 0x7f) {
-			ssp_buf_append(b, s + i, 1);
-			i++;
-		} else if (p[i] >= 0x80 && (k = utf8_len(p + i, n - i, &cp)) > 0 && !harmful(cp)) {
-			ssp_buf_append(b, s + i, k);
-			i += k;
-		} else {
-			snprintf(hex, sizeof(hex), "\\x%02x", p[i]);
-			ssp_buf_append(b, hex, 4);
-			i++;
-		}
-	}
+	ssp_term_text(b, s, n);
 }
 
 /* safe - s through tool_text, in buf (valid until the next call with buf). */
@@ -161,7 +113,7 @@ static void print_suites(ssp_console_t *c, const ssp_run_t *run, const ssp_repor
 		ssp_certify_line(&cs, line, sizeof(line));
 		fprintf(c->f, "  %s%s%s: %s\n", colour(c, cs.level <= SSP_CERT_MUST ? SSP_PASS
 						       : cs.level == SSP_CERT_NONE ? SSP_FAIL : SSP_SKIP),
-			marks[cs.level], reset(c), line);
+			marks[cs.level], reset(c), ssp_term_str(line));
 	}
 }
 
@@ -271,7 +223,7 @@ void ssp_console_summary(ssp_console_t *c, const ssp_run_t *run, const ssp_repor
 		fprintf(c->f, ", each %u time%s", run->opts.repeat, run->opts.repeat == 1 ? "" : "s");
 	fputc('\n', c->f);
 	/* the target is printed separately: it may be long */
-	fprintf(c->f, "  target: %s", run->opts.target);
+	fprintf(c->f, "  target: %s", ssp_term_str(run->opts.target));
 	if (run->address[0])
 		fprintf(c->f, " (%s)", run->address);
 	if (run->rcpts.how[0])
@@ -279,7 +231,7 @@ void ssp_console_summary(ssp_console_t *c, const ssp_run_t *run, const ssp_repor
 	if (run->incomplete[0])
 		fprintf(c->f, "\n  %sincomplete: %s%s", colour(c, SSP_ERROR), safe(&buf, run->incomplete), reset(c));
 	if (run->tls_line[0])
-		fprintf(c->f, "\n  %s", run->tls_line);
+		fprintf(c->f, "\n  %s", safe(&buf, run->tls_line));
 	if (run->tls_info.have) {
 		/* the server's strings are escaped for the terminal, one at a time */
 		fprintf(c->f, "\n  TLS session: %s", safe(&buf, run->tls_info.protocol));

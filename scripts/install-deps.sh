@@ -10,7 +10,7 @@
 set -eu
 
 # make demo: build bin/smtpspec, start a private Postfix.
-DEMO_PKGS="build-essential pkg-config libuv1-dev libjansson-dev libssl-dev postfix"
+DEMO_PKGS="build-essential pkg-config libuv1-dev libjansson-dev libssl-dev libpcre2-dev postfix"
 # make test: unit tests (CUnit), result checks (jq, xmllint, JSON Schema with node-ajv),
 # the report pages (chromium), measurements (time, bc, nc), the Debian package
 # (debhelper, dpkg-dev, lintian), the manual page (groff, man-db), TAP (perl).

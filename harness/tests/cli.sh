@@ -315,6 +315,160 @@ else
 	not_ok "fakesmtpd hostile-nul-utf8 did not start"
 fi
 
+# ---- nothing raw reaches the terminal (issue 14 §4) -----------------------
+# raw_ctl FILE: the file holds a control byte other than LF and TAB, a C1
+# control (UTF-8 C2 80..9F), a bidi control (U+200E/F, U+202A-E, U+2066-9),
+# U+2028/9 or a byte of malformed UTF-8 (0xFF here).
+raw_ctl() {
+	LC_ALL=C grep -qP '[\x00-\x08\x0b-\x1f\x7f\xff]|\xc2[\x80-\x9f]|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]' "$1"
+}
+hostile_text='\u001b[2J\u001b]52;c;aGk=\u0007\u001b]0;title\u0007\u202e\u2028\u009b31m'
+mkdir -p "$work/tt-key/vectors" "$work/tt-level/vectors" "$work/tt-title/vectors" "$work/tt-title/suites"
+vec() { # vec FILE LEVEL TITLE EXTRA-KEY
+	cat >"$1" <<EOF
+{
+  "id": "rfc5321/4.1.1.9/noop-ok", "title": "$3", "rfc": 5321, "section": "4.1.1.9",
+  "level": "$2", "quote": "This command does not affect any parameters or previously entered commands.",
+  $4
+  "steps": [ { "send": "NOOP", "expect": 250 } ]
+}
+EOF
+}
+vec "$work/tt-key/vectors/a.json" MUST "NOOP" "\"x$hostile_text\": 1,"
+vec "$work/tt-level/vectors/a.json" "MUST$hostile_text" "NOOP" ""
+vec "$work/tt-title/vectors/a.json" MUST "NOOP $hostile_text gets 250" ""
+for c in key:4:3 level:3:12; do
+	pos=${c#*:}
+	c=${c%%:*}
+	"$bin" run --list --catalogue "$work/tt-$c" >"$work/tt-$c.out" 2>"$work/tt-$c.err"
+	rc=$?
+	if [ $rc -eq 2 ] && ! raw_ctl "$work/tt-$c.err" && grep -qF '\x1b[2J\x1b]52;c;aGk=\x07' "$work/tt-$c.err" &&
+		grep -qF '\xe2\x80\xae\xe2\x80\xa8\xc2\x9b31m' "$work/tt-$c.err" && grep -q "a.json:$pos: error" "$work/tt-$c.err"; then
+		ok "ESC, OSC 52, U+202E, U+2028 and C1 in a vector's $c: the load error at $pos shows them escaped"
+	else
+		not_ok "a load error quoting a hostile $c is escaped" "exit $rc: $(od -c "$work/tt-$c.err" | head -8)"
+	fi
+done
+"$bin" run --list --catalogue "$work/tt-title" >"$work/tt-list.out" 2>&1
+rc1=$?
+"$bin" explain rfc5321/4.1.1.9/noop-ok --catalogue "$work/tt-title" >"$work/tt-explain.out" 2>&1
+rc2=$?
+if [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && ! raw_ctl "$work/tt-list.out" && ! raw_ctl "$work/tt-explain.out" &&
+	grep -qF 'NOOP \x1b[2J' "$work/tt-list.out" && grep -qF '\x1b]52;c;aGk=\x07' "$work/tt-explain.out"; then
+	ok "a hostile vector title is escaped in --list and explain"
+else
+	not_ok "--list and explain escape a vector title" "exit $rc1/$rc2: $(od -c "$work/tt-list.out" | head -5)"
+fi
+# a server's reply with terminal sequences, captured: the -v "captured" note is escaped
+mkdir -p "$work/tt-cap/vectors" "$work/tt-cap/suites"
+cat >"$work/tt-cap/vectors/a.json" <<'EOF'
+{
+  "id": "rfc5321/4.1.1.9/captured-escapes", "title": "a captured reply with escapes", "rfc": 5321,
+  "section": "4.1.1.9", "level": "MUST", "prelude": "ehlo",
+  "quote": "This command does not affect any parameters or previously entered commands.",
+  "steps": [
+    { "send_raw": "VRFY %x1B%]52;c;aGk=%x07%%x1B%[2J%xC29B%31m%xE280AE%x%CRLF%",
+      "expect": { "code": "any", "capture": { "var": "echo", "regex": "^[0-9.]* *(.*): syntax" } } },
+    { "send": "NOOP", "expect": 500 }
+  ]
+}
+EOF
+if start_fake utf8-reply-echo; then
+	"$bin" run --catalogue "$work/tt-cap" --target "127.0.0.1:$port" --mailbox postmaster@fake.test -v --jobs 1 \
+		--timeout 2000 --no-progress >"$work/tt-cap.out" 2>"$work/tt-cap.err"
+	rc=$?
+	stop_fake
+	if [ $rc -eq 1 ] && grep -q 'captured ${echo} = "' "$work/tt-cap.out" && ! raw_ctl "$work/tt-cap.out" &&
+		! raw_ctl "$work/tt-cap.err" && grep -qF '\x1b]52;c;aGk=\x07' "$work/tt-cap.out"; then
+		ok "a captured reply holding OSC 52, ESC[2J, C1 CSI and U+202E is escaped in the -v note"
+	else
+		not_ok "the -v captured note is escaped" "exit $rc: $(grep -a captured "$work/tt-cap.out" | od -c | head -6)"
+	fi
+else
+	not_ok "fakesmtpd utf8-reply-echo did not start"
+fi
+
+# a result document read back (report --diff, run --baseline) with terminal
+# sequences in a reason: the comparison lines show them escaped
+if start_fake ""; then
+	"$bin" run --target "127.0.0.1:$port" --mailbox postmaster@fake.test --only 'rfc5321/4.1.1.9/*' \
+		--json "$work/d0.json" -q
+	jq --arg r "x$(printf '\033[2J\033]52;c;aGk=\007\342\200\256\342\200\250\302\23331m')" \
+		'.results[0].verdict = "fail" | .results[0].reason = $r | .summary.pass -= 1 | .summary.fail += 1' \
+		"$work/d0.json" >"$work/d1.json"
+	"$bin" report --diff "$work/d0.json" "$work/d1.json" >"$work/diff.out" 2>&1
+	rc1=$?
+	"$bin" run --target "127.0.0.1:$port" --mailbox postmaster@fake.test --only 'rfc5321/4.1.1.9/*' \
+		--baseline "$work/d1.json" --no-progress >"$work/bl.out" 2>&1
+	rc2=$?
+	stop_fake
+	if [ $rc1 -eq 1 ] && [ $rc2 -eq 0 ] && ! raw_ctl "$work/diff.out" && ! raw_ctl "$work/bl.out" &&
+		grep -qF 'pass -> fail: x\x1b[2J\x1b]52;c;aGk=\x07\xe2\x80\xae\xe2\x80\xa8\xc2\x9b31m' "$work/diff.out" &&
+		grep -q 'fixed' "$work/bl.out"; then
+		ok "a hostile reason in a result document read back: escaped in report --diff and run --baseline"
+	else
+		not_ok "report --diff and --baseline escape what they read" "exit $rc1/$rc2: $(od -c "$work/diff.out" | head -5)"
+	fi
+else
+	not_ok "fakesmtpd did not start"
+fi
+
+# ---- every file and value is accounted for (issue 14 §5) ------------------
+# non-UTF-8 paths (a Latin-1 file system): the catalogue, a vector file, a
+# suite and the profile are named escaped in every report, never "out of memory"
+nu="$work/nu/cat$(printf '\377\033')"
+mkdir -p "$nu/vectors" "$nu/suites"
+cp "$top/harness/tests/hostile-catalogue/vectors/noop.json" "$nu/vectors/no$(printf '\376')op.json"
+echo '{ "title": "t", "vectors": ["rfc5321/*"] }' >"$nu/suites/s$(printf '\375').json"
+printf '{ "mailbox": "postmaster@fake.test" }' >"$work/nu/prof$(printf '\377').json"
+if start_fake ""; then
+	"$bin" run --catalogue "$nu" --suite "s$(printf '\375')" --profile "$work/nu/prof$(printf '\377').json" \
+		--target "127.0.0.1:$port" --no-progress --json "$work/nu.json" --html "$work/nu.html" \
+		--junit "$work/nu.xml" >"$work/nu.out" 2>&1
+	rc=$?
+	stop_fake
+	if [ $rc -eq 0 ] && jq -e '(.catalogue.path | endswith("cat\\xff\u001b")) and (.profile | endswith("prof\\xff.json"))
+		and (.results[0].file | test("no\\\\xfeop.json:[0-9]+$")) and .suites == ["s\\xfd"]' "$work/nu.json" >/dev/null &&
+		xmllint --noout "$work/nu.xml" && ! raw_ctl "$work/nu.out"; then
+		ok "non-UTF-8 catalogue, vector, suite and profile names: reported escaped in JSON, HTML, JUnit and on the terminal"
+	else
+		not_ok "non-UTF-8 paths are reported escaped" "exit $rc: $(head -3 "$work/nu.out"); $(jq -c '{catalogue, profile, suites}' "$work/nu.json" 2>&1 | head -c 300)"
+	fi
+else
+	not_ok "fakesmtpd did not start"
+fi
+# profile values up to SSP_VAR_VALUE_MAX (4,096 bytes) run, the values derived
+# from them ("smtpspec-no-such-user-4f1e@${domain}", "smtpspec@${client}")
+# included; 4,097 is refused at its file:line:column
+if start_fake ""; then
+	bad=
+	for field in domain client rejected_mailbox; do
+		for n in 4069 4070 4090 4096 4097; do
+			val="$(head -c $((n - 8)) /dev/zero | tr '\0' a).example"
+			printf '{ "mailbox": "postmaster@fake.test",\n  "%s": "%s" }\n' "$field" "$val" >"$work/long.json"
+			"$bin" run --catalogue "$top/harness/tests/hostile-catalogue" --profile "$work/long.json" \
+				--target "127.0.0.1:$port" --no-progress --jobs 2 --json "$work/long-res.json" >"$work/long.out" 2>&1
+			rc=$?
+			if [ "$n" -le 4096 ]; then
+				{ [ $rc -le 1 ] && jq -e '.results | length > 0' "$work/long-res.json" >/dev/null; } ||
+					bad="$bad $field=$n:exit $rc ($(head -c 200 "$work/long.out"))"
+			else
+				{ [ $rc -eq 2 ] && grep -q "long.json:2:[0-9]*: error: $field: must be 1 to 4096 bytes" "$work/long.out"; } ||
+					bad="$bad $field=$n:exit $rc ($(head -c 200 "$work/long.out"))"
+			fi
+			rm -f "$work/long-res.json"
+		done
+	done
+	stop_fake
+	if [ -z "$bad" ]; then
+		ok "profile values of 4,069 to 4,096 bytes run (domain, client, rejected_mailbox); 4,097 refused at file:line:column"
+	else
+		not_ok "long profile values" "$bad"
+	fi
+else
+	not_ok "fakesmtpd did not start"
+fi
+
 # ---- reports are replaced atomically --------------------------------------
 if start_fake ""; then
 	out="$work/atomic"

@@ -6,9 +6,9 @@
 
 #include "../expect.h"
 
-#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define NCASES(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -30,9 +30,14 @@ static int parse(parsed_t *pr, const char *s)
 }
 
 /* re - compile src into *re and keep the source in *src, as the loader does. */
-static void re(char **src, regex_t *rx, const char *s)
+static void re(char **src, ssp_pattern_t **rx, const char *s)
 {
-	CU_ASSERT_FATAL(regcomp(rx, s, REG_EXTENDED | REG_ICASE | REG_NEWLINE) == 0);
+	char err[200];
+	size_t off;
+
+	*rx = ssp_pattern_compile(s, strlen(s), err, sizeof(err), &off);
+	CHECKF(*rx != NULL, "pattern /%s/: %s at %zu", s, err, off);
+	CU_ASSERT_FATAL(*rx != NULL);
 	*src = strdup(s);
 	CU_ASSERT_FATAL(*src != NULL);
 }
@@ -42,13 +47,13 @@ static void free_expect(ssp_expect_t *e)
 {
 	char **srcs[] = { &e->text_src, &e->not_text_src, &e->every_text_src, &e->first_line_src,
 			  &e->keyword_lines_src, &e->capture_src };
-	regex_t *res[] = { &e->text_re, &e->not_text_re, &e->every_text_re, &e->first_line_re,
+	ssp_pattern_t **res[] = { &e->text_re, &e->not_text_re, &e->every_text_re, &e->first_line_re,
 			   &e->keyword_lines_re, &e->capture_re };
 	size_t i;
 
 	for (i = 0; i < NCASES(srcs); i++) {
 		if (*srcs[i]) {
-			regfree(res[i]);
+			ssp_pattern_free(*res[i]);
 			free(*srcs[i]);
 		}
 	}
@@ -372,6 +377,112 @@ static void test_describe(void)
 	CU_ASSERT_STRING_EQUAL(out, "250-a\\tb (2 lines)");
 }
 
+/* A pattern that backtracks without end against a long line of 'x' (with
+ * glibc's regexec it ran for minutes): bounded by the match limit. */
+#define BACKTRACKER "(x+x+)+\\1[^x]"
+
+static void test_pattern_limits(void)
+{
+	ssp_expect_t e;
+	ssp_capture_t cap;
+	char *line = malloc(4 + 600 + 3);
+	ssp_outcome_t o;
+	struct timespec t0, t1;
+	double s;
+
+	CU_ASSERT_FATAL(line != NULL);
+	memcpy(line, "250 ", 4);
+	memset(line + 4, 'x', 600);
+	memcpy(line + 604, "\r\n", 3);
+	/* text, not_text, every_text: each reports the limit, with the pattern and the line length */
+	for (int k = 0; k < 3; k++) {
+		memset(&e, 0, sizeof(e));
+		ssp_codes_parse(&e.pass, "250");
+		if (k == 0)
+			re(&e.text_src, &e.text_re, BACKTRACKER);
+		else if (k == 1)
+			re(&e.not_text_src, &e.not_text_re, BACKTRACKER);
+		else
+			re(&e.every_text_src, &e.every_text_re, BACKTRACKER);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		o = match(&e, line, &cap);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		CHECKF(o == SSP_OUTCOME_PATTERN_LIMIT, "matcher %d: got %s", k, ssp_outcome_name(o));
+		CHECKF(s < 2.0, "matcher %d: %.3f s", k, s);
+		CU_ASSERT_PTR_NOT_NULL(cap.limit.src);
+		if (cap.limit.src != NULL)
+			CU_ASSERT_STRING_EQUAL(cap.limit.src, BACKTRACKER);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(cap.limit.why);
+		CHECKF(strstr(cap.limit.why, "match limit") != NULL, "why: %s", cap.limit.why);
+		CU_ASSERT_EQUAL(cap.limit.line_len, 600);
+		/* without cap the outcome is the same */
+		CU_ASSERT_EQUAL(match(&e, line, NULL), SSP_OUTCOME_PATTERN_LIMIT);
+		free_expect(&e);
+	}
+	/* a capture pattern too */
+	memset(&e, 0, sizeof(e));
+	ssp_codes_parse(&e.pass, "250");
+	e.capture_var = strdup("v");
+	re(&e.capture_src, &e.capture_re, BACKTRACKER);
+	CU_ASSERT_EQUAL(match(&e, line, &cap), SSP_OUTCOME_PATTERN_LIMIT);
+	CU_ASSERT_EQUAL(cap.limit.line_len, 600);
+	CU_ASSERT_PTR_NULL(cap.var);
+	free(e.capture_var);
+	free_expect(&e);
+	/* the same pattern on a short line gives an answer */
+	memset(&e, 0, sizeof(e));
+	ssp_codes_parse(&e.pass, "250");
+	re(&e.text_src, &e.text_re, BACKTRACKER);
+	CU_ASSERT_EQUAL(match(&e, "250 xxxy\r\n", NULL), SSP_OUTCOME_MISMATCH);
+	CU_ASSERT_EQUAL(match(&e, "250 xxxxy\r\n", NULL), SSP_OUTCOME_MET); /* "xx", then "xx" again */
+	free_expect(&e);
+	free(line);
+}
+
+/* The dialect: PCRE2, case-insensitive, bytes; the subject cap; compile limits. */
+static void test_pattern_dialect(void)
+{
+	char err[200], sub[SSP_PATTERN_SUBJECT_MAX + 100];
+	size_t off, so = 0, eo = 0;
+	ssp_pattern_t *p;
+
+	p = ssp_pattern_compile("^size ([0-9]+)$", 15, err, sizeof(err), &off);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_EQUAL(ssp_pattern_match(p, "SIZE 1000", 9, &so, &eo, NULL), SSP_PATTERN_MATCH);
+	CU_ASSERT(so == 5 && eo == 9);
+	/* a line end inside the subject: ^ and $ at line boundaries (as REG_NEWLINE) */
+	CU_ASSERT_EQUAL(ssp_pattern_match(p, "x\nSIZE 7", 8, NULL, NULL, NULL), SSP_PATTERN_MATCH);
+	ssp_pattern_free(p);
+	/* bytes: a high byte is one character, never invalid UTF-8 */
+	p = ssp_pattern_compile("^.$", 3, err, sizeof(err), &off);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_EQUAL(ssp_pattern_match(p, "\xff", 1, NULL, NULL, NULL), SSP_PATTERN_MATCH);
+	CU_ASSERT_EQUAL(ssp_pattern_match(p, "\xc3\xa9", 2, NULL, NULL, NULL), SSP_PATTERN_NOMATCH);
+	ssp_pattern_free(p);
+	/* the subject is cut at SSP_PATTERN_SUBJECT_MAX bytes */
+	memset(sub, 'a', sizeof(sub));
+	sub[sizeof(sub) - 1] = 'Z';
+	p = ssp_pattern_compile("z", 1, err, sizeof(err), &off);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_EQUAL(ssp_pattern_match(p, sub, sizeof(sub), NULL, NULL, NULL), SSP_PATTERN_NOMATCH);
+	sub[SSP_PATTERN_SUBJECT_MAX - 1] = 'z';
+	CU_ASSERT_EQUAL(ssp_pattern_match(p, sub, sizeof(sub), NULL, NULL, NULL), SSP_PATTERN_MATCH);
+	ssp_pattern_free(p);
+	/* compile limits: an error with its offset, never a long compile */
+	CU_ASSERT_PTR_NULL(ssp_pattern_compile("((a{1,255}){1,255}){1,255}", 26, err, sizeof(err), &off));
+	CHECKF(strstr(err, "too large") != NULL, "%s", err);
+	CU_ASSERT_PTR_NULL(ssp_pattern_compile("a(b", 3, err, sizeof(err), &off));
+	CU_ASSERT_EQUAL(off, 3);
+	CU_ASSERT_PTR_NULL(ssp_pattern_compile("(*UTF)a", 7, err, sizeof(err), &off));
+	memset(sub, 'a', SSP_PATTERN_MAX + 1);
+	CU_ASSERT_PTR_NULL(ssp_pattern_compile(sub, SSP_PATTERN_MAX + 1, err, sizeof(err), &off));
+	p = ssp_pattern_compile(sub, SSP_PATTERN_MAX, err, sizeof(err), &off);
+	CU_ASSERT_PTR_NOT_NULL(p);
+	ssp_pattern_free(p);
+	ssp_pattern_free(NULL);
+}
+
 void register_expect_tests(void)
 {
 	static const tests_entry_t tests[] = {
@@ -384,6 +495,8 @@ void register_expect_tests(void)
 		{ "close and silence are never met by a reply", test_close_silence },
 		{ "captures", test_capture },
 		{ "descriptions", test_describe },
+		{ "a pattern that reaches a match limit: an outcome of its own, in bounded time", test_pattern_limits },
+		{ "patterns: PCRE2 dialect, subject cap, compile limits", test_pattern_dialect },
 		{ NULL, NULL },
 	};
 

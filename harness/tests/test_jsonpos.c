@@ -102,6 +102,29 @@ static void test_find(void)
 	run(doc, sizeof(doc) - 1, cases, sizeof(cases) / sizeof(cases[0]));
 }
 
+/* Keys with escapes are found as jansson decoded them (a load error about an
+ * unknown key "x<ESC>[2J" is placed at that key); arrays in one pass. */
+static void test_escaped_keys_and_elements(void)
+{
+	static const char text[] = "{\"a\\u001b[2J\": 1,\n \"\\\"q\\n\\/\": 2, \"\\u00e9\\ud83d\\udce7\": 3, \"l\": [\"x\",\n \"y\", {\"z\": [1]}] }";
+	static const pcase_t cases[] = {
+		{ "ESC by \\u001b", { K("a\x1b[2J") }, 1, 1, 0, 1, 2 },
+		{ "quote, newline, slash", { K("\"q\n/") }, 1, 1, 0, 2, 2 },
+		{ "BMP and a surrogate pair", { K("\xc3\xa9\xf0\x9f\x93\xa7") }, 1, 1, 0, 2, 16 },
+		{ "the raw text is not the key", { K("a\\u001b[2J") }, 1, 1, -1, 0, 0 },
+		{ "a decoded prefix is not the key", { K("a\x1b[2") }, 1, 1, -1, 0, 0 },
+	};
+	ssp_jpath_t path[1] = { K("l") };
+	int line[3], col[3];
+
+	run(text, sizeof(text) - 1, cases, sizeof(cases) / sizeof(cases[0]));
+	CU_ASSERT_EQUAL(ssp_jsonpos_elements(text, sizeof(text) - 1, path, 1, 3, line, col), 0);
+	CU_ASSERT(line[0] == 2 && col[0] == 47);
+	CU_ASSERT(line[1] == 3 && col[1] == 2);
+	CU_ASSERT(line[2] == 3 && col[2] == 7);
+	CU_ASSERT_EQUAL(ssp_jsonpos_elements(text, sizeof(text) - 1, path, 1, 4, line, col), -1);
+}
+
 static void test_layouts(void)
 {
 	static const char lead[] = "\n\n  {\"x\": [1,\n2]}";
@@ -155,6 +178,7 @@ void register_jsonpos_tests(void)
 		{ "find by path", test_find },
 		{ "leading blank lines, CRLF, arrays, wide UTF-8", test_layouts },
 		{ "truncated text", test_truncated },
+		{ "keys with escapes; array elements in one pass", test_escaped_keys_and_elements },
 		{ NULL, NULL },
 	};
 

@@ -292,7 +292,7 @@ static void test_every_feature(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e->capture_var);
 	CU_ASSERT_STRING_EQUAL(e->capture_var, "greeting_host");
 	CU_ASSERT_STRING_EQUAL(e->capture_src, "^([^ ]+)");
-	CU_ASSERT_EQUAL(regexec(&e->capture_re, "mx.example.org ESMTP", 0, NULL, 0), 0);
+	CU_ASSERT_EQUAL(ssp_pattern_match(e->capture_re, "mx.example.org ESMTP", 20, NULL, NULL, NULL), SSP_PATTERN_MATCH);
 
 	/* 1: send with a variable, pattern, text and capture */
 	s = &v->steps[1];
@@ -308,12 +308,12 @@ static void test_every_feature(void)
 	CU_ASSERT_EQUAL(ssp_codes_has(&e->pass, 260), 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e->text_src);
 	CU_ASSERT_STRING_EQUAL(e->text_src, "^PIPELINING$");
-	/* case-insensitive ERE */
-	CU_ASSERT_EQUAL(regexec(&e->text_re, "pipelining", 0, NULL, 0), 0);
-	CU_ASSERT_NOT_EQUAL(regexec(&e->text_re, "PIPELINING x", 0, NULL, 0), 0);
+	/* case-insensitive PCRE2 */
+	CU_ASSERT_EQUAL(ssp_pattern_match(e->text_re, "pipelining", 10, NULL, NULL, NULL), SSP_PATTERN_MATCH);
+	CU_ASSERT_EQUAL(ssp_pattern_match(e->text_re, "PIPELINING x", 12, NULL, NULL, NULL), SSP_PATTERN_NOMATCH);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e->not_text_src);
 	CU_ASSERT_STRING_EQUAL(e->not_text_src, "^X-");
-	CU_ASSERT_EQUAL(regexec(&e->not_text_re, "x-custom", 0, NULL, 0), 0);
+	CU_ASSERT_EQUAL(ssp_pattern_match(e->not_text_re, "x-custom", 8, NULL, NULL, NULL), SSP_PATTERN_MATCH);
 	CU_ASSERT_EQUAL(e->max_lines, 50);
 	CU_ASSERT_STRING_EQUAL(e->capture_var, "size_limit");
 
@@ -853,6 +853,51 @@ static void test_select(void)
 	CU_ASSERT_EQUAL(select_str(&c, NULL, NULL, 0, NULL, 0, out, sizeof(out)), 0);
 }
 
+/* The index of a loaded suite (sorted plain ids, globs by literal prefix)
+ * selects exactly what trying every pattern selects. */
+static void test_suite_index(void)
+{
+	static const char text[] = "{ \"title\": \"Mixed\", \"vectors\": [\"rfc5321/4.1.1.5/\",\n"
+				   "  \"rfc1869/4.1/size\", \"*/b\", \"rfc5321/4.5.3.1.?/*\", \"rfc1869\",\n"
+				   "  \"rfc5321/4.1.1.5\", \"rfc5321/4.1.1.50/[0-9]\"] }";
+	char *dir = tests_mkdtemp(), out1[64], out2[64];
+	ssp_suites_t ss;
+	ssp_suite_t plain;
+	ssp_catalogue_t c;
+	ssp_vector_t v[5];
+	ssp_diag_t diag;
+	size_t i, n;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+	CU_ASSERT_EQUAL(tests_write(dir, "mixed.json", text, sizeof(text) - 1), 0);
+	ssp_diag_init(&diag);
+	CU_ASSERT_EQUAL_FATAL(ssp_suites_load_dir(&ss, dir, &diag), 0);
+	CU_ASSERT_EQUAL_FATAL(ss.n, 1);
+	CU_ASSERT(ss.s[0].indexed);
+	CU_ASSERT_EQUAL(ss.s[0].nliteral, 4);
+	CU_ASSERT_EQUAL(ss.s[0].nglobs, 3);
+	/* positions of every pattern, found in one pass */
+	CU_ASSERT(ss.s[0].line[0] == 1 && ss.s[0].column[0] == 33);
+	CU_ASSERT(ss.s[0].line[1] == 2 && ss.s[0].column[1] == 3);
+	CU_ASSERT(ss.s[0].line[6] == 3 && ss.s[0].column[6] == 22);
+	make_catalogue(&c, v);
+	plain = ss.s[0];
+	plain.indexed = 0;
+	for (i = 0; i < c.n; i++)
+		CHECKF(ssp_suite_has(&ss.s[0], c.v[i].id) == ssp_suite_has(&plain, c.v[i].id), "%s", c.v[i].id);
+	n = (size_t)select_str(&c, &ss.s[0], NULL, 0, NULL, 0, out1, sizeof(out1));
+	CU_ASSERT_EQUAL((size_t)select_str(&c, &plain, NULL, 0, NULL, 0, out2, sizeof(out2)), n);
+	CU_ASSERT_STRING_EQUAL(out1, out2);
+	CU_ASSERT(n > 0 && n < c.n);
+	ssp_diag_init(&diag);
+	CU_ASSERT_EQUAL(ssp_suites_check(&ss, &c, &diag), -1); /* 4.1.1.50/[0-9] selects nothing */
+	CU_ASSERT_EQUAL(diag.line, 3);
+	CU_ASSERT_EQUAL(diag.column, 22);
+	ssp_suites_free(&ss);
+	tests_rmtree(dir);
+	free(dir);
+}
+
 static void test_suites_dir(void)
 {
 	static const char good[] = "{ \"title\": \"RFC 5321\", \"vectors\": [\"rfc5321/*\", \"rfc5321/4.1.1.5\"] }";
@@ -886,6 +931,8 @@ static void test_suites_dir(void)
 	snprintf(path, sizeof(path), "%s/old.json", dir);
 	CU_ASSERT_STRING_EQUAL(diag.file, path);
 	CU_ASSERT_PTR_NOT_NULL(strstr(diag.text, "\"rfc5321/9.9\" selects no vector"));
+	CU_ASSERT_EQUAL(diag.line, 2);
+	CU_ASSERT_EQUAL(diag.column, 34);
 	ssp_suites_free(&ss);
 
 	/* an empty vectors array is refused at its position */
@@ -925,6 +972,7 @@ void register_loader_tests(void)
 	static const tests_entry_t suite[] = {
 		{ "ssp_id_matches", test_id_matches },
 		{ "ssp_select", test_select },
+		{ "a loaded suite's index selects what every pattern selects", test_suite_index },
 		{ "suite files", test_suites_dir },
 		{ NULL, NULL },
 	};

@@ -11,7 +11,6 @@
 #include "../limits.h"
 #include "../session.h"
 
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -594,6 +593,8 @@ static void test_capture_failed_skips(void)
 	static const sc_t script[] = { SEND("220 mx.test\r\n"), WRITES(1), SEND("250 queued\r\n"),
 				       WRITES(2), SEND("221 bye\r\n"), CLOSE, END };
 	static char var[] = "id", src[] = "as ([A-Z0-9]+)";
+	char err[200];
+	size_t off;
 	vec_t t;
 	outcome_t o;
 
@@ -601,10 +602,11 @@ static void test_capture_failed_skips(void)
 	vec_step(&t, SSP_SEND_LINE, "NOOP", "250");
 	t.expect[0][0].capture_var = var;
 	t.expect[0][0].capture_src = src;
-	CU_ASSERT_FATAL(regcomp(&t.expect[0][0].capture_re, src, REG_EXTENDED) == 0);
+	t.expect[0][0].capture_re = ssp_pattern_compile(src, strlen(src), err, sizeof(err), &off);
+	CU_ASSERT_FATAL(t.expect[0][0].capture_re != NULL);
 	run(&t.v, script, 2000, &o);
 	CHECK_VERDICT(&o, SSP_SKIP, "capture ${id}: no line of the reply matches /as ([A-Z0-9]+)/");
-	regfree(&t.expect[0][0].capture_re);
+	ssp_pattern_free(t.expect[0][0].capture_re);
 	ssp_result_free(&o.res);
 }
 
@@ -641,6 +643,8 @@ static void test_capture_with_cr_not_sent(void)
 	static const sc_t script[] = { SEND("220 mx.test\r\n"), WRITES(1), SEND("250 as a\rRSET\r\n"),
 				       WRITES(2), SEND("221 bye\r\n"), CLOSE, END };
 	static char var[] = "id", src[] = "as (.*)";
+	char err[200];
+	size_t off;
 	vec_t t;
 	outcome_t o;
 
@@ -649,12 +653,13 @@ static void test_capture_with_cr_not_sent(void)
 	vec_step(&t, SSP_SEND_LINE, "RCPT TO:<${id}>", "250");
 	t.expect[0][0].capture_var = var;
 	t.expect[0][0].capture_src = src;
-	CU_ASSERT_FATAL(regcomp(&t.expect[0][0].capture_re, src, REG_EXTENDED) == 0);
+	t.expect[0][0].capture_re = ssp_pattern_compile(src, strlen(src), err, sizeof(err), &off);
+	CU_ASSERT_FATAL(t.expect[0][0].capture_re != NULL);
 	run(&t.v, script, 2000, &o);
 	/* the server's bare CR never reaches the wire in a command of ours */
 	CHECK_VERDICT(&o, SSP_ERROR, "capture ${id}: the value holds a CR, LF or NUL; it is not sent back");
 	CHECKF(last_wlen == 0 || memmem(last_written, last_wlen, "RCPT", 4) == NULL, "%s", "RCPT was sent");
-	regfree(&t.expect[0][0].capture_re);
+	ssp_pattern_free(t.expect[0][0].capture_re);
 	ssp_result_free(&o.res);
 }
 static void test_pipeline_split(void)

@@ -51,15 +51,15 @@ static void test_set_get(void)
 	CU_ASSERT_EQUAL(ssp_vars_valid_name("Size"), 0);
 	CU_ASSERT_EQUAL(ssp_vars_valid_name(""), 0);
 	/* value length cap */
-	big = malloc(SSP_VAR_VALUE_MAX + 1);
+	big = malloc(SSP_VAR_STORED_MAX + 1);
 	CU_ASSERT_FATAL(big != NULL);
-	memset(big, 'v', SSP_VAR_VALUE_MAX + 1);
-	CU_ASSERT_EQUAL(ssp_vars_set(&v, "big", big, SSP_VAR_VALUE_MAX + 1), -1);
+	memset(big, 'v', SSP_VAR_STORED_MAX + 1);
+	CU_ASSERT_EQUAL(ssp_vars_set(&v, "big", big, SSP_VAR_STORED_MAX + 1), -1);
 	CU_ASSERT_PTR_NULL(ssp_vars_get(&v, "big"));
-	CU_ASSERT_EQUAL(ssp_vars_set(&v, "big", big, SSP_VAR_VALUE_MAX), 0);
-	CU_ASSERT_EQUAL(strlen(ssp_vars_get(&v, "big")), SSP_VAR_VALUE_MAX);
+	CU_ASSERT_EQUAL(ssp_vars_set(&v, "big", big, SSP_VAR_STORED_MAX), 0);
+	CU_ASSERT_EQUAL(strlen(ssp_vars_get(&v, "big")), SSP_VAR_STORED_MAX);
 	/* a refused overwrite keeps the old value */
-	CU_ASSERT_EQUAL(ssp_vars_set(&v, "a", big, SSP_VAR_VALUE_MAX + 1), -1);
+	CU_ASSERT_EQUAL(ssp_vars_set(&v, "a", big, SSP_VAR_STORED_MAX + 1), -1);
 	CU_ASSERT_STRING_EQUAL(ssp_vars_get(&v, "a"), "22");
 	free(big);
 	ssp_vars_free(&v);
