@@ -309,6 +309,7 @@ typedef struct {
 	ssp_run_t *run;   /* the run, writable (the callback is handed it const) */
 	size_t n;         /* vectors selected: the run holds n x --repeat results */
 	size_t *keep;     /* --repeat: the round kept of each vector (ssp_repeat_trim), or NULL */
+	ssp_spool_t *spool; /* where each finished transcript goes */
 } progress_t;
 
 static void on_progress(const ssp_run_t *run, size_t idx, void *arg)
@@ -318,6 +319,9 @@ static void on_progress(const ssp_run_t *run, size_t idx, void *arg)
 	ssp_console_progress(p->console, run, idx);
 	if (p->keep != NULL)
 		ssp_repeat_trim(p->run, p->n, p->keep, idx);
+	/* the transcript leaves memory for the spool (a failed write keeps it here, and is reported) */
+	if (p->spool != NULL)
+		(void)ssp_spool_put(p->spool, &p->run->results[idx]);
 }
 
 /* selection - the vectors chosen by --suite, --only, --skip. */
@@ -389,6 +393,7 @@ static int write_reports(const options_t *o, const ssp_run_t *run, const ssp_rep
 	ssp_diff_t diff;
 	ssp_doc_t doc;
 	json_t *json;
+	ssp_json_source_t src = { run, meta };
 	int k, rc;
 
 	if (!o->json && !o->html && !o->junit && !files[3] && base == NULL)
@@ -406,6 +411,9 @@ static int write_reports(const options_t *o, const ssp_run_t *run, const ssp_rep
 		json_decref(json);
 		return EXIT_FAILED;
 	}
+	/* the document holds the results without transcripts: the writers read each whole from the spool */
+	doc.fetch = ssp_json_fetch;
+	doc.fetch_arg = &src;
 	memset(&diff, 0, sizeof(diff));
 	if (base != NULL && ssp_compare_diff(base, &doc, o->strict, &diff) == 0) {
 		size_t nf = out ? ssp_compare_print(out, &diff) : diff.n[SSP_DIFF_NEW_FAILURE];
@@ -423,7 +431,7 @@ static int write_reports(const options_t *o, const ssp_run_t *run, const ssp_rep
 		ssp_diag_init(&diag);
 		rc = ssp_outfile_begin(&of, files[k], &diag);
 		if (rc == 0) {
-			rc = k == 0 || k == 3 ? ssp_json_save(of.tmp, json, &diag)
+			rc = k == 0 || k == 3 ? ssp_json_stream(of.tmp, json, run, meta, &diag)
 			     : k == 1 ? ssp_html_write(of.tmp, &doc, &diag)
 				      : ssp_junit_write(of.tmp, &doc, o->strict, &diag);
 			if (rc == 0)
@@ -464,6 +472,7 @@ int ssp_cli_run(int argc, char **argv)
 	int code = EXIT_USAGE, rc;
 	char cathex[SSP_DIGEST_HEX], profhex[SSP_DIGEST_HEX];
 	ssp_doc_t base_doc, *base = NULL;
+	ssp_spool_t spool = { -1, 0, 0, "" };
 	FILE *out;
 
 	memset(&o, 0, sizeof(o));
@@ -566,6 +575,10 @@ int ssp_cli_run(int argc, char **argv)
 	pa.console = &prog;
 	pa.run = &run;
 	pa.n = (size_t)n;
+	if (ssp_spool_open(&spool, &diag) != 0)
+		goto bad_input;
+	pa.spool = &spool;
+	o.run.spool = &spool;
 	rc = ssp_run_execute(&run, repeated ? repeated : vectors, repeated ? (size_t)n * o.run.repeat : (size_t)n,
 			     &profile, &o.run, on_progress, &pa, &diag);
 	ssp_console_end(&prog);
@@ -585,6 +598,10 @@ int ssp_cli_run(int argc, char **argv)
 	code = EXIT_PASS;
 	if (run.counts[SSP_FAIL] || run.counts[SSP_ERROR] || (o.strict && run.counts[SSP_WARN]))
 		code = EXIT_FAILED;
+	if (spool.error[0] != '\0') { /* an error of the run: the reports are written all the same */
+		fprintf(stderr, "smtpspec: error: %s\n", spool.error);
+		code = EXIT_FAILED;
+	}
 	if (run.interrupted) /* 130, 143: the shell's convention for a signal */
 		code = 128 + run.interrupted;
 	memset(&meta, 0, sizeof(meta));
@@ -620,6 +637,7 @@ bad_input:
 	code = EXIT_USAGE;
 out:
 	ssp_run_free(&run);
+	ssp_spool_close(&spool);
 	free(vectors);
 	free(repeated);
 	free(keep);
