@@ -146,5 +146,50 @@ for case in "INT 130 advertise-vrfy" "TERM 143 advertise-vrfy" "TERM 143 hostile
 	fi
 done
 
+# The reports stream (issue 14 §2): each finished transcript goes to the
+# spool file and the JSON, HTML and JUnit writers read the results back one
+# at a time, so the memory a run adds to its loaded catalogue does not grow
+# with the catalogue.  2,000 vectors of 32 KiB transcripts with all three
+# reports: measured 12 MiB above the catalogue (the whole-document writers
+# before it: 835 MiB).  The catalogue's own memory (--list) is subtracted:
+# payloads are another bound.
+stream_n=2000
+stream_rss_max_kb=${HOSTILE_STREAM_RSS_MAX_KB:-65536}
+mkdir -p "$work/streamcat/vectors" "$work/streamcat/suites"
+cp "$top/harness/tests/hostile-catalogue/suites/hostile.json" "$work/streamcat/suites/"
+for f in $(seq 0 $((stream_n / 200 - 1))); do
+	jq -n --argjson f "$f" '[range(200) | . + $f * 200 | {
+		id: "rfc5321/4.1.1.4/stream-\(.)", title: "32 KiB of message content", rfc: 5321, section: "4.1.1.4",
+		level: "MUST", quote: "The receiver normally sends a 354 response to DATA, and then treats the lines (strings ending in <CRLF> sequences, as described in Section 2.3.7) following the command as mail data from the sender.",
+		steps: [{ send: "MAIL FROM:<${sender}>", expect: 250, setup: true }, { send: "RCPT TO:<${mailbox}>", expect: "25x", setup: true },
+			{ send: "DATA", expect: 354, setup: true },
+			{ data: "%repeat[400 x smtpspec streaming test line of about eighty bytes...............................%CRLF%]%", expect: "2xx" }] }]' \
+		>"$work/streamcat/vectors/stream-$f.json"
+done
+if start_fake advertise-vrfy; then
+	/usr/bin/time -f '%M' -o "$work/stream-list.rss" "$bin" run --catalogue "$work/streamcat" --list >/dev/null 2>&1
+	start=$(date +%s%N)
+	/usr/bin/time -f '%M' -o "$work/stream.rss" "$bin" run --catalogue "$work/streamcat" --target "127.0.0.1:$port" \
+		--mailbox postmaster@fake.test --jobs 8 --no-progress -q --json "$work/stream.json" \
+		--html "$work/stream.html" --junit "$work/stream.xml" >"$work/stream.out" 2>&1
+	rc=$?
+	ms=$((($(date +%s%N) - start) / 1000000))
+	stop_fake
+	base=$(tail -n 1 "$work/stream-list.rss")
+	rss=$(tail -n 1 "$work/stream.rss")
+	added=$((rss - base))
+	if [ $rc -eq 0 ] && [ "$added" -lt "$stream_rss_max_kb" ] &&
+		jq -e --argjson n "$stream_n" '(.results | length) == $n and .summary.pass == $n and
+			([.results[] | .transcript | map(.text | length) | add] | min) > 30000' "$work/stream.json" >/dev/null &&
+		[ "$(grep -c '<testcase ' "$work/stream.xml")" -eq "$stream_n" ] &&
+		[ "$(grep -c '<details class="vec"' "$work/stream.html")" -eq "$stream_n" ]; then
+		ok "streamed reports: $stream_n vectors with 32 KiB transcripts, JSON, HTML and JUnit: peak ${rss} KiB, ${added} KiB above the catalogue (${base} KiB), ${ms} ms"
+	else
+		not_ok "streamed reports" "exit $rc, peak ${rss} KiB, ${added} KiB above the catalogue (at most ${stream_rss_max_kb}); $(tail -3 "$work/stream.out")"
+	fi
+else
+	not_ok "fakesmtpd did not start"
+fi
+
 echo "hostile: $passed passed, $failed failed"
 [ $failed -eq 0 ]
