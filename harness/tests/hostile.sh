@@ -191,5 +191,27 @@ else
 	not_ok "fakesmtpd did not start"
 fi
 
+# The spool is part of the run: a temporary directory that does not exist
+# stops the run before it starts (exit 2); a spool that cannot be written
+# (a file-size limit, SIGXFSZ ignored) is an error of the run (exit 1) that
+# says so, while the transcripts not written stay in memory.
+if start_fake advertise-vrfy; then
+	TMPDIR="$work/no-such-dir" "$bin" run --catalogue "$work/streamcat" --target "127.0.0.1:$port" \
+		--mailbox postmaster@fake.test --no-progress -q >"$work/spool1.out" 2>&1
+	rc1=$?
+	(trap '' XFSZ; ulimit -f 64; exec "$bin" run --catalogue "$work/streamcat" --target "127.0.0.1:$port" \
+		--mailbox postmaster@fake.test --only 'rfc5321/4.1.1.4/stream-1?' --no-progress -q) >"$work/spool2.out" 2>&1
+	rc2=$?
+	stop_fake
+	if [ $rc1 -eq 2 ] && grep -q "no-such-dir: error: cannot create the spool file" "$work/spool1.out" &&
+		[ $rc2 -eq 1 ] && grep -q "error: cannot write the spool file of the results .*File too large" "$work/spool2.out"; then
+		ok "the spool: no temporary directory is exit 2, a write error is exit 1 with its reason"
+	else
+		not_ok "spool errors" "exit $rc1: $(head -2 "$work/spool1.out"); exit $rc2: $(head -2 "$work/spool2.out")"
+	fi
+else
+	not_ok "fakesmtpd did not start"
+fi
+
 echo "hostile: $passed passed, $failed failed"
 [ $failed -eq 0 ]
