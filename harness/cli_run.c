@@ -414,6 +414,8 @@ static int write_reports(const options_t *o, const ssp_run_t *run, const ssp_rep
 	/* the document holds the results without transcripts: the writers read each whole from the spool */
 	doc.fetch = ssp_json_fetch;
 	doc.fetch_arg = &src;
+	/* doc copied them: the JSON writer needs only the rest (ssp_json_stream) */
+	json_object_set_new(json, "results", json_array());
 	memset(&diff, 0, sizeof(diff));
 	if (base != NULL && ssp_compare_diff(base, &doc, o->strict, &diff) == 0) {
 		size_t nf = out ? ssp_compare_print(out, &diff) : diff.n[SSP_DIFF_NEW_FAILURE];
