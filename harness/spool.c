@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,7 @@ static const char *tmpdir(void)
 int ssp_spool_open(ssp_spool_t *sp, ssp_diag_t *diag)
 {
 	const char *dir = tmpdir();
-	char path[4096];
+	char path[PATH_MAX];
 
 	memset(sp, 0, sizeof(*sp));
 #ifdef O_TMPFILE

@@ -3,7 +3,9 @@
  * and the JSON result document, which read the run (run.h, result.h).
  * HTML, JUnit and the comparisons read the typed result document
  * (reports/result.h), loaded from that JSON, so a saved result renders
- * like a live one.
+ * like a live one.  The reports stream: finished transcripts wait in the
+ * spool (harness/spool.h), the documents are built without them, and each
+ * writer reads one result whole at a time (ssp_json_stream, ssp_json_fetch).
  */
 #ifndef SSP_REPORT_H
 #define SSP_REPORT_H
