@@ -312,6 +312,7 @@ typedef struct {
 	ssp_run_t *run;   /* the run, writable (the callback is handed it const) */
 	size_t n;         /* vectors selected: the run holds n x --repeat results */
 	size_t *keep;     /* --repeat: the round kept of each vector (ssp_repeat_trim), or NULL */
+	ssp_spool_t *spool; /* where each finished transcript goes */
 } progress_t;
 
 static void on_progress(const ssp_run_t *run, size_t idx, void *arg)
@@ -321,6 +322,9 @@ static void on_progress(const ssp_run_t *run, size_t idx, void *arg)
 	ssp_console_progress(p->console, run, idx);
 	if (p->keep != NULL)
 		ssp_repeat_trim(p->run, p->n, p->keep, idx);
+	/* the transcript leaves memory for the spool (a failed write keeps it here, and is reported) */
+	if (p->spool != NULL)
+		(void)ssp_spool_put(p->spool, &p->run->results[idx]);
 }
 
 /* selection - the vectors chosen by --suite, --only, --skip. */
@@ -392,6 +396,7 @@ static int write_reports(const options_t *o, const ssp_run_t *run, const ssp_rep
 	ssp_diff_t diff;
 	ssp_doc_t doc;
 	json_t *json;
+	ssp_json_source_t src = { run, meta };
 	int k, rc;
 
 	if (!o->json && !o->html && !o->junit && !files[3] && base == NULL)
@@ -409,6 +414,11 @@ static int write_reports(const options_t *o, const ssp_run_t *run, const ssp_rep
 		json_decref(json);
 		return EXIT_FAILED;
 	}
+	/* the document holds the results without transcripts: the writers read each whole from the spool */
+	doc.fetch = ssp_json_fetch;
+	doc.fetch_arg = &src;
+	/* doc copied them: the JSON writer needs only the rest (ssp_json_stream) */
+	json_object_set_new(json, "results", json_array());
 	memset(&diff, 0, sizeof(diff));
 	if (base != NULL && ssp_compare_diff(base, &doc, o->strict, &diff) == 0) {
 		size_t nf = out ? ssp_compare_print(out, &diff) : diff.n[SSP_DIFF_NEW_FAILURE];
@@ -426,7 +436,7 @@ static int write_reports(const options_t *o, const ssp_run_t *run, const ssp_rep
 		ssp_diag_init(&diag);
 		rc = ssp_outfile_begin(&of, files[k], &diag);
 		if (rc == 0) {
-			rc = k == 0 || k == 3 ? ssp_json_save(of.tmp, json, &diag)
+			rc = k == 0 || k == 3 ? ssp_json_stream(of.tmp, json, run, meta, &diag)
 			     : k == 1 ? ssp_html_write(of.tmp, &doc, &diag)
 				      : ssp_junit_write(of.tmp, &doc, o->strict, &diag);
 			if (rc == 0)
@@ -469,6 +479,7 @@ int ssp_cli_run(int argc, char **argv)
 	char *catname = NULL, *profname = NULL; /* the paths in the documents: UTF-8 always */
 	const char *suitenames[LIST_MAX];     /* the selected suites, as loaded (UTF-8) */
 	ssp_doc_t base_doc, *base = NULL;
+	ssp_spool_t spool = { -1, 0, 0, "" };
 	FILE *out;
 
 	memset(&o, 0, sizeof(o));
@@ -571,6 +582,10 @@ int ssp_cli_run(int argc, char **argv)
 	pa.console = &prog;
 	pa.run = &run;
 	pa.n = (size_t)n;
+	if (ssp_spool_open(&spool, &diag) != 0)
+		goto bad_input;
+	pa.spool = &spool;
+	o.run.spool = &spool;
 	rc = ssp_run_execute(&run, repeated ? repeated : vectors, repeated ? (size_t)n * o.run.repeat : (size_t)n,
 			     &profile, &o.run, on_progress, &pa, &diag);
 	ssp_console_end(&prog);
@@ -590,6 +605,10 @@ int ssp_cli_run(int argc, char **argv)
 	code = EXIT_PASS;
 	if (run.counts[SSP_FAIL] || run.counts[SSP_ERROR] || (o.strict && run.counts[SSP_WARN]))
 		code = EXIT_FAILED;
+	if (spool.error[0] != '\0') { /* an error of the run: the reports are written all the same */
+		fprintf(stderr, "smtpspec: error: %s\n", spool.error);
+		code = EXIT_FAILED;
+	}
 	if (run.interrupted) /* 130, 143: the shell's convention for a signal */
 		code = 128 + run.interrupted;
 	memset(&meta, 0, sizeof(meta));
@@ -636,6 +655,7 @@ out:
 	free(catname);
 	free(profname);
 	ssp_run_free(&run);
+	ssp_spool_close(&spool);
 	free(vectors);
 	free(repeated);
 	free(keep);

@@ -51,6 +51,8 @@ typedef struct ssp_result_s {
 	uint32_t duration_ms;
 	ssp_transcript_t transcript;
 	unsigned rounds[SSP_VERDICT_COUNT]; /* run --repeat: rounds that gave each verdict; all 0 without */
+	uint64_t spool_off;            /* the transcript in the spool (spool.h) ... */
+	uint32_t spool_len;            /* ... of this many bytes; 0: the transcript is in memory */
 } ssp_result_t;
 
 /* ssp_verdict_name - "pass", "fail", "warn", "info", "skip", "error"; "?" out of range. */

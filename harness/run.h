@@ -12,6 +12,7 @@
 #include "recipients.h"
 #include "result.h"
 #include "session.h"
+#include "spool.h"
 #include "conn_tls.h"
 #include "tlsopt.h"
 #include "vector.h"
@@ -30,6 +31,7 @@ typedef struct ssp_run_opts_s {
 	const ssp_tlsopt_t *tls;      /* TLS options; NULL: plaintext, no verification */
 	unsigned repeat;              /* run --repeat N (rounds per vector); 0: not given */
 	int remote;                   /* --remote: the target is reached through a tunnel or proxy here */
+	ssp_spool_t *spool;           /* where finished transcripts are (spool.h), or NULL: in memory */
 } ssp_run_opts_t;
 
 typedef struct ssp_run_s ssp_run_t;

@@ -212,8 +212,19 @@ void ssp_console_summary(ssp_console_t *c, const ssp_run_t *run, const ssp_repor
 			fprintf(c->f, "      (skipped for the same reason as %s)\n", first->vector->id);
 		else
 			fprintf(c->f, "      %s\n", safe(&buf, r->reason));
-		if (c->verbose && r->verdict != SSP_SKIP)
-			ssp_console_transcript(c->f, &r->transcript, "      ");
+		if (c->verbose && r->verdict != SSP_SKIP) {
+			/* read back from the spool, one at a time */
+			ssp_transcript_t tmp;
+			ssp_diag_t diag;
+			const ssp_transcript_t *t;
+
+			ssp_diag_init(&diag);
+			if ((t = ssp_spool_transcript(run->opts.spool, r, &tmp, &diag)) != NULL)
+				ssp_console_transcript(c->f, t, "      ");
+			else
+				fprintf(c->f, "      (no transcript: %s)\n", safe(&buf, diag.text));
+			ssp_transcript_free(&tmp);
+		}
 	}
 	print_causes(c, run, &buf);
 	print_unstable(c, run);

@@ -25,6 +25,7 @@ typedef struct {
 	const ssp_doc_t *doc;
 	const ssp_doc_result_t **order;   /* results sorted by RFC, section, id */
 	size_t n;
+	ssp_diag_t *diag;                  /* the first result that could not be read whole */
 } page_t;
 
 /* is_escape - length of the display escape at s[0..n) (\r \n \t \\ \xHH), or 0. */
@@ -662,11 +663,19 @@ static void unstable(FILE *f, const page_t *pg)
 	fputs("</ul>\n</section>\n", f);
 }
 
-/* vector_entry - one vector: requirement, judgement, transcript, reproducer. */
-static void vector_entry(FILE *f, const page_t *pg, const ssp_doc_result_t *r)
+/* vector_entry - one vector: requirement, judgement, transcript, reproducer (read whole, one at a time). */
+static void vector_entry(FILE *f, const page_t *pg, const ssp_doc_result_t *entry)
 {
-	const char *verdict = ssp_verdict_name(r->verdict);
+	ssp_doc_t one;
+	const ssp_doc_result_t *r = ssp_doc_whole(pg->doc, entry, &one, pg->diag);
+	const char *verdict;
 	size_t i;
+
+	if (r == NULL) {
+		ssp_doc_free(&one);
+		return;
+	}
+	verdict = ssp_verdict_name(r->verdict);
 
 	fputs("<details class=\"vec\" id=\"", f);
 	ssp_markup_id(f, "v-", r->id);
@@ -722,6 +731,7 @@ static void vector_entry(FILE *f, const page_t *pg, const ssp_doc_result_t *r)
 	if (r->verdict != SSP_PASS)
 		reproducer(f, pg->doc, r);
 	fputs("</div>\n</details>\n", f);
+	ssp_doc_free(&one);
 }
 
 /* filters - the verdict checkboxes, the suite list and the search box. */
@@ -820,10 +830,13 @@ static void part(FILE *f, const char *name, void *arg)
 int ssp_html_write(const char *file, const ssp_doc_t *doc, ssp_diag_t *diag)
 {
 	page_t pg;
+	ssp_diag_t whole;
 	FILE *f;
 
+	ssp_diag_init(&whole);
 	pg.doc = doc;
 	pg.n = doc->nresults;
+	pg.diag = &whole;
 	if ((pg.order = ssp_doc_order(doc)) == NULL)
 		return ssp_diag_set(diag, file, 0, 0, "out of memory");
 	if ((f = fopen(file, "w")) == NULL) {
@@ -832,6 +845,10 @@ int ssp_html_write(const char *file, const ssp_doc_t *doc, ssp_diag_t *diag)
 	}
 	ssp_markup_template(f, ssp_template_html, ssp_template_html_len, part, &pg);
 	free(pg.order);
+	if (whole.set) { /* a result could not be read whole: no report rather than one that lacks it */
+		fclose(f);
+		return ssp_diag_set(diag, file, 0, 0, "%s", whole.text);
+	}
 	if (ssp_markup_close(f) != 0)
 		return ssp_diag_set(diag, file, 0, 0, "cannot write the HTML report");
 	return 0;

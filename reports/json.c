@@ -14,7 +14,9 @@
 #include "../harness/escape.h"
 #include "../harness/repeat.h"
 #include "../harness/reply.h"
+#include "../harness/spool.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,8 +109,12 @@ static json_t *tls_object(const ssp_run_t *run)
 	return o;
 }
 
-/* result - one entry of "results"; "suites" names the suites of the catalogue that hold it; repeat: --repeat N or 0. */
-static json_t *result(const ssp_result_t *r, const ssp_report_meta_t *m, unsigned repeat)
+/*
+ * result - one entry of "results" with transcript t (NULL: an empty one);
+ * "suites" names the suites of the catalogue that hold it; repeat:
+ * --repeat N or 0.
+ */
+static json_t *result(const ssp_result_t *r, const ssp_transcript_t *t, const ssp_report_meta_t *m, unsigned repeat)
 {
 	const ssp_vector_t *v = r->vector;
 	size_t i;
@@ -123,7 +129,7 @@ static json_t *result(const ssp_result_t *r, const ssp_report_meta_t *m, unsigne
 		return NULL;
 	json_object_set_new(o, "category", json_string(ssp_category_name(r->category)));
 	json_object_set_new(o, "file", json_sprintf("%s:%u", v->file ? v->file : "", v->line));
-	json_object_set_new(o, "transcript", transcript(&r->transcript));
+	json_object_set_new(o, "transcript", t != NULL ? transcript(t) : json_array());
 	if (repeat > 0) {
 		/* --repeat: how many rounds gave each verdict (the verdict above is the worst) */
 		json_t *verdicts = json_object();
@@ -232,7 +238,7 @@ json_t *ssp_json_build(const ssp_run_t *run, const ssp_report_meta_t *m)
 	results = json_array();
 	for (i = 0; i < run->n; i++) {
 		/* a result that cannot be built fails the whole document: none may go missing */
-		if (json_array_append_new(results, result(&run->results[i], m, run->opts.repeat)) != 0) {
+		if (json_array_append_new(results, result(&run->results[i], NULL, m, run->opts.repeat)) != 0) {
 			json_decref(results);
 			json_decref(summary);
 			json_decref(suites);
@@ -273,11 +279,105 @@ json_t *ssp_json_build(const ssp_run_t *run, const ssp_report_meta_t *m)
 	return doc;
 }
 
-int ssp_json_save(const char *file, const json_t *doc, ssp_diag_t *diag)
+json_t *ssp_json_result(const ssp_run_t *run, const ssp_report_meta_t *m, size_t i, ssp_diag_t *diag)
 {
-	if (json_dump_file(doc, file, JSON_INDENT(1) | JSON_ENSURE_ASCII) != 0)
-		return ssp_diag_set(diag, file, 0, 0, "cannot write the JSON result");
-	return 0;
+	ssp_transcript_t tmp;
+	const ssp_transcript_t *t;
+	json_t *o;
+
+	if (i >= run->n) {
+		ssp_diag_set(diag, NULL, 0, 0, "no result %zu", i);
+		return NULL;
+	}
+	if ((t = ssp_spool_transcript(run->opts.spool, &run->results[i], &tmp, diag)) == NULL)
+		return NULL;
+	o = result(&run->results[i], t, m, run->opts.repeat);
+	ssp_transcript_free(&tmp);
+	if (o == NULL)
+		ssp_diag_set(diag, NULL, 0, 0, "cannot build the result of %s (out of memory)", run->results[i].vector->id);
+	return o;
+}
+
+int ssp_json_fetch(void *arg, size_t index, ssp_doc_t *one, ssp_diag_t *diag)
+{
+	const ssp_json_source_t *src = arg;
+	json_t *o = ssp_json_result(src->run, src->meta, index, diag);
+	int rc;
+
+	if (o == NULL)
+		return -1;
+	rc = ssp_doc_result_from_json(one, o, "the result document", diag);
+	json_decref(o);
+	return rc;
+}
+
+/* An output file and what went wrong with it. */
+typedef struct {
+	FILE *f;
+	int err;
+} out_t;
+
+/* indented - a json_dump_callback sink: the text one array level deeper (two spaces after each line end). */
+static int indented(const char *buf, size_t size, void *data)
+{
+	out_t *o = data;
+	const char *p = buf, *end = buf + size, *lf;
+
+	/* JSON_ENSURE_ASCII escapes every line end inside strings: each one here is the layout's */
+	while (p < end && (lf = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		if (fwrite(p, 1, (size_t)(lf - p), o->f) != (size_t)(lf - p) || fputs("\n  ", o->f) < 0)
+			o->err = 1;
+		p = lf + 1;
+	}
+	if (p < end && fwrite(p, 1, (size_t)(end - p), o->f) != (size_t)(end - p))
+		o->err = 1;
+	return o->err ? -1 : 0;
+}
+
+int ssp_json_stream(const char *file, const json_t *doc, const ssp_run_t *run, const ssp_report_meta_t *m,
+		    ssp_diag_t *diag)
+{
+	static const char mark[] = "\n \"results\": []";
+	const int flags = JSON_INDENT(1) | JSON_ENSURE_ASCII;
+	json_t *skel = json_copy((json_t *)doc), *o;
+	char *text = NULL, *at;
+	out_t out = { NULL, 0 };
+	size_t i, head;
+	int rc = -1;
+
+	/* the document around "results" (a shallow copy with an empty array), then each result in place */
+	if (skel == NULL || json_object_set_new(skel, "results", json_array()) != 0 ||
+	    (text = json_dumps(skel, flags)) == NULL || (at = strstr(text, mark)) == NULL) {
+		ssp_diag_set(diag, file, 0, 0, "cannot build the JSON result (out of memory)");
+		goto done;
+	}
+	if ((out.f = fopen(file, "w")) == NULL) {
+		ssp_diag_set(diag, file, 0, 0, "cannot write the JSON result: %s", strerror(errno));
+		goto done;
+	}
+	head = (size_t)(at - text) + sizeof(mark) - 2; /* up to and with the '[' */
+	if (fwrite(text, 1, head, out.f) != head)
+		out.err = 1;
+	for (i = 0; i < run->n && !out.err; i++) {
+		if ((o = ssp_json_result(run, m, i, diag)) == NULL)
+			goto done;
+		if (fputs(i > 0 ? ",\n  " : "\n  ", out.f) < 0 || json_dump_callback(o, indented, &out, flags) != 0)
+			out.err = 1;
+		json_decref(o);
+	}
+	if (fputs(run->n > 0 ? "\n ]" : "]", out.f) < 0 || fputs(text + head + 1, out.f) < 0)
+		out.err = 1;
+	if (out.err) {
+		ssp_diag_set(diag, file, 0, 0, "cannot write the JSON result: %s", strerror(errno));
+		goto done;
+	}
+	rc = 0;
+done:
+	if (out.f != NULL && fclose(out.f) != 0 && rc == 0)
+		rc = ssp_diag_set(diag, file, 0, 0, "cannot write the JSON result: %s", strerror(errno));
+	free(text);
+	json_decref(skel);
+	return rc;
 }
 
 int ssp_json_write(const char *file, const ssp_run_t *run, const ssp_report_meta_t *m,
@@ -288,7 +388,7 @@ int ssp_json_write(const char *file, const ssp_run_t *run, const ssp_report_meta
 
 	if (doc == NULL)
 		return ssp_diag_set(diag, file, 0, 0, "cannot build the JSON result (out of memory)");
-	rc = ssp_json_save(file, doc, diag);
+	rc = ssp_json_stream(file, doc, run, m, diag);
 	json_decref(doc);
 	return rc;
 }

@@ -82,10 +82,18 @@ static int is_failure(const ssp_doc_result_t *r, int strict)
 	return r->verdict != SSP_ERROR && ssp_verdict_fails(r->verdict, strict);
 }
 
-/* testcase - one <testcase>: failure, error or skipped as the verdict says, and the transcript. */
-static void testcase(FILE *f, const ssp_doc_result_t *r, int strict)
+/* testcase - one <testcase>: failure, error or skipped as the verdict says, and the transcript (read whole, one at a time). */
+static void testcase(FILE *f, const ssp_doc_t *doc, const ssp_doc_result_t *entry, int strict, ssp_diag_t *diag)
 {
-	int fail = is_failure(r, strict);
+	ssp_doc_t one;
+	const ssp_doc_result_t *r = ssp_doc_whole(doc, entry, &one, diag);
+	int fail;
+
+	if (r == NULL) {
+		ssp_doc_free(&one);
+		return;
+	}
+	fail = is_failure(r, strict);
 
 	fputs("    <testcase classname=\"", f);
 	if (r->category == SSP_CATEGORY_SECURITY)
@@ -138,6 +146,7 @@ static void testcase(FILE *f, const ssp_doc_result_t *r, int strict)
 		fputs("</system-err>\n", f);
 	}
 	fputs("    </testcase>\n", f);
+	ssp_doc_free(&one);
 }
 
 /* counts of one group of results */
@@ -187,7 +196,7 @@ static void tls_properties(FILE *f, const ssp_doc_tls_t *t)
 
 /* testsuite - one <testsuite> of results[0..n) (name is its text after "RFC N section " or whole). */
 static void testsuite(FILE *f, const ssp_doc_t *doc, const ssp_doc_result_t *const *results, size_t n,
-		      size_t id, int security, int strict, const char *stamp)
+		      size_t id, int security, int strict, const char *stamp, ssp_diag_t *diag)
 {
 	const ssp_doc_target_t *target = &doc->target;
 	tally_t t = { 0, 0, 0, 0, 0 };
@@ -221,7 +230,7 @@ static void testsuite(FILE *f, const ssp_doc_t *doc, const ssp_doc_result_t *con
 		fputs("      <property name=\"category\" value=\"security\"/>\n", f);
 	fputs("    </properties>\n", f);
 	for (i = 0; i < n; i++)
-		testcase(f, results[i], strict);
+		testcase(f, doc, results[i], strict, diag);
 	fputs("  </testsuite>\n", f);
 }
 
@@ -231,8 +240,10 @@ int ssp_junit_write(const char *file, const ssp_doc_t *doc, int strict, ssp_diag
 	const ssp_doc_result_t **order = ssp_doc_order(doc), **sec = NULL;
 	size_t n = doc->nresults, i = 0, k, suite = 0, nsec = 0, nconf = 0;
 	char stamp[32];
+	ssp_diag_t whole;
 	FILE *f;
 
+	ssp_diag_init(&whole);
 	if (order == NULL || (sec = malloc((n ? n : 1) * sizeof(*sec))) == NULL) {
 		free(order);
 		return ssp_diag_set(diag, file, 0, 0, "out of memory");
@@ -257,16 +268,20 @@ int ssp_junit_write(const char *file, const ssp_doc_t *doc, int strict, ssp_diag
 	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n", all.tests,
 		all.failures, all.errors, all.skipped, (double)doc->duration_ms / 1000.0);
 	if (nsec > 0)
-		testsuite(f, doc, sec, nsec, suite++, 1, strict, stamp);
+		testsuite(f, doc, sec, nsec, suite++, 1, strict, stamp, &whole);
 	while (i < nconf) {
 		for (k = i; k < nconf && ssp_doc_same_section(order[i], order[k]); k++)
 			;
-		testsuite(f, doc, order + i, k - i, suite++, 0, strict, stamp);
+		testsuite(f, doc, order + i, k - i, suite++, 0, strict, stamp, &whole);
 		i = k;
 	}
 	fputs("</testsuites>\n", f);
 	free(order);
 	free(sec);
+	if (whole.set) { /* a result could not be read whole: no report rather than one that lacks it */
+		fclose(f);
+		return ssp_diag_set(diag, file, 0, 0, "%s", whole.text);
+	}
 	if (ssp_markup_close(f) != 0)
 		return ssp_diag_set(diag, file, 0, 0, "cannot write the JUnit report");
 	return 0;

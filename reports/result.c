@@ -625,6 +625,7 @@ static int results(ld_t *l, json_t *root)
 	json_array_foreach(a, i, e) {
 		ssp_jfile_push_index(l->f, i);
 		rc = result(l, e, &list[i]);
+		list[i].index = i;
 		ssp_jfile_pop(l->f);
 		if (rc != 0)
 			break;
@@ -1210,4 +1211,46 @@ uint64_t ssp_doc_findings(const ssp_doc_counts_t *c)
 int ssp_doc_is_security_finding(const ssp_doc_result_t *r)
 {
 	return r->category == SSP_CATEGORY_SECURITY && ssp_verdict_is_finding(r->verdict);
+}
+
+/* ---- one result at a time ------------------------------------------------------ */
+
+int ssp_doc_result_from_json(ssp_doc_t *one, const struct json_t *o, const char *name, ssp_diag_t *diag)
+{
+	ssp_jfile_t f;
+	ssp_diag_t here;
+	ssp_doc_result_t *r;
+	ld_t l = { &f, one };
+
+	memset(one, 0, sizeof(*one));
+	memset(&f, 0, sizeof(f));
+	ssp_diag_init(&here);
+	f.name = name;
+	f.root = (json_t *)o; /* borrowed, never released here */
+	f.diag = &here;
+	if ((one->mem = calloc(1, sizeof(*one->mem))) == NULL ||
+	    (r = mem_array(one->mem, 1, sizeof(*r))) == NULL) {
+		ssp_doc_free(one);
+		return ssp_diag_set(diag, name, 0, 0, "out of memory");
+	}
+	ssp_jfile_push_key(&f, "results");
+	ssp_jfile_push_index(&f, 0);
+	if (result(&l, (json_t *)o, r) != 0) {
+		ssp_doc_free(one);
+		return ssp_diag_set(diag, name, 0, 0, "%s", here.text);
+	}
+	one->results = r;
+	one->nresults = 1;
+	return 0;
+}
+
+const ssp_doc_result_t *ssp_doc_whole(const ssp_doc_t *doc, const ssp_doc_result_t *r, ssp_doc_t *one,
+				      ssp_diag_t *diag)
+{
+	memset(one, 0, sizeof(*one));
+	if (doc->fetch == NULL)
+		return r;
+	if (doc->fetch(doc->fetch_arg, r->index, one, diag) != 0)
+		return NULL;
+	return &one->results[0];
 }

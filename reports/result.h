@@ -96,6 +96,7 @@ typedef struct ssp_doc_result_s {
 	unsigned rounds;           /* run --repeat: rounds run (0: not repeated) */
 	unsigned verdicts[SSP_VERDICT_COUNT]; /* rounds that gave each verdict; verdict is the worst */
 	int unstable;              /* the rounds gave more than one verdict */
+	size_t index;              /* its place in the document's results[] */
 } ssp_doc_result_t;
 
 /* Certification of one suite (or of the whole selection: name NULL, no statement). */
@@ -162,7 +163,15 @@ typedef struct ssp_doc_target_s {
 
 typedef struct ssp_doc_mem_s ssp_doc_mem_t;
 
-typedef struct ssp_doc_s {
+typedef struct ssp_doc_s ssp_doc_t;
+/*
+ * Where the results of a document read without their transcripts are
+ * whole: result index into one (a document of that one result, freed with
+ * ssp_doc_free): 0, or -1 with diag.
+ */
+typedef int (*ssp_doc_fetch_fn)(void *arg, size_t index, ssp_doc_t *one, ssp_diag_t *diag);
+
+struct ssp_doc_s {
 	const char *name;             /* the file it was read from (for messages) */
 	const char *tool_name, *tool_version, *started;
 	uint64_t duration_ms;
@@ -187,7 +196,9 @@ typedef struct ssp_doc_s {
 	const ssp_diff_t *baseline;   /* NULL: none; may be pointed at a caller's diff */
 	ssp_diff_t own_baseline;      /* the one read from the document */
 	ssp_doc_mem_t *mem;           /* every string and array above */
-} ssp_doc_t;
+	ssp_doc_fetch_fn fetch;       /* non-NULL: the results hold no transcript; fetch gives them whole */
+	void *fetch_arg;
+};
 
 struct json_t;
 
@@ -213,6 +224,19 @@ int ssp_doc_load_mem(ssp_doc_t *doc, const char *name, const char *text, size_t 
  * borrowed and not kept: doc copies what it needs); name is for messages.
  */
 int ssp_doc_from_json(ssp_doc_t *doc, const struct json_t *root, const char *name, ssp_diag_t *diag);
+/*
+ * ssp_doc_result_from_json - one entry of "results" (o, borrowed) as a
+ * document of that one result (one->results[0]), checked as the loader
+ * checks it: 0, or -1 with diag.
+ */
+int ssp_doc_result_from_json(ssp_doc_t *one, const struct json_t *o, const char *name, ssp_diag_t *diag);
+/*
+ * ssp_doc_whole - r (a result of doc) with its transcript: r itself, or,
+ * when doc->fetch is set, r read whole into one (freed with ssp_doc_free
+ * by the caller in every case).  NULL with diag when it cannot be read.
+ */
+const ssp_doc_result_t *ssp_doc_whole(const ssp_doc_t *doc, const ssp_doc_result_t *r, ssp_doc_t *one,
+				      ssp_diag_t *diag);
 /* ssp_doc_free - release everything doc owns (safe on a zeroed or failed doc). */
 void ssp_doc_free(ssp_doc_t *doc);
 

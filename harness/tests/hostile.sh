@@ -212,5 +212,76 @@ else
 	not_ok "a suite of 30,000 patterns loads in bounded time" "exit $rc after ${ms} ms; $(head -3 "$work/bigsuite.out")"
 fi
 
+# The reports stream (issue 14 §2): each finished transcript goes to the
+# spool file and the JSON, HTML and JUnit writers read the results back one
+# at a time, so the memory a run adds to its loaded catalogue does not grow
+# with the catalogue.  2,000 vectors of 32 KiB transcripts with all three
+# reports: measured 12 MiB above the catalogue (the whole-document writers
+# before it: 835 MiB).  The catalogue's own memory (--list) is subtracted:
+# payloads are another bound.
+# Under AddressSanitizer (make asan) freed memory waits in a quarantine of
+# 256 MiB by default: it is cut to 8 MiB for these two runs, so the bound
+# measures the harness, not the sanitizer (measured there: 31 MiB).
+stream_n=2000
+stream_rss_max_kb=${HOSTILE_STREAM_RSS_MAX_KB:-65536}
+mkdir -p "$work/streamcat/vectors" "$work/streamcat/suites"
+cp "$top/harness/tests/hostile-catalogue/suites/hostile.json" "$work/streamcat/suites/"
+for f in $(seq 0 $((stream_n / 200 - 1))); do
+	jq -n --argjson f "$f" '[range(200) | . + $f * 200 | {
+		id: "rfc5321/4.1.1.4/stream-\(.)", title: "32 KiB of message content", rfc: 5321, section: "4.1.1.4",
+		level: "MUST", quote: "The receiver normally sends a 354 response to DATA, and then treats the lines (strings ending in <CRLF> sequences, as described in Section 2.3.7) following the command as mail data from the sender.",
+		steps: [{ send: "MAIL FROM:<${sender}>", expect: 250, setup: true }, { send: "RCPT TO:<${mailbox}>", expect: "25x", setup: true },
+			{ send: "DATA", expect: 354, setup: true },
+			{ data: "%repeat[400 x smtpspec streaming test line of about eighty bytes...............................%CRLF%]%", expect: "2xx" }] }]' \
+		>"$work/streamcat/vectors/stream-$f.json"
+done
+if start_fake advertise-vrfy; then
+	/usr/bin/time -f '%M' -o "$work/stream-list.rss" env ASAN_OPTIONS="${ASAN_OPTIONS:-}:quarantine_size_mb=8" "$bin" run --catalogue "$work/streamcat" --list >/dev/null 2>&1
+	start=$(date +%s%N)
+	/usr/bin/time -f '%M' -o "$work/stream.rss" env ASAN_OPTIONS="${ASAN_OPTIONS:-}:quarantine_size_mb=8" \
+		"$bin" run --catalogue "$work/streamcat" --target "127.0.0.1:$port" \
+		--mailbox postmaster@fake.test --jobs 8 --no-progress -q --json "$work/stream.json" \
+		--html "$work/stream.html" --junit "$work/stream.xml" >"$work/stream.out" 2>&1
+	rc=$?
+	ms=$((($(date +%s%N) - start) / 1000000))
+	stop_fake
+	base=$(tail -n 1 "$work/stream-list.rss")
+	rss=$(tail -n 1 "$work/stream.rss")
+	added=$((rss - base))
+	if [ $rc -eq 0 ] && [ "$added" -lt "$stream_rss_max_kb" ] &&
+		jq -e --argjson n "$stream_n" '(.results | length) == $n and .summary.pass == $n and
+			([.results[] | .transcript | map(.text | length) | add] | min) > 30000' "$work/stream.json" >/dev/null &&
+		[ "$(grep -c '<testcase ' "$work/stream.xml")" -eq "$stream_n" ] &&
+		[ "$(grep -c '<details class="vec"' "$work/stream.html")" -eq "$stream_n" ]; then
+		ok "streamed reports: $stream_n vectors with 32 KiB transcripts, JSON, HTML and JUnit: peak ${rss} KiB, ${added} KiB above the catalogue (${base} KiB), ${ms} ms"
+	else
+		not_ok "streamed reports" "exit $rc, peak ${rss} KiB, ${added} KiB above the catalogue (at most ${stream_rss_max_kb}); $(tail -3 "$work/stream.out")"
+	fi
+else
+	not_ok "fakesmtpd did not start"
+fi
+
+# The spool is part of the run: a temporary directory that does not exist
+# stops the run before it starts (exit 2); a spool that cannot be written
+# (a file-size limit, SIGXFSZ ignored) is an error of the run (exit 1) that
+# says so, while the transcripts not written stay in memory.
+if start_fake advertise-vrfy; then
+	TMPDIR="$work/no-such-dir" "$bin" run --catalogue "$work/streamcat" --target "127.0.0.1:$port" \
+		--mailbox postmaster@fake.test --no-progress -q >"$work/spool1.out" 2>&1
+	rc1=$?
+	(trap '' XFSZ; ulimit -f 64; exec "$bin" run --catalogue "$work/streamcat" --target "127.0.0.1:$port" \
+		--mailbox postmaster@fake.test --only 'rfc5321/4.1.1.4/stream-1?' --no-progress -q) >"$work/spool2.out" 2>&1
+	rc2=$?
+	stop_fake
+	if [ $rc1 -eq 2 ] && grep -q "no-such-dir: error: cannot create the spool file" "$work/spool1.out" &&
+		[ $rc2 -eq 1 ] && grep -q "error: cannot write the spool file of the results .*File too large" "$work/spool2.out"; then
+		ok "the spool: no temporary directory is exit 2, a write error is exit 1 with its reason"
+	else
+		not_ok "spool errors" "exit $rc1: $(head -2 "$work/spool1.out"); exit $rc2: $(head -2 "$work/spool2.out")"
+	fi
+else
+	not_ok "fakesmtpd did not start"
+fi
+
 echo "hostile: $passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -181,6 +181,8 @@ int main(int argc, char **argv)
 	register_loader_tests();
 	register_buf_tests();
 	register_transcript_tests();
+	register_spool_tests();
+	register_stream_tests();
 	register_verdict_rules_tests();
 	register_expect_tests();
 	register_session_tests();

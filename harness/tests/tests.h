@@ -25,6 +25,8 @@ void register_jsonpos_tests(void);
 void register_loader_tests(void);
 void register_buf_tests(void);
 void register_transcript_tests(void);
+void register_spool_tests(void);
+void register_stream_tests(void);
 void register_verdict_rules_tests(void);
 void register_expect_tests(void);
 void register_session_tests(void);
