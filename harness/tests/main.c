@@ -193,6 +193,7 @@ int main(int argc, char **argv)
 	register_tlsopt_tests();
 	register_conn_tls_tests();
 	register_repeat_tests();
+	register_sender_tests();
 	if (register_failed || CU_get_error() != CUE_SUCCESS) {
 		fprintf(stderr, "unit-tests: registration failed: %s\n", CU_get_error_msg());
 		CU_cleanup_registry();
