@@ -179,6 +179,11 @@ void ssp_session__conclude(ssp_session_t *s, ssp_verdict_t v, const char *fmt, .
 	v = ssp_findings_apply(&s->found, s->v, v, s->res->reason, sizeof(s->res->reason));
 	s->res->verdict = v;
 	ssp_session__note(s, "verdict: %s: %s", ssp_verdict_name(v), s->res->reason);
+	/* only the transcript and the result outlive the verdict (a chunk
+	 * being written stays until its callback: release() frees it) */
+	if (s->conn == NULL || !ssp_conn_is_writing(s->conn))
+		ssp_sender_free(&s->snd);
+	ssp_vars_free(&s->vars);
 	finish(s);
 }
 
