@@ -114,6 +114,14 @@
 /* run --repeat N: rounds of each vector, and sessions of one run in all (vectors x rounds). */
 #define SSP_RUN_REPEAT_MAX 1000
 #define SSP_RUN_ROUNDS_MAX 1000000
+/* --max-memory: the run-wide budget the scheduler keeps the running sessions
+ * within (each charged its worst case before it starts), its default and
+ * its range; and OpenSSL's own state of one TLS connection, charged beside
+ * the ciphertext buffers (an estimate: records, keys, the handshake). */
+#define SSP_DEFAULT_MAX_MEMORY (256ULL * 1024 * 1024)
+#define SSP_MAX_MEMORY_MIN (64ULL * 1024)
+#define SSP_MAX_MEMORY_MAX (1ULL << 40)
+#define SSP_TLS_ENGINE_BYTES (96 * 1024)
 /* Descriptors kept back from --jobs under RLIMIT_NOFILE: stdio, the event loop, report files. */
 #define SSP_FD_RESERVE 32
 /* explain: payload bytes shown per step before "... (N bytes)". */

@@ -29,6 +29,8 @@ typedef struct ssp_run_opts_s {
 	unsigned deadline_s;
 	const ssp_tlsopt_t *tls;      /* TLS options; NULL: plaintext, no verification */
 	unsigned repeat;              /* run --repeat N (rounds per vector); 0: not given */
+	uint64_t max_memory;          /* --max-memory: bytes the running sessions may hold at
+				       * worst, together (0: SSP_DEFAULT_MAX_MEMORY) */
 } ssp_run_opts_t;
 
 typedef struct ssp_run_s ssp_run_t;
@@ -73,6 +75,7 @@ struct ssp_run_s {
 	char tls_line[SSP_REASON_MAX]; /* how TLS is used, for the header */
 	ssp_session_t **active;
 	size_t next, nactive;
+	uint64_t charged;             /* worst-case bytes of the running sessions (--max-memory) */
 	ssp_run_progress_cb progress;
 	void *progress_arg;
 };

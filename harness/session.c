@@ -654,3 +654,22 @@ ssp_session_t *ssp_session_collect(const ssp_session_cfg_t *cfg, const ssp_vecto
 	memset(replies, 0, sizeof(*replies));
 	return begin(cfg, v, out, done, arg, replies);
 }
+
+uint64_t ssp_session_cost(const ssp_session_cfg_t *cfg, const ssp_vector_t *v)
+{
+	uint64_t bytes = sizeof(ssp_session_t) + SSP_REPLY_BYTES_HARD_MAX + SSP_READ_CHUNK /* inbox */
+			 + SSP_READ_CHUNK /* the transport's read buffer */
+			 + SSP_TRANSCRIPT_BYTES_MAX + 256 + SSP_TRANSCRIPT_ENTRIES_MAX * sizeof(ssp_tr_entry_t)
+			 + (uint64_t)SSP_VARS_MAX * (SSP_VAR_NAME_MAX + SSP_VAR_VALUE_MAX + 2);
+	unsigned i;
+
+	for (i = 0; i < v->nsteps; i++) {
+		if (v->steps[i].send != SSP_SEND_NONE) {
+			bytes += SSP_WRITE_BUFFER_MAX + SSP_SENT_HEAD_MAX;
+			break;
+		}
+	}
+	if (cfg->open != NULL)
+		bytes += 2 * SSP_TLS_BUFFER_MAX + SSP_TLS_ENGINE_BYTES;
+	return bytes;
+}
