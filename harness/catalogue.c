@@ -375,8 +375,8 @@ static int raw_text(lctx_t *l, const char *str, size_t n, ssp_step_t *s)
 	    total > SSP_FILE_SEND_BYTES_MAX - l->send_bytes) {
 		ssp_tpl_free(t);
 		free(t);
-		return ssp_jfile_error(l->f, 0, "the steps of this file would send more than "
-				       SSP_XSTR(SSP_FILE_SEND_BYTES_MAX) " bytes in all (repeats and \"repeat\" expanded)");
+		return ssp_jfile_error(l->f, 0, "the steps of this file would send more than %llu bytes in all "
+				       "(repeats and \"repeat\" expanded)", (unsigned long long)SSP_FILE_SEND_BYTES_MAX);
 	}
 	l->send_bytes += total;
 	if (ssp_sender_scan(t, NULL, 0, known, l, &verr) != 0) {

@@ -446,6 +446,8 @@ void ssp_session__start_timer(ssp_session_t *s, unsigned ms)
 /* take_bytes - keep received bytes (or note the end): 0, or -1 when concluded. */
 static int take_bytes(ssp_session_t *s, const char *p, ssize_t n)
 {
+	int rc;
+
 	if (n < 0) {
 		s->eof = (int)n;
 		ssp_inbox_flush(&s->in, ssp_session__now(s));
@@ -455,10 +457,13 @@ static int take_bytes(ssp_session_t *s, const char *p, ssize_t n)
 			ssp_session__note(s, "connection error: %s", uv_strerror((int)n));
 		return 0;
 	}
-	if (ssp_inbox_add(&s->in, ssp_session__now(s), p, (size_t)n) != 0) {
+	if ((rc = ssp_inbox_add(&s->in, ssp_session__now(s), p, (size_t)n)) != 0) {
 		ssp_session__set_expected_observed(s, "", "");
-		ssp_session__conclude(s, SSP_FAIL, "the server sent more than %d bytes that no reply could hold (RFC 5321 §4.5.3.1.5)",
-			 SSP_REPLY_BYTES_HARD_MAX);
+		if (rc == -2) /* the harness's failure, not the server's */
+			ssp_session__conclude(s, SSP_ERROR, "out of memory holding the server's bytes");
+		else
+			ssp_session__conclude(s, SSP_FAIL, "the server sent more than %d bytes that no reply could hold (RFC 5321 §4.5.3.1.5)",
+				 SSP_REPLY_BYTES_HARD_MAX);
 		return -1;
 	}
 	return 0;
