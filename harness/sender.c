@@ -224,6 +224,7 @@ void ssp_sender_init(ssp_sender_t *s)
 
 void ssp_sender_free(ssp_sender_t *s)
 {
+	s->ready = 0;
 	ssp_buf_free(&s->head);
 	ssp_buf_free(&s->chunk);
 	s->done = 1;
@@ -261,7 +262,14 @@ int ssp_sender_next(ssp_sender_t *s)
 	const vsink_t k = { body_out, body_tok, s };
 	char buf[FEED_PLAIN];
 
-	s->chunk.len = 0;
+	const char *lf;
+
+	/* what the last chunk left after its last line comes first */
+	if (s->ready > 0) {
+		memmove(s->chunk.data, s->chunk.data + s->ready, s->chunk.len - s->ready);
+		s->chunk.len -= s->ready;
+		s->ready = 0;
+	}
 	while (!s->done && s->chunk.len < SSP_WRITE_CHUNK) {
 		size_t got = ssp_tpl_read(&s->cur, buf, s->feed);
 
@@ -282,11 +290,14 @@ int ssp_sender_next(ssp_sender_t *s)
 			s->quit = 1; /* "QUIT" as the last bytes */
 		s->done = 1;
 	}
+	lf = s->done || s->chunk.len == 0 ? NULL : memrchr(s->chunk.data, '\n', s->chunk.len);
+	s->ready = lf ? (size_t)(lf - s->chunk.data) + 1 : s->chunk.len;
 	return 0;
 }
 
 void ssp_sender_release(ssp_sender_t *s)
 {
+	s->ready = 0;
 	ssp_buf_free(&s->chunk);
 	ssp_buf_init(&s->chunk, SSP_WRITE_BUFFER_MAX);
 }

@@ -37,7 +37,8 @@ typedef struct ssp_sender_s {
 	int quit;                   /* a line was a QUIT command */
 	int done;                   /* every byte is produced */
 	ssp_buf_t head;             /* the first bytes produced (SSP_SENT_HEAD_MAX) */
-	ssp_buf_t chunk;            /* the bytes to write next */
+	ssp_buf_t chunk;            /* bytes made and not yet written */
+	size_t ready;               /* ... of which the first ready go out now */
 	ssp_vars_err_t err;         /* why ssp_sender_next failed */
 } ssp_sender_t;
 
@@ -48,10 +49,12 @@ void ssp_sender_free(ssp_sender_t *s);
 /* ssp_sender_start - begin step st (borrowed, as is vars): head emptied. */
 void ssp_sender_start(ssp_sender_t *s, const ssp_vars_t *vars, const ssp_step_t *st);
 /*
- * ssp_sender_next - the next chunk into s->chunk (emptied first): 0 (an
- * empty chunk: everything was produced), or -1 with s->err.text set (a
- * variable without value, more than SSP_SEND_BYTES_MAX bytes, out of
- * memory): the step cannot be sent.
+ * ssp_sender_next - the next chunk: s->chunk.data[0..s->ready), ending
+ * with a line when one ends in it (so that the transcript keeps lines
+ * whole); the bytes of the previous chunk are dropped first.  0 (ready 0:
+ * everything was written), or -1 with s->err.text set (a variable without
+ * value, more than SSP_SEND_BYTES_MAX bytes, out of memory): the step
+ * cannot be sent.
  */
 int ssp_sender_next(ssp_sender_t *s);
 /* ssp_sender_release - the step is written: free the chunk, keep the head. */

@@ -40,15 +40,15 @@ static int write_chunk(ssp_session_t *s)
 				      ssp_position_number(&s->pos), s->snd.err.text);
 		return 1;
 	}
-	if (s->snd.chunk.len == 0) {
+	if (s->snd.ready == 0) {
 		ssp_sender_release(&s->snd);
 		return 1;
 	}
 	if (s->snd.quit)
 		s->quit_sent = 1;
 	ssp_transcript_lines(&s->res->transcript, SSP_TR_CLIENT, ssp_session__now(s), s->snd.chunk.data,
-			     s->snd.chunk.len);
-	rc = ssp_conn_write(s->conn, s->snd.chunk.data, s->snd.chunk.len);
+			     s->snd.ready);
+	rc = ssp_conn_write(s->conn, s->snd.chunk.data, s->snd.ready);
 	if (rc != 0) {
 		ssp_sender_release(&s->snd);
 		ssp_session__note(s, "write failed: %s", uv_strerror(rc));
