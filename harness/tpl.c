@@ -79,6 +79,10 @@ long ssp_tpl_open(ssp_tpl_t *t)
 
 	memset(&op, 0, sizeof(op));
 	op.kind = SSP_TPL_REPEAT;
+	/* until closed: where the pool ended and whether the literal before
+	 * could grow, to undo the body when its expansion is empty */
+	op.off = t->pool.len;
+	op.count = (uint32_t)t->can_merge;
 	if (ssp_buf_append(&t->ops, &op, sizeof(op)) != 0)
 		return -1;
 	t->can_merge = 0;
@@ -92,12 +96,15 @@ int ssp_tpl_close(ssp_tpl_t *t, long at, uint32_t count, uint64_t body_size, uin
 	uint64_t size;
 
 	*err_big = 0;
-	t->can_merge = 0;
 	if (count == 0 || body_size == 0) {
-		/* nothing to produce: the repeat and its body vanish */
+		/* nothing to produce: the repeat and its body vanish, and the
+		 * literal before it may grow again */
+		t->pool.len = op->off;
+		t->can_merge = (int)op->count;
 		t->ops.len = (size_t)at * sizeof(ssp_tpl_op_t);
 		return 0;
 	}
+	t->can_merge = 0;
 	if (__builtin_mul_overflow(body_size, (uint64_t)count, &size) || size > max) {
 		*err_big = 1;
 		return -1;

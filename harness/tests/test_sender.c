@@ -325,7 +325,16 @@ static void test_compact(void)
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	CU_ASSERT_EQUAL(t.size, 6000000);
 	CU_ASSERT(ssp_tpl_nops(&t) == 5);   /* the 50,000 empty repeats left nothing */
-	CU_ASSERT(t.pool.len <= 3);
+	CU_ASSERT(t.pool.len == 3);
+	/* literals around an empty repeat are one literal: plain bytes */
+	CU_ASSERT_EQUAL(ssp_escape_compile("NOOP%repeat[5 x %repeat[0 x a]%]%%repeat[0 x b%CRLF%]%%CRLF%", 60,
+					   SSP_SEND_BYTES_MAX, &t, &err), 0);
+	CU_ASSERT(ssp_tpl_is_literal(&t));
+	CU_ASSERT(t.pool.len == 6 && memcmp(t.pool.data, "NOOP\r\n", 6) == 0);
+	/* a repeat's last literal does not take the literal after it */
+	CU_ASSERT_EQUAL(ssp_escape_compile("%repeat[2 x a]%%repeat[0 x b]%c", 31, SSP_SEND_BYTES_MAX, &t, &err), 0);
+	CU_ASSERT_EQUAL(ssp_tpl_nops(&t), 3);
+	CU_ASSERT_EQUAL(t.size, 3);
 	CHECKF((b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000 < 500, "compile took %ld ms",
 	       (long)((b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000));
 	/* past the per-step cap: refused with its size, not expanded */
