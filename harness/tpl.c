@@ -137,7 +137,8 @@ size_t ssp_tpl_read(ssp_tpl_cur_t *c, char *out, size_t n)
 
 	if (c->t == NULL) {
 		size_t k = c->n - c->lit_at < n ? c->n - c->lit_at : n;
-		memcpy(out, c->p + c->lit_at, k);
+		if (k > 0)
+			memcpy(out, c->p + c->lit_at, k);
 		c->lit_at += k;
 		return k;
 	}

@@ -102,7 +102,7 @@ static int same(const ssp_vars_t *vars, const ssp_step_t *st, char *why, size_t 
 		snprintf(why, size, "reference %d (%s), sender %d (%s)", rc_ref, rc_ref ? err.text : "",
 			 rc_got, rc_got ? snd.err.text : "");
 		rc = -1;
-	} else if (rc_ref == 0 && (ref.len != got.len || memcmp(ref.data, got.data, ref.len) != 0)) {
+	} else if (rc_ref == 0 && (ref.len != got.len || (ref.len > 0 && memcmp(ref.data, got.data, ref.len) != 0))) {
 		size_t i = 0;
 		while (i < ref.len && i < got.len && ref.data[i] == got.data[i])
 			i++;
