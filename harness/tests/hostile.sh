@@ -263,9 +263,11 @@ if start_fake ""; then
 	# from the least address space the binary starts in (a sanitizer build
 	# reserves terabytes: no sweep then), 250 KiB steps up
 	kbs=
-	for base in $(seq 4000 250 64000); do
-		(ulimit -v "$base"; exec "$bin" --version) >/dev/null 2>&1 && kbs=$(seq $((base + 250)) 250 $((base + 2500))) && break
-	done
+	if ( (ulimit -v 64000; exec "$bin" --version); exit $? ) >/dev/null 2>&1; then
+		for base in $(seq 4000 250 64000); do
+			( (ulimit -v "$base"; exec "$bin" --version); exit $? ) >/dev/null 2>&1 && kbs=$(seq $((base + 250)) 250 $((base + 2500))) && break
+		done
+	fi
 	for kb in $kbs; do
 		(ulimit -v "$kb"; exec "$bin" run --catalogue "$work/big" --only 'rfc5321/4.5.3.1.7/*' --only 'rfc5321/4.1.1.9/small-1*' \
 			--mailbox postmaster@fake.test --target "127.0.0.1:$port" \
