@@ -26,6 +26,14 @@ static int fail(ssp_escape_err_t *err, size_t off, const char *msg)
 	return -1;
 }
 
+/* fail_big - fail with "what max bytes" (the limit passed). */
+static int fail_big(ssp_escape_err_t *err, size_t off, const char *what, uint64_t max)
+{
+	err->offset = off;
+	snprintf(err->text, sizeof(err->text), "%s %llu bytes", what, (unsigned long long)max);
+	return -1;
+}
+
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -67,7 +75,7 @@ static int lit(ssp_tpl_t *out, const char *p, size_t k, uint64_t max, uint64_t *
 	       ssp_escape_err_t *err, size_t off)
 {
 	if (*size + k > max)
-		return fail(err, off, "decoded bytes exceed " SSP_XSTR(SSP_SEND_BYTES_MAX));
+		return fail_big(err, off, "decoded bytes exceed", max);
 	if (ssp_tpl_lit(out, p, k) != 0)
 		return fail(err, off, "out of memory");
 	*size += k;
@@ -106,8 +114,8 @@ static int decode_repeat(const char *in, size_t n, size_t *i, size_t base, ssp_t
 	if (decode(in + j, end - j, base + j, out, max, &body, err, depth + 1) != 0)
 		return -1;
 	if (ssp_tpl_close(out, at, (uint32_t)count, body, max - *size, &big) != 0)
-		return fail(err, base + start, big ? "%repeat[...]% expands past " SSP_XSTR(SSP_SEND_BYTES_MAX) " bytes"
-						   : "out of memory");
+		return big ? fail_big(err, base + start, "%repeat[...]% expands past", max)
+			   : fail(err, base + start, "out of memory");
 	*size += body * count; /* checked against max by ssp_tpl_close */
 	*i = end + 2;
 	return 0;

@@ -151,8 +151,12 @@ static int emit(ssp_sender_t *s, const char *p, size_t n)
 
 	if (n == 0)
 		return 0;
-	if (n > SSP_SEND_BYTES_MAX - s->sent)
-		return fail(s, "more than " SSP_XSTR(SSP_SEND_BYTES_MAX) " bytes to send");
+	if (n > SSP_SEND_BYTES_MAX - s->sent) {
+		fail(s, "");
+		snprintf(s->err.text, sizeof(s->err.text), "more than %d bytes to send (variables expanded)",
+			 SSP_SEND_BYTES_MAX);
+		return -1;
+	}
 	if (ssp_buf_append(&s->chunk, p, n) != 0 ||
 	    (room > 0 && ssp_buf_append(&s->head, p, n < room ? n : room) != 0))
 		return fail(s, "out of memory");
