@@ -10,6 +10,8 @@
 
 #include "buf.h"
 #include "escape.h"
+#include "sender.h"
+#include "tpl.h"
 #include "jsonfile.h"
 #include "limits.h"
 #include "termtext.h"
@@ -27,6 +29,7 @@ typedef struct {
 	const ssp_profile_t *profile;
 	const char *captured[SSP_VARS_MAX]; /* names captured by earlier steps */
 	unsigned ncaptured;
+	uint64_t send_bytes;                /* the file's steps so far (SSP_FILE_SEND_BYTES_MAX) */
 } lctx_t;
 
 static const char *const vector_keys[] = {
@@ -353,14 +356,49 @@ static int line_text(lctx_t *l, const char *s, size_t n, ssp_buf_t *out)
 	return 0;
 }
 
-/* raw_text - decode macros of a raw string into out; checked for variables. */
-static int raw_text(lctx_t *l, const char *s, size_t n, ssp_buf_t *out)
+/*
+ * raw_text - decode the macros of a raw string into step s: plain bytes in
+ * s->payload, or a template when it holds repeats (never expanded here);
+ * checked for variables and against the file's budget (l->send_bytes).
+ */
+static int raw_text(lctx_t *l, const char *str, size_t n, ssp_step_t *s)
 {
 	ssp_escape_err_t err;
+	ssp_vars_err_t verr;
+	ssp_tpl_t *t = calloc(1, sizeof(*t));
+	uint64_t total;
 
-	if (ssp_escape_decode(s, n, out, &err) != 0)
+	if (t == NULL)
+		return ssp_jfile_error(l->f, 0, "out of memory");
+	ssp_tpl_init(t);
+	if (ssp_escape_compile(str, n, SSP_SEND_BYTES_MAX, t, &err) != 0) {
+		free(t);
 		return ssp_jfile_error(l->f, 0, "%s (at byte %zu of the string)", err.text, err.offset);
-	return check_vars(l, out->data ? out->data : "", out->len);
+	}
+	if (__builtin_mul_overflow(t->size, (uint64_t)s->repeat, &total) ||
+	    total > SSP_FILE_SEND_BYTES_MAX - l->send_bytes) {
+		ssp_tpl_free(t);
+		free(t);
+		return ssp_jfile_error(l->f, 0, "the steps of this file would send more than %llu bytes in all "
+				       "(repeats and \"repeat\" expanded)", (unsigned long long)SSP_FILE_SEND_BYTES_MAX);
+	}
+	l->send_bytes += total;
+	if (ssp_sender_scan(t, NULL, 0, known, l, &verr) != 0) {
+		ssp_tpl_free(t);
+		free(t);
+		return ssp_jfile_error(l->f, 0, "%s (at byte %zu of the decoded string)", verr.text, verr.offset);
+	}
+	if (ssp_tpl_is_literal(t)) {
+		/* no repeat left: the bytes themselves */
+		s->payload = ssp_buf_steal(&t->pool, &s->payload_len);
+		ssp_tpl_free(t);
+		free(t);
+		if (s->payload == NULL && (s->payload = strdup("")) == NULL)
+			return ssp_jfile_error(l->f, 0, "out of memory");
+		return 0;
+	}
+	s->tpl = t;
+	return 0;
 }
 
 /* payload - the one send field of a step, built into s->payload. */
@@ -427,7 +465,10 @@ static int payload(lctx_t *l, json_t *step, ssp_step_t *s)
 		s->ncommands = 1;
 	} else {
 		/* send_raw and data: macros decoded now, variables at run time */
-		rc = raw_text(l, json_string_value(v), json_string_length(v), &out);
+		rc = raw_text(l, json_string_value(v), json_string_length(v), s);
+		ssp_jfile_pop(l->f);
+		ssp_buf_free(&out);
+		return rc;
 	}
 out:
 	ssp_jfile_pop(l->f);

@@ -7,6 +7,7 @@
 #include "escape.h"
 #include "limits.h"
 #include "termtext.h"
+#include "tpl.h"
 #include "vector.h"
 
 #include <limits.h>
@@ -57,6 +58,25 @@ static void shown(FILE *f, const char *p, size_t n)
 	ssp_buf_free(&b);
 }
 
+/* shown_raw - a raw step's bytes before variables: its template's first
+ * bytes and its expanded size when it holds repeats. */
+static void shown_raw(FILE *f, const ssp_step_t *s)
+{
+	char head[SSP_EXPLAIN_BYTES_MAX];
+	ssp_tpl_cur_t c;
+	size_t n;
+
+	if (s->tpl == NULL) {
+		shown(f, s->payload, s->payload_len);
+		return;
+	}
+	ssp_tpl_cur_init(&c, s->tpl);
+	n = ssp_tpl_read(&c, head, sizeof(head));
+	shown(f, head, n);
+	if (s->tpl->size > n)
+		fprintf(f, "... (%llu bytes)", (unsigned long long)s->tpl->size);
+}
+
 /* send_text - what a step sends, in words. */
 static void send_text(FILE *f, const ssp_step_t *s)
 {
@@ -84,13 +104,13 @@ static void send_text(FILE *f, const ssp_step_t *s)
 		return;
 	case SSP_SEND_RAW:
 		fprintf(f, "send raw \"");
-		shown(f, p, s->payload_len);
+		shown_raw(f, s);
 		fprintf(f, "\" (nothing appended)\n");
 		return;
 	case SSP_SEND_DATA:
 		fprintf(f, "send message content%s, then <CRLF>.<CRLF>: \"",
 			s->dot_stuff ? " (dot-stuffed)" : " (not dot-stuffed)");
-		shown(f, p, s->payload_len);
+		shown_raw(f, s);
 		fprintf(f, "\"\n");
 		return;
 	}

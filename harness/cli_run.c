@@ -8,6 +8,7 @@
  */
 #include "cli.h"
 #include "diag.h"
+#include "escape.h"
 #include "limits.h"
 #include "outfile.h"
 #include "repeat.h"
@@ -17,6 +18,7 @@
 #include "../reports/digest.h"
 #include "../reports/report.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdint.h>
@@ -68,6 +70,41 @@ bad:
 	return -1;
 }
 
+/* byte_size - --max-memory's BYTES, with an optional K, M or G (binary
+ * multiples), from min to max: the value, or 0 (the error printed, the
+ * argument escaped). */
+static uint64_t byte_size(const char *name, const char *s, uint64_t min, uint64_t max)
+{
+	unsigned long long v;
+	unsigned shift = 0;
+	char *end;
+	ssp_buf_t shown;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		goto bad;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0)
+		goto bad;
+	if (*end == 'K' || *end == 'k')
+		shift = 10;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20;
+	else if (*end == 'G' || *end == 'g')
+		shift = 30;
+	end += shift != 0;
+	if (*end != '\0' || v > (max >> shift) || (v << shift) < min)
+		goto bad;
+	return (uint64_t)v << shift;
+bad:
+	ssp_buf_init(&shown, 256);
+	ssp_escape_display(&shown, s ? s : "", s ? strnlen(s, 60) : 0);
+	fprintf(stderr, "smtpspec: %s: expected bytes from %llu to %llu, with an optional K, M or G (as 256M), got \"%.*s\"\n",
+		name, (unsigned long long)min, (unsigned long long)max, (int)shown.len, shown.data ? shown.data : "");
+	ssp_buf_free(&shown);
+	return 0;
+}
+
 /* check_outputs - at most one thing on standard output, every report path writable: 0 or -1 (printed). */
 static int check_outputs(options_t *o)
 {
@@ -104,7 +141,8 @@ static int parse(int argc, char **argv, options_t *o)
 {
 	enum { O_SUITE = 256, O_ONLY, O_SKIP, O_LIST, O_JOBS, O_TIMEOUT, O_CTIMEOUT, O_DEADLINE,
 	       O_PROFILE, O_JSON, O_HTML, O_JUNIT, O_BASELINE, O_STRICT, O_NOPROGRESS, O_CATALOGUE,
-	       O_TARGET, O_HELP, O_VERSION, O_FORMAT, O_MAILBOX, O_DOMAIN, O_REJECTED, O_REPEAT, O_REMOTE };
+	       O_TARGET, O_HELP, O_VERSION, O_FORMAT, O_MAILBOX, O_DOMAIN, O_REJECTED, O_REPEAT,
+	       O_MAX_MEMORY, O_REMOTE };
 	static const struct option longopts[] = {
 		{ "target", required_argument, NULL, O_TARGET },
 		{ "suite", required_argument, NULL, O_SUITE },
@@ -116,6 +154,7 @@ static int parse(int argc, char **argv, options_t *o)
 		{ "connect-timeout", required_argument, NULL, O_CTIMEOUT },
 		{ "deadline", required_argument, NULL, O_DEADLINE },
 		{ "repeat", required_argument, NULL, O_REPEAT },
+		{ "max-memory", required_argument, NULL, O_MAX_MEMORY },
 		{ "profile", required_argument, NULL, O_PROFILE },
 		{ "mailbox", required_argument, NULL, O_MAILBOX },
 		{ "domain", required_argument, NULL, O_DOMAIN },
@@ -187,6 +226,10 @@ static int parse(int argc, char **argv, options_t *o)
 			if ((v = number("--repeat", optarg, 1, SSP_RUN_REPEAT_MAX)) < 0)
 				return -1;
 			o->run.repeat = (unsigned)v;
+			break;
+		case O_MAX_MEMORY:
+			if ((o->run.max_memory = byte_size("--max-memory", optarg, SSP_MAX_MEMORY_MIN, SSP_MAX_MEMORY_MAX)) == 0)
+				return -1;
 			break;
 		case O_PROFILE: o->profile = optarg; break;
 		case O_MAILBOX: o->mailbox = optarg; break;

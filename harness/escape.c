@@ -4,6 +4,7 @@
 #include "escape.h"
 
 #include "limits.h"
+#include "tpl.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -22,6 +23,14 @@ static int fail(ssp_escape_err_t *err, size_t off, const char *msg)
 {
 	err->offset = off;
 	snprintf(err->text, sizeof(err->text), "%s", msg);
+	return -1;
+}
+
+/* fail_big - fail with "what max bytes" (the limit passed). */
+static int fail_big(ssp_escape_err_t *err, size_t off, const char *what, uint64_t max)
+{
+	err->offset = off;
+	snprintf(err->text, sizeof(err->text), "%s %llu bytes", what, (unsigned long long)max);
 	return -1;
 }
 
@@ -58,16 +67,31 @@ static size_t repeat_end(const char *in, size_t n, size_t i)
 	return n;
 }
 
-static int decode(const char *in, size_t n, size_t base, ssp_buf_t *out,
-		  ssp_escape_err_t *err, int depth);
+static int decode(const char *in, size_t n, size_t base, ssp_tpl_t *out, uint64_t max,
+		  uint64_t *size, ssp_escape_err_t *err, int depth);
 
-/* decode_repeat - in[i] starts just after "%repeat["; returns index after "]%". */
-static int decode_repeat(const char *in, size_t n, size_t *i, size_t base,
-			 ssp_buf_t *out, ssp_escape_err_t *err, int depth)
+/* lit - append literal bytes to the template, counting them: 0 or -1. */
+static int lit(ssp_tpl_t *out, const char *p, size_t k, uint64_t max, uint64_t *size,
+	       ssp_escape_err_t *err, size_t off)
 {
-	size_t start = *i - 8, j = *i, end, k;
+	if (*size + k > max)
+		return fail_big(err, off, "decoded bytes exceed", max);
+	if (ssp_tpl_lit(out, p, k) != 0)
+		return fail(err, off, "out of memory");
+	*size += k;
+	return 0;
+}
+
+/* decode_repeat - in[i] starts just after "%repeat["; *i set after "]%".
+ * The body is decoded once, into a repeat node: never expanded here. */
+static int decode_repeat(const char *in, size_t n, size_t *i, size_t base, ssp_tpl_t *out,
+			 uint64_t max, uint64_t *size, ssp_escape_err_t *err, int depth)
+{
+	size_t start = *i - 8, j = *i, end;
 	unsigned long count = 0;
-	ssp_buf_t once;
+	uint64_t body = 0;
+	long at;
+	int big;
 
 	if (depth >= SSP_ESCAPE_DEPTH_MAX)
 		return fail(err, base + start, "%repeat[...]% nested too deeply");
@@ -85,48 +109,44 @@ static int decode_repeat(const char *in, size_t n, size_t *i, size_t base,
 	end = repeat_end(in, n, j);
 	if (end >= n)
 		return fail(err, base + start, "%repeat[ without its closing ]%");
-	ssp_buf_init(&once, out->max);
-	if (decode(in + j, end - j, base + j, &once, err, depth + 1) != 0) {
-		ssp_buf_free(&once);
+	if ((at = ssp_tpl_open(out)) < 0)
+		return fail(err, base + start, "out of memory");
+	if (decode(in + j, end - j, base + j, out, max, &body, err, depth + 1) != 0)
 		return -1;
-	}
-	if (once.len != 0 && count > (out->max - out->len) / once.len) {
-		ssp_buf_free(&once);
-		return fail(err, base + start, "%repeat[...]% expands past " SSP_XSTR(SSP_SEND_BYTES_MAX) " bytes");
-	}
-	for (k = 0; k < count; k++)
-		ssp_buf_append(out, once.data, once.len);
-	ssp_buf_free(&once);
+	if (ssp_tpl_close(out, at, (uint32_t)count, body, max - *size, &big) != 0)
+		return big ? fail_big(err, base + start, "%repeat[...]% expands past", max)
+			   : fail(err, base + start, "out of memory");
+	*size += body * count; /* checked against max by ssp_tpl_close */
 	*i = end + 2;
 	return 0;
 }
 
-static int decode(const char *in, size_t n, size_t base, ssp_buf_t *out,
-		  ssp_escape_err_t *err, int depth)
+static int decode(const char *in, size_t n, size_t base, ssp_tpl_t *out, uint64_t max,
+		  uint64_t *size, ssp_escape_err_t *err, int depth)
 {
 	size_t i = 0, k;
 
 	while (i < n) {
 		const char *pct = memchr(in + i, '%', n - i);
-		size_t lit = pct ? (size_t)(pct - (in + i)) : n - i;
+		size_t run = pct ? (size_t)(pct - (in + i)) : n - i;
 		const char *close;
 		size_t namelen;
 
-		if (ssp_buf_append(out, in + i, lit) != 0)
-			return fail(err, base + i, "decoded bytes exceed " SSP_XSTR(SSP_SEND_BYTES_MAX));
-		i += lit;
+		if (lit(out, in + i, run, max, size, err, base + i) != 0)
+			return -1;
+		i += run;
 		if (i >= n)
 			break;
 		/* in[i] == '%' */
 		if (i + 1 < n && in[i + 1] == '%') {
-			if (ssp_buf_append(out, "%", 1) != 0)
-				return fail(err, base + i, "decoded bytes exceed " SSP_XSTR(SSP_SEND_BYTES_MAX));
+			if (lit(out, "%", 1, max, size, err, base + i) != 0)
+				return -1;
 			i += 2;
 			continue;
 		}
 		if (n - i > 8 && memcmp(in + i, "%repeat[", 8) == 0) {
 			i += 8;
-			if (decode_repeat(in, n, &i, base, out, err, depth) != 0)
+			if (decode_repeat(in, n, &i, base, out, max, size, err, depth) != 0)
 				return -1;
 			continue;
 		}
@@ -140,8 +160,8 @@ static int decode(const char *in, size_t n, size_t base, ssp_buf_t *out,
 				break;
 		}
 		if (k < sizeof(named) / sizeof(named[0])) {
-			if (ssp_buf_append(out, named[k].bytes, named[k].len) != 0)
-				return fail(err, base + i, "decoded bytes exceed " SSP_XSTR(SSP_SEND_BYTES_MAX));
+			if (lit(out, named[k].bytes, named[k].len, max, size, err, base + i) != 0)
+				return -1;
 		} else if (namelen >= 3 && namelen % 2 == 1 && in[i + 1] == 'x') {
 			size_t h;
 			for (h = 2; h < namelen + 1; h += 2) {
@@ -150,8 +170,8 @@ static int decode(const char *in, size_t n, size_t base, ssp_buf_t *out,
 				if (hi < 0 || lo < 0)
 					return fail(err, base + i, "%xHH%: bad hex digit");
 				c = (char)(hi * 16 + lo);
-				if (ssp_buf_append(out, &c, 1) != 0)
-					return fail(err, base + i, "decoded bytes exceed " SSP_XSTR(SSP_SEND_BYTES_MAX));
+				if (lit(out, &c, 1, max, size, err, base + i) != 0)
+					return -1;
 			}
 		} else {
 			return fail(err, base + i, "unknown macro (known: %CR% %LF% %CRLF% %NUL% %SP% %TAB% %DEL% %xHH% %repeat[N x TEXT]% %%)");
@@ -161,10 +181,39 @@ static int decode(const char *in, size_t n, size_t base, ssp_buf_t *out,
 	return 0;
 }
 
+int ssp_escape_compile(const char *in, size_t n, uint64_t max, ssp_tpl_t *out,
+		       ssp_escape_err_t *err)
+{
+	uint64_t size = 0;
+
+	ssp_tpl_free(out);
+	if (decode(in, n, 0, out, max, &size, err, 0) != 0) {
+		ssp_tpl_free(out);
+		return -1;
+	}
+	out->size = size;
+	return 0;
+}
+
 int ssp_escape_decode(const char *in, size_t n, ssp_buf_t *out,
 		      ssp_escape_err_t *err)
 {
-	return decode(in, n, 0, out, err, 0);
+	ssp_tpl_t t;
+	ssp_tpl_cur_t c;
+	char tmp[4096];
+	size_t k;
+	int rc = 0;
+
+	ssp_tpl_init(&t);
+	if (ssp_escape_compile(in, n, out->max - out->len, &t, err) != 0)
+		return -1;
+	ssp_tpl_cur_init(&c, &t);
+	while (rc == 0 && (k = ssp_tpl_read(&c, tmp, sizeof(tmp))) > 0) {
+		if (ssp_buf_append(out, tmp, k) != 0)
+			rc = fail(err, 0, "out of memory");
+	}
+	ssp_tpl_free(&t);
+	return rc;
 }
 
 int ssp_escape_display(ssp_buf_t *out, const char *p, size_t n)

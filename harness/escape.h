@@ -13,6 +13,7 @@
 #define SSP_ESCAPE_H
 
 #include "buf.h"
+#include "tpl.h"
 
 #include <stddef.h>
 
@@ -20,6 +21,15 @@ typedef struct ssp_escape_err_s {
 	size_t offset;     /* byte offset of the faulty macro in the input */
 	char text[160];
 } ssp_escape_err_t;
+
+/*
+ * ssp_escape_compile - decode in[0..n) into the template out (emptied
+ * first): repeats stay nodes, never expanded, so the work is linear in n.
+ * Returns 0 (out->size = the expanded bytes, at most max), or -1 with err
+ * filled (unknown macro, bad number, expansion past max, out of memory).
+ */
+int ssp_escape_compile(const char *in, size_t n, uint64_t max, ssp_tpl_t *out,
+		       ssp_escape_err_t *err);
 
 /*
  * ssp_escape_decode - append the decoded bytes of in[0..n) to out.

@@ -41,8 +41,10 @@ static void record(ssp_inbox_t *ib, uint32_t ms, int flush)
 int ssp_inbox_add(ssp_inbox_t *ib, uint32_t ms, const char *p, size_t n)
 {
 	if (ssp_buf_append(&ib->buf, p, n) != 0) {
+		int full = n > ib->buf.max - ib->buf.len;
+
 		record(ib, ms, 1);
-		return -1;
+		return full ? -1 : -2;
 	}
 	record(ib, ms, 0);
 	return 0;

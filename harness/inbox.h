@@ -22,7 +22,8 @@ void ssp_inbox_init(ssp_inbox_t *ib, ssp_transcript_t *tr);
 /* ssp_inbox_free - release the bytes. */
 void ssp_inbox_free(ssp_inbox_t *ib);
 /* ssp_inbox_add - keep p[0..n) and record its complete lines at ms: 0, or
- * -1 when the cap is reached (everything pending is recorded then). */
+ * -1 when the cap is reached, -2 when memory ran out (everything pending
+ * is recorded then). */
 int ssp_inbox_add(ssp_inbox_t *ib, uint32_t ms, const char *p, size_t n);
 /* ssp_inbox_flush - record the rest, an incomplete line included. */
 void ssp_inbox_flush(ssp_inbox_t *ib, uint32_t ms);

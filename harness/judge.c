@@ -34,7 +34,7 @@
 /* step_label - "step 3 (RCPT TO:<x@y>)" for the command behind the expectation. */
 void ssp_session__label(const ssp_session_t *s, char *out, size_t size)
 {
-	ssp_position_label(&s->pos, s->out.data, s->out.len, out, size);
+	ssp_position_label(&s->pos, s->snd.head.data, s->snd.head.len, out, size);
 }
 
 void ssp_session__set_expected_observed(ssp_session_t *s, const char *expected, const char *observed)
@@ -92,7 +92,7 @@ static void check_table(ssp_session_t *s, int code, const char *got)
 	 * answering is not known, so the table cannot be applied */
 	if (ssp_position_step(&s->pos) != NULL && ssp_position_step(&s->pos)->send == SSP_SEND_RAW)
 		return;
-	if (ssp_position_answers(&s->pos, s->out.data, s->out.len, 1, &what, &line, &n) != 0)
+	if (ssp_position_answers(&s->pos, s->snd.head.data, s->snd.head.len, 1, &what, &line, &n) != 0)
 		return;
 	ssp_session__label(s, label, sizeof(label));
 	ssp_findings_table(&s->found, &s->res->transcript, ssp_session__now(s), label, what, line, n, code, got);
@@ -338,7 +338,7 @@ static void tls_announce(ssp_session_t *s, int code)
 	const char *line;
 	size_t n;
 
-	if (code == 220 && ssp_position_answers(&s->pos, s->out.data, s->out.len, 0, &what, &line, &n) == 0 &&
+	if (code == 220 && ssp_position_answers(&s->pos, s->snd.head.data, s->snd.head.len, 0, &what, &line, &n) == 0 &&
 	    what == SSP_ANSWERS_COMMAND && n == 8 && strncasecmp(line, "STARTTLS", 8) == 0)
 		s->tls_announced = 1;
 }

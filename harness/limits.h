@@ -39,6 +39,17 @@
 
 /* Bytes one step may send once escapes, variables and repeats are expanded. */
 #define SSP_SEND_BYTES_MAX (16 * 1024 * 1024)
+/* Bytes the steps of one vector file may send in all (each step's expanded
+ * bytes times its "repeat"), checked at load: a small file cannot declare
+ * gigabytes. */
+#define SSP_FILE_SEND_BYTES_MAX (64 * 1024 * 1024)
+/* Sending is generated while it is written (sender.h): bytes per write, the
+ * most one chunk buffer may hold (a chunk plus what one step of generation
+ * can add past it, variables expanded), and the first bytes of a step kept
+ * to name the command a reply answers. */
+#define SSP_WRITE_CHUNK (64 * 1024)
+#define SSP_WRITE_BUFFER_MAX (SSP_WRITE_CHUNK + 256 * 1024)
+#define SSP_SENT_HEAD_MAX 8192
 /* Addresses of a target name tried in turn by the probe. */
 #define SSP_ADDRS_MAX 8
 /* Largest count allowed in %repeat[N x ...]% and in a step's "repeat". */
@@ -123,6 +134,14 @@
 /* run --repeat N: rounds of each vector, and sessions of one run in all (vectors x rounds). */
 #define SSP_RUN_REPEAT_MAX 1000
 #define SSP_RUN_ROUNDS_MAX 1000000
+/* --max-memory: the run-wide budget the scheduler keeps the running sessions
+ * within (each charged its worst case before it starts), its default and
+ * its range; and OpenSSL's own state of one TLS connection, charged beside
+ * the ciphertext buffers (an estimate: records, keys, the handshake). */
+#define SSP_DEFAULT_MAX_MEMORY (256ULL * 1024 * 1024)
+#define SSP_MAX_MEMORY_MIN (64ULL * 1024)
+#define SSP_MAX_MEMORY_MAX (1ULL << 40)
+#define SSP_TLS_ENGINE_BYTES (96 * 1024)
 /* Descriptors kept back from --jobs under RLIMIT_NOFILE: stdio, the event loop, report files. */
 #define SSP_FD_RESERVE 32
 /* explain: payload bytes shown per step before "... (N bytes)". */

@@ -13,9 +13,12 @@
 #include <stddef.h>
 
 /*
- * ssp_payload_build - the bytes of step st into out (emptied first), with
- * vars expanded; SSP_SEND_DATA content is dot-stuffed when the step asks and
- * ended by CRLF.CRLF.  Returns 0, or -1 with err->text set.
+ * ssp_payload_build - the bytes of step st (its plain payload; a template
+ * step must be read out first) into out (emptied first), with vars
+ * expanded; SSP_SEND_DATA content is dot-stuffed when the step asks and
+ * ended by CRLF.CRLF.  Returns 0, or -1 with err->text set.  Sessions send
+ * through sender.h, chunk by chunk; this whole-buffer build is the
+ * reference its output is checked against (test_sender.c).
  */
 int ssp_payload_build(const ssp_vars_t *vars, const ssp_step_t *st, ssp_buf_t *out,
 		      ssp_vars_err_t *err);

@@ -135,6 +135,7 @@ static void on_session_done(ssp_result_t *r, void *arg)
 
 	run->active[idx] = NULL;
 	run->nactive--;
+	run->charged -= ssp_session_cost(&run->cfg, run->vectors[idx]);
 	run->counts[r->verdict]++;
 	run->finished++;
 	if (run->progress)
@@ -146,8 +147,12 @@ static void on_session_done(ssp_result_t *r, void *arg)
 static void start_next(ssp_run_t *run)
 {
 	while (!run->deadline_hit && run->nactive < run->opts.jobs && run->next < run->n) {
-		size_t idx = run->next++;
+		size_t idx = run->next;
 		ssp_result_t *r = &run->results[idx];
+		/* --max-memory: a session starts only when its worst case fits
+		 * beside the running ones; one that can never fit is an error */
+		uint64_t cost = ssp_session_cost(&run->cfg, run->vectors[idx]);
+		int fits = cost <= run->opts.max_memory;
 		char reason[SSP_REASON_MAX];
 		/* a recipient zero configuration could not find: skip, saying what to add */
 		const char *why = ssp_recipients_skip(&run->rcpts, run->vectors[idx]);
@@ -160,6 +165,20 @@ static void start_next(ssp_run_t *run)
 			snprintf(reason, sizeof(reason),
 				 "the server advertises %s; this vector checks a server that does not", present);
 		why = why != NULL ? why : present;
+		if (why == NULL && fits && run->nactive > 0 && cost > run->opts.max_memory - run->charged)
+			break; /* the budget is spent: on_session_done starts it */
+		run->next++;
+		if (why == NULL && !fits && !ssp_session_precheck(&run->cfg, run->vectors[idx], reason, sizeof(reason))) {
+			r->verdict = SSP_ERROR;
+			snprintf(r->reason, sizeof(r->reason),
+				 "a session of this vector may need %llu bytes of memory at once, more than --max-memory %llu",
+				 (unsigned long long)cost, (unsigned long long)run->opts.max_memory);
+			run->counts[SSP_ERROR]++;
+			run->finished++;
+			if (run->progress)
+				run->progress(run, idx, run->progress_arg);
+			continue;
+		}
 		if (why != NULL || ssp_session_precheck(&run->cfg, run->vectors[idx], reason, sizeof(reason))) {
 			r->verdict = SSP_SKIP;
 			snprintf(r->reason, sizeof(r->reason), "%s", reason);
@@ -178,6 +197,7 @@ static void start_next(ssp_run_t *run)
 			continue;
 		}
 		run->nactive++;
+		run->charged += cost;
 	}
 }
 
@@ -248,6 +268,8 @@ static int run_init(ssp_run_t *run, const ssp_vector_t **vectors, size_t n,
 	run->opts = *opts;
 	if (run->opts.jobs < 1)
 		run->opts.jobs = 1;
+	if (run->opts.max_memory == 0)
+		run->opts.max_memory = SSP_DEFAULT_MAX_MEMORY;
 	run->progress = progress;
 	run->progress_arg = arg;
 	run->started = time(NULL);

@@ -32,6 +32,8 @@ typedef struct ssp_run_opts_s {
 	unsigned repeat;              /* run --repeat N (rounds per vector); 0: not given */
 	int remote;                   /* --remote: the target is reached through a tunnel or proxy here */
 	ssp_spool_t *spool;           /* where finished transcripts are (spool.h), or NULL: in memory */
+	uint64_t max_memory;          /* --max-memory: bytes the running sessions may hold at
+				       * worst, together (0: SSP_DEFAULT_MAX_MEMORY) */
 } ssp_run_opts_t;
 
 typedef struct ssp_run_s ssp_run_t;
@@ -77,6 +79,7 @@ struct ssp_run_s {
 	ssp_tls_info_t tls_info;      /* what the first handshake showed; the first TLS failure */
 	ssp_session_t **active;
 	size_t next, nactive;
+	uint64_t charged;             /* worst-case bytes of the running sessions (--max-memory) */
 	ssp_run_progress_cb progress;
 	void *progress_arg;
 };

@@ -41,7 +41,6 @@
 #include "expect.h"
 #include "limits.h"
 #include "conn_tls.h"
-#include "payload.h"
 #include "precheck.h"
 
 #include <stdarg.h>
@@ -100,7 +99,7 @@ static void release(ssp_session_t *s)
 	ssp_transcript_finish(&s->res->transcript, ssp_session__now(s));
 	ssp_vars_free(&s->vars);
 	ssp_inbox_free(&s->in);
-	ssp_buf_free(&s->out);
+	ssp_sender_free(&s->snd);
 	s->done(s->res, s->done_arg);
 	free(s);
 }
@@ -181,6 +180,11 @@ void ssp_session__conclude(ssp_session_t *s, ssp_verdict_t v, const char *fmt, .
 	v = ssp_findings_apply(&s->found, s->v, v, s->res->reason, sizeof(s->res->reason));
 	s->res->verdict = v;
 	ssp_session__note(s, "verdict: %s: %s", ssp_verdict_name(v), s->res->reason);
+	/* only the transcript and the result outlive the verdict (a chunk
+	 * being written stays until its callback: release() frees it) */
+	if (s->conn == NULL || !ssp_conn_is_writing(s->conn))
+		ssp_sender_free(&s->snd);
+	ssp_vars_free(&s->vars);
 	finish(s);
 }
 
@@ -338,53 +342,6 @@ static int begin_expect(ssp_session_t *s, const ssp_step_t *st, const ssp_expect
 
 /* ---- sending ------------------------------------------------------------ */
 
-/* unasked_reply - before a step's send: a reply no command asked for is a finding. */
-static void unasked_reply(ssp_session_t *s, const ssp_step_t *st)
-{
-	/* a 421 may come unasked at any time (RFC 5321 §3.8): the next
-	 * expectation reads it as the server closing */
-	if (s->expected_reply_before && ssp_inbox_has_line(&s->in) &&
-	    !(s->in.buf.len >= 4 && memcmp(s->in.buf.data, "421", 3) == 0 && (s->in.buf.data[3] == ' ' || s->in.buf.data[3] == '-'))) {
-		char label[SSP_LABEL_MAX], got[SSP_OBSERVED_TEXT_MAX];
-		ssp_session__label(s, label, sizeof(label));
-		ssp_inbox_describe(&s->in, got, sizeof(got));
-		ssp_findings_unasked(&s->found, label, got);
-	}
-	s->expected_reply_before = st->nexpect > 0;
-}
-
-/* send_step - build and write the current step; 0 if a write is pending. */
-static int send_step(ssp_session_t *s, const ssp_step_t *st)
-{
-	ssp_vars_err_t err;
-	int rc;
-
-	unasked_reply(s, st);
-	if (st->send == SSP_SEND_NONE)
-		return 1;
-	if (ssp_payload_build(&s->vars, st, &s->out, &err) != 0) {
-		ssp_session__conclude(s, SSP_ERROR, "step %u: cannot build what to send: %s", ssp_position_number(&s->pos), err.text);
-		return 1;
-	}
-	if (s->eof) {
-		/* nothing is sent: what the server said before it closed (a 421, a
-		 * refusal) is judged by the expectations, the close itself too */
-		ssp_session__note(s, "step %u not sent: the connection is closed", ssp_position_number(&s->pos));
-		return 1;
-	}
-	if (ssp_payload_sends_quit(s->out.data, s->out.len))
-		s->quit_sent = 1;
-	ssp_transcript_lines(&s->res->transcript, SSP_TR_CLIENT, ssp_session__now(s), s->out.data, s->out.len);
-	rc = ssp_conn_write(s->conn, s->out.data, s->out.len);
-	if (rc != 0) {
-		ssp_session__note(s, "write failed: %s", uv_strerror(rc));
-		return 1;
-	}
-	enter(s, ST_WRITING);
-	start_timer(s, s->cfg->timeout_ms);
-	return 0;
-}
-
 /* on_written - a step's bytes or the courtesy QUIT were written (or failed). */
 static void on_written(void *owner, int status)
 {
@@ -402,8 +359,10 @@ static void on_written(void *owner, int status)
 	if (s->state != ST_WRITING)
 		return;
 	uv_timer_stop(&s->timer);
-	if (status != 0)
-		ssp_session__note(s, "write failed: %s", uv_strerror(status));
+	if (!ssp_session__chunk_written(s, status))
+		return; /* the next chunk is being written */
+	if (concluded(s))
+		return;
 	enter(s, ST_EXPECT);
 	advance(s);
 }
@@ -444,7 +403,7 @@ static void advance(ssp_session_t *s)
 			}
 			break;
 		case ST_SEND:
-			if (!send_step(s, st))
+			if (!ssp_session__send_step(s, st))
 				return; /* WRITING: on_written continues */
 			if (!concluded(s))
 				enter(s, ST_EXPECT);
@@ -488,6 +447,8 @@ void ssp_session__start_timer(ssp_session_t *s, unsigned ms)
 /* take_bytes - keep received bytes (or note the end): 0, or -1 when concluded. */
 static int take_bytes(ssp_session_t *s, const char *p, ssize_t n)
 {
+	int rc;
+
 	if (n < 0) {
 		s->eof = (int)n;
 		ssp_inbox_flush(&s->in, ssp_session__now(s));
@@ -497,10 +458,13 @@ static int take_bytes(ssp_session_t *s, const char *p, ssize_t n)
 			ssp_session__note(s, "connection error: %s", uv_strerror((int)n));
 		return 0;
 	}
-	if (ssp_inbox_add(&s->in, ssp_session__now(s), p, (size_t)n) != 0) {
+	if ((rc = ssp_inbox_add(&s->in, ssp_session__now(s), p, (size_t)n)) != 0) {
 		ssp_session__set_expected_observed(s, "", "");
-		ssp_session__conclude(s, SSP_FAIL, "the server sent more than %d bytes that no reply could hold (RFC 5321 §4.5.3.1.5)",
-			 SSP_REPLY_BYTES_HARD_MAX);
+		if (rc == -2) /* the harness's failure, not the server's */
+			ssp_session__conclude(s, SSP_ERROR, "out of memory holding the server's bytes");
+		else
+			ssp_session__conclude(s, SSP_FAIL, "the server sent more than %d bytes that no reply could hold (RFC 5321 §4.5.3.1.5)",
+				 SSP_REPLY_BYTES_HARD_MAX);
 		return -1;
 	}
 	return 0;
@@ -617,7 +581,7 @@ static ssp_session_t *begin(const ssp_session_cfg_t *cfg, const ssp_vector_t *v,
 	s->probe = probe;
 	ssp_vars_init(&s->vars, cfg->vars);
 	ssp_inbox_init(&s->in, &s->res->transcript);
-	ssp_buf_init(&s->out, SSP_SEND_BYTES_MAX + 8);
+	ssp_sender_init(&s->snd);
 	ssp_reply_reset(&s->reply);
 	s->t0 = uv_now(cfg->loop);
 	ssp_position_init(&s->pos, v);
@@ -695,4 +659,23 @@ ssp_session_t *ssp_session_collect(const ssp_session_cfg_t *cfg, const ssp_vecto
 {
 	memset(replies, 0, sizeof(*replies));
 	return begin(cfg, v, out, done, arg, replies);
+}
+
+uint64_t ssp_session_cost(const ssp_session_cfg_t *cfg, const ssp_vector_t *v)
+{
+	uint64_t bytes = sizeof(ssp_session_t) + SSP_REPLY_BYTES_HARD_MAX + SSP_READ_CHUNK /* inbox */
+			 + SSP_READ_CHUNK /* the transport's read buffer */
+			 + SSP_TRANSCRIPT_BYTES_MAX + 256 + SSP_TRANSCRIPT_ENTRIES_MAX * sizeof(ssp_tr_entry_t)
+			 + (uint64_t)SSP_VARS_MAX * (SSP_VAR_NAME_MAX + SSP_VAR_VALUE_MAX + 2);
+	unsigned i;
+
+	for (i = 0; i < v->nsteps; i++) {
+		if (v->steps[i].send != SSP_SEND_NONE) {
+			bytes += SSP_WRITE_BUFFER_MAX + SSP_SENT_HEAD_MAX;
+			break;
+		}
+	}
+	if (cfg->open != NULL)
+		bytes += 2 * SSP_TLS_BUFFER_MAX + SSP_TLS_ENGINE_BYTES;
+	return bytes;
 }

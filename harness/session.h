@@ -15,6 +15,7 @@
 #include "vector.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <uv.h>
 
 /* What every session of a run shares; owned by the run, read-only here. */
@@ -86,5 +87,13 @@ void ssp_session_abort(ssp_session_t *s, const char *reason);
  */
 int ssp_session_precheck(const ssp_session_cfg_t *cfg, const ssp_vector_t *v,
 			 char *reason, size_t size);
+
+/*
+ * ssp_session_cost - the most memory a session of v may hold at once under
+ * cfg (its buffers at their caps: replies, transcript, write chunk, step
+ * head, captures, TLS when cfg opens TLS connections): what the scheduler
+ * charges against --max-memory before starting it.
+ */
+uint64_t ssp_session_cost(const ssp_session_cfg_t *cfg, const ssp_vector_t *v);
 
 #endif

@@ -14,6 +14,7 @@
 #include "inbox.h"
 #include "position.h"
 #include "reply.h"
+#include "sender.h"
 
 #include <stdint.h>
 
@@ -51,7 +52,7 @@ struct ssp_session_s {
 	ssp_probe_replies_t *probe;   /* the probe's replies are kept here; or NULL */
 	ssp_vars_t vars;              /* captures; parent: the run's variables */
 	ssp_inbox_t in;               /* received, not yet judged */
-	ssp_buf_t out;                /* the current step's bytes (kept for labels) */
+	ssp_sender_t snd;             /* the current step's bytes, made while written; its head names commands */
 	ssp_reply_t reply;
 	uint64_t t0;
 	state_t state;                /* changed only by enter() */
@@ -105,6 +106,15 @@ void ssp_session__start_timer(ssp_session_t *s, unsigned ms);
  * 220, the handshake (0: HANDSHAKE, it continues from its callback); 1 when
  * there is none or it could not start (the verdict may be given). */
 int ssp_session__begin_tls(ssp_session_t *s, const ssp_step_t *st);
+
+/* For session_send.c, the sending. */
+/* ssp_session__send_step - write step st (generated chunk by chunk): 0 when
+ * WRITING (the next event continues); 1 when nothing is pending (nothing to
+ * send, the connection closed, a failed write noted, or an error verdict). */
+int ssp_session__send_step(ssp_session_t *s, const ssp_step_t *st);
+/* ssp_session__chunk_written - a chunk was written (status 0) or failed:
+ * 0 when the next one is being written; 1 when the step's writing is over. */
+int ssp_session__chunk_written(ssp_session_t *s, int status);
 
 /* ssp_session__clamp - ms, shortened so that the wait ends by cfg->deadline_at. */
 static inline uint64_t ssp_session__clamp(const ssp_session_cfg_t *cfg, unsigned ms)

@@ -160,55 +160,85 @@ int ssp_vars_scan(const char *in, size_t n,
 	return 0;
 }
 
+int ssp_vars_token(const char *in, size_t n, size_t base, ssp_vars_tok_t *tok, ssp_vars_err_t *err)
+{
+	ref_t r;
+
+	memset(tok, 0, sizeof(*tok));
+	if (n > 2 && in[1] == '$' && in[2] == '{') {
+		tok->kind = SSP_VARS_TOK_ESCAPE;
+		tok->len = 3;
+		return 0;
+	}
+	if (n < 2 || in[1] != '{') {
+		tok->kind = SSP_VARS_TOK_DOLLAR;
+		tok->len = 1;
+		return 0;
+	}
+	if (parse_ref(in, n, 0, &r, err) != 0) {
+		err->offset += base;
+		return -1;
+	}
+	tok->kind = SSP_VARS_TOK_REF;
+	tok->len = r.len;
+	memcpy(tok->name, r.name, sizeof(tok->name));
+	tok->offset = r.offset;
+	return 0;
+}
+
+int ssp_vars_value(const ssp_vars_t *v, const ssp_vars_tok_t *tok, char *num, const char **p,
+		   size_t *len, size_t base, ssp_vars_err_t *err)
+{
+	const char *val;
+
+	if (tok->kind == SSP_VARS_TOK_DOLLAR || tok->kind == SSP_VARS_TOK_ESCAPE) {
+		*p = tok->kind == SSP_VARS_TOK_DOLLAR ? "$" : "${";
+		*len = tok->kind == SSP_VARS_TOK_DOLLAR ? 1 : 2;
+		return 0;
+	}
+	val = ssp_vars_get(v, tok->name);
+	if (val == NULL)
+		return refail(err, base, "variable ${%s} has no value", tok->name);
+	if (tok->offset != 0) {
+		char *end;
+		long long x;
+		errno = 0;
+		x = strtoll(val, &end, 10);
+		if (errno || end == val || *end != '\0')
+			return refail(err, base, "variable ${%s} is not a number", tok->name);
+		if (__builtin_add_overflow(x, (long long)tok->offset, &x))
+			return refail(err, base, "variable ${%s} plus its offset overflows", tok->name);
+		snprintf(num, 32, "%lld", x);
+		val = num;
+	}
+	*p = val;
+	*len = strlen(val);
+	return 0;
+}
+
 int ssp_vars_expand(const ssp_vars_t *v, const char *in, size_t n,
 		    ssp_buf_t *out, ssp_vars_err_t *err)
 {
 	size_t i = 0;
-	ref_t r;
 
 	while (i < n) {
 		const char *d = memchr(in + i, '$', n - i);
-		size_t lit = d ? (size_t)(d - (in + i)) : n - i;
+		size_t lit = d ? (size_t)(d - (in + i)) : n - i, vlen;
+		ssp_vars_tok_t tok;
 		const char *val;
+		char num[32];
 
 		if (ssp_buf_append(out, in + i, lit) != 0)
 			return refail(err, i, "expanded text too long");
 		i += lit;
 		if (i >= n)
 			break;
-		if (i + 2 < n && in[i + 1] == '$' && in[i + 2] == '{') {
-			if (ssp_buf_append(out, "${", 2) != 0)
-				return refail(err, i, "expanded text too long");
-			i += 3;
-			continue;
-		}
-		if (i + 1 >= n || in[i + 1] != '{') {
-			if (ssp_buf_append(out, "$", 1) != 0)
-				return refail(err, i, "expanded text too long");
-			i++;
-			continue;
-		}
-		if (parse_ref(in, n, i, &r, err) != 0)
+		if (ssp_vars_token(in + i, n - i, i, &tok, err) != 0 ||
+		    ssp_vars_value(v, &tok, num, &val, &vlen, i, err) != 0)
 			return -1;
-		val = ssp_vars_get(v, r.name);
-		if (val == NULL)
-			return refail(err, i, "variable ${%s} has no value", r.name);
-		if (r.offset != 0) {
-			char *end, num[32];
-			long long x;
-			errno = 0;
-			x = strtoll(val, &end, 10);
-			if (errno || end == val || *end != '\0')
-				return refail(err, i, "variable ${%s} is not a number", r.name);
-			if (__builtin_add_overflow(x, (long long)r.offset, &x))
-				return refail(err, i, "variable ${%s} plus its offset overflows", r.name);
-			snprintf(num, sizeof(num), "%lld", x);
-			if (ssp_buf_append_str(out, num) != 0)
-				return refail(err, i, "expanded text too long");
-		} else if (ssp_buf_append_str(out, val) != 0) {
+		if (ssp_buf_append(out, val, vlen) != 0)
 			return refail(err, i, "expanded text too long");
-		}
-		i += r.len;
+		i += tok.len;
 	}
 	return 0;
 }

@@ -41,6 +41,29 @@ typedef struct ssp_vars_err_s {
 	char text[160];
 } ssp_vars_err_t;
 
+/*
+ * The expansion at one '$' (what ssp_vars_expand and the streaming sender
+ * both do): "$${" is a literal "${", "${name[+-N]}" a reference, any other
+ * '$' itself.  Deciding never needs more than SSP_VARS_WINDOW bytes.
+ */
+#define SSP_VARS_WINDOW (SSP_VAR_NAME_MAX + 32)
+typedef enum { SSP_VARS_TOK_DOLLAR, SSP_VARS_TOK_ESCAPE, SSP_VARS_TOK_REF } ssp_vars_tok_kind_t;
+typedef struct ssp_vars_tok_s {
+	ssp_vars_tok_kind_t kind;
+	size_t len;                       /* bytes of in the token takes */
+	char name[SSP_VAR_NAME_MAX + 1];  /* SSP_VARS_TOK_REF */
+	long offset;                      /* ... its +N / -N */
+} ssp_vars_tok_t;
+
+/* ssp_vars_token - in[0] is '$' (n >= 1): the token there: 0, or -1 with
+ * err set (a malformed reference; err->offset = base). */
+int ssp_vars_token(const char *in, size_t n, size_t base, ssp_vars_tok_t *tok, ssp_vars_err_t *err);
+
+/* ssp_vars_value - the bytes a token stands for: 0 with *p, *len set (num,
+ * 32 bytes, may hold them), or -1 with err set (no value, not a number). */
+int ssp_vars_value(const ssp_vars_t *v, const ssp_vars_tok_t *tok, char *num, const char **p,
+		   size_t *len, size_t base, ssp_vars_err_t *err);
+
 /* ssp_vars_expand - append in[0..n) to out with variables replaced: 0 or -1. */
 int ssp_vars_expand(const ssp_vars_t *v, const char *in, size_t n,
 		    ssp_buf_t *out, ssp_vars_err_t *err);

@@ -5,6 +5,8 @@
 
 #include "limits.h"
 #include "reply.h"
+#include "sender.h"
+#include "tpl.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,6 +158,9 @@ void ssp_vector_free_fields(ssp_vector_t *v)
 			free_expect(&s->expect[j]);
 		free(s->expect);
 		free(s->payload);
+		if (s->tpl != NULL)
+			ssp_tpl_free(s->tpl);
+		free(s->tpl);
 	}
 	free(v->steps);
 	for (i = 0; i < v->nrequires; i++)
@@ -215,6 +220,16 @@ unsigned ssp_judges_devs(unsigned judges)
 	return devs;
 }
 
+/* names_var - scan callback: note a reference to the name sought; all known. */
+static int names_var(const char *name, void *ctx)
+{
+	const char **sought = ctx;
+
+	if (*sought != NULL && strcmp(name, *sought) == 0)
+		*sought = NULL;
+	return 1;
+}
+
 int ssp_vector_uses_var(const ssp_vector_t *v, const char *name)
 {
 	char pattern[SSP_VAR_NAME_MAX + 4];
@@ -225,6 +240,16 @@ int ssp_vector_uses_var(const ssp_vector_t *v, const char *name)
 	for (i = 0; i < v->nsteps; i++) {
 		const char *p = v->steps[i].payload, *end;
 
+		if (v->steps[i].tpl != NULL) {
+			/* repeats: the references as the expansion reads them */
+			const char *sought = name;
+			ssp_vars_err_t err;
+
+			if (ssp_sender_scan(v->steps[i].tpl, NULL, 0, names_var, &sought, &err) == 0 &&
+			    sought == NULL)
+				return 1;
+			continue;
+		}
 		if (p == NULL)
 			continue;
 		end = p + v->steps[i].payload_len;

@@ -141,6 +141,7 @@ typedef struct ssp_step_s {
 	ssp_send_kind_t send;
 	char *payload;        /* bytes to send before variable expansion; owned */
 	size_t payload_len;
+	struct ssp_tpl_s *tpl; /* or, when they hold repeats: their template (tpl.h); owned */
 	int dot_stuff;        /* SSP_SEND_DATA: stuff leading dots after expansion */
 	unsigned ncommands;   /* SSP_SEND_PIPELINE: commands in the group */
 	ssp_expect_t *expect; /* observed in order after the send */

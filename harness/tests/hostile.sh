@@ -30,7 +30,7 @@ trap cleanup EXIT
 
 
 start_fake() {
-	coproc FAKE { exec "$fake" --port 0 --mode "$1"; }
+	coproc FAKE { exec "$fake" --port 0 ${1:+--mode "$1"}; }
 	fake_pid=$FAKE_PID
 	port=
 	read -r -t 10 ready port <&"${FAKE[0]}" && [ "$ready" = READY ]
@@ -278,6 +278,154 @@ if start_fake advertise-vrfy; then
 		ok "the spool: no temporary directory is exit 2, a write error is exit 1 with its reason"
 	else
 		not_ok "spool errors" "exit $rc1: $(head -2 "$work/spool1.out"); exit $rc2: $(head -2 "$work/spool2.out")"
+	fi
+else
+	not_ok "fakesmtpd did not start"
+fi
+
+# ---- One memory budget (issue 14 §2) ------------------------------------
+# Payloads stay compact templates at load and are generated while written;
+# sessions free their buffers at the verdict; --max-memory bounds the
+# running sessions together.  Each case prints its peak RSS and wall time.
+payload_rss_max_kb=$((rss_max_kb * 3 / 4))
+ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
+quote='"quote": "The maximum total length of a message content (including any message header section as well as the message body) MUST BE at least 64K octets."'
+
+# Loading is linear: a 1 MB file of 50,000 empty %repeat[1000000 x ]%
+# (89 s before) loads in well under a second.
+mkdir -p "$work/load/vectors" "$work/load/suites"
+{
+	printf '{ "id": "rfc5321/4.5.3.1.7/empty-repeats", "title": "empty repeats", "rfc": 5321, "section": "4.5.3.1.7", "level": "MUST", %s,\n' "$quote"
+	printf '  "steps": [ { "send_raw": "NOOP'
+	for _ in $(seq 1 50000); do printf '%%repeat[1000000 x ]%%'; done
+	printf '%%CRLF%%", "expect": 250 } ] }\n'
+} >"$work/load/vectors/empty.json"
+start=$(date +%s%N)
+"$bin" run --list --catalogue "$work/load" >"$work/load.out" 2>&1
+rc=$?
+ms=$(ms_since "$start")
+if [ $rc -eq 0 ] && [ "$ms" -lt 1000 ] && grep -q empty-repeats "$work/load.out"; then
+	ok "a $(stat -c %s "$work/load/vectors/empty.json")-byte file of empty repeats loads in ${ms} ms"
+else
+	not_ok "a file of empty repeats loads in linear time" "exit $rc after ${ms} ms; $(tail -2 "$work/load.out")"
+fi
+
+# A 69 KB file cannot declare gigabytes: the steps of one file send at most 64 MiB.
+mkdir -p "$work/declare/vectors" "$work/declare/suites"
+{
+	printf '{ "id": "rfc5321/4.5.3.1.7/declares-gigabytes", "title": "x", "rfc": 5321, "section": "4.5.3.1.7", "level": "MUST", %s,\n  "steps": [\n' "$quote"
+	for i in $(seq 1 1000); do
+		printf '    { "send_raw": "%%repeat[1000000 x %%repeat[16 x a]%%]%%", "expect": 250 }%s\n' "$([ "$i" -lt 1000 ] && echo ,)"
+	done
+	printf '  ] }\n'
+} >"$work/declare/vectors/big.json"
+start=$(date +%s%N)
+"$bin" run --list --catalogue "$work/declare" >"$work/declare.out" 2>&1
+rc=$?
+ms=$(ms_since "$start")
+if [ $rc -eq 2 ] && grep -q 'big.json:.*more than 67108864 bytes in all' "$work/declare.out"; then
+	ok "a $(stat -c %s "$work/declare/vectors/big.json")-byte file declaring 16 GB is refused at load (${ms} ms)"
+else
+	not_ok "the per-file send budget" "exit $rc after ${ms} ms; $(tail -2 "$work/declare.out")"
+fi
+
+# A large-payload catalogue: 4 vectors of 16.4 MB message content each (the
+# fake refuses it with 552 after reading it: a payload sent short or empty
+# would get 250 and fail) and 200 small ones.
+mkdir -p "$work/big/vectors" "$work/big/suites"
+line='smtpspec large-payload budget test line of eighty bytes..........................'
+for i in 1 2 3 4; do
+	printf '{ "id": "rfc5321/4.5.3.1.7/big-%s", "title": "16 MB of message content", "rfc": 5321, "section": "4.5.3.1.7", "level": "MUST", %s,
+  "steps": [
+    { "send": "MAIL FROM:<${sender}>", "expect": 250, "setup": true },
+    { "send": "RCPT TO:<${mailbox}>", "expect": "25x", "setup": true },
+    { "send": "DATA", "expect": 354, "setup": true },
+    { "data": "%%repeat[200000 x %s%%CRLF%%]%%", "expect": 552 } ] }\n' "$i" "$quote" "$line" >"$work/big/vectors/big$i.json"
+done
+for i in $(seq 1 200); do
+	printf '{ "id": "rfc5321/4.1.1.9/small-%s", "title": "NOOP", "rfc": 5321, "section": "4.1.1.9", "level": "MUST", "quote": "This command does not affect any parameters or previously entered commands.", "steps": [ { "send": "NOOP", "expect": 250 } ] }\n' "$i" >"$work/big/vectors/small$i.json"
+done
+if start_fake ""; then
+	for case in "1" "8" "256" "256 --max-memory 8M"; do
+		set -- $case
+		start=$(date +%s%N)
+		/usr/bin/time -f '%M' -o "$work/big.rss" "$bin" run --catalogue "$work/big" --mailbox postmaster@fake.test \
+			--target "127.0.0.1:$port" --jobs "$@" --no-progress --json "$work/big.json" >"$work/big.out" 2>&1
+		rc=$?
+		ms=$(ms_since "$start")
+		rss=$(tail -n 1 "$work/big.rss")
+		if [ $rc -eq 0 ] && [ "$rss" -lt $payload_rss_max_kb ] && jq -e '.summary.pass == 204' "$work/big.json" >/dev/null; then
+			ok "4 x 16.4 MB + 200 small vectors, --jobs $case: peak ${rss} KiB, ${ms} ms"
+		else
+			not_ok "large payloads, --jobs $case" "exit $rc, peak ${rss} KiB (at most $payload_rss_max_kb), ${ms} ms; $(tail -3 "$work/big.out")"
+		fi
+	done
+	# the scheduler keeps to the budget: at 2M (one session's worst case
+	# fits, two do not) 8 vectors that pause 250 ms run one at a time
+	mkdir -p "$work/pause/vectors" "$work/pause/suites"
+	for i in $(seq 1 8); do
+		printf '{ "id": "rfc5321/4.1.1.9/pause-%s", "title": "NOOP", "rfc": 5321, "section": "4.1.1.9", "level": "MUST", "quote": "This command does not affect any parameters or previously entered commands.", "steps": [ { "send": "NOOP", "pause_ms": 250, "expect": 250 } ] }\n' "$i" >"$work/pause/vectors/p$i.json"
+	done
+	times=
+	prc=0
+	for mm in 256M 2M; do
+		start=$(date +%s%N)
+		"$bin" run --catalogue "$work/pause" --mailbox postmaster@fake.test --target "127.0.0.1:$port" --jobs 8 \
+			--max-memory $mm --no-progress --json "$work/pause.json" >"$work/pause.out" 2>&1 || prc=$?
+		times="$times $(ms_since "$start")"
+		jq -e '.summary.pass == 8' "$work/pause.json" >/dev/null || prc="$prc (not all passed)"
+	done
+	set -- $times
+	if [ "$prc" = 0 ] && [ "$2" -ge 2000 ] && [ "$1" -lt $(($2 - 1000)) ]; then
+		ok "--max-memory 2M runs 8 pausing vectors one at a time (${2} ms), 256M all at once (${1} ms)"
+	else
+		not_ok "the scheduler keeps to --max-memory" "exit $prc; 256M: ${1} ms, 2M: ${2} ms"
+	fi
+	# a vector whose session alone cannot fit is an error with the reason
+	"$bin" run --catalogue "$work/pause" --mailbox postmaster@fake.test --target "127.0.0.1:$port" \
+		--max-memory 1M --no-progress --json "$work/tiny.json" >"$work/tiny.out" 2>&1
+	rc=$?
+	if [ $rc -eq 1 ] && jq -e '.summary.error == 8 and ([.results[].reason | test("more than --max-memory 1048576")] | all)' "$work/tiny.json" >/dev/null; then
+		ok "--max-memory 1M: every vector an error, \"$(jq -r '.results[0].reason' "$work/tiny.json")\""
+	else
+		not_ok "--max-memory smaller than a session" "exit $rc; $(tail -3 "$work/tiny.out")"
+	fi
+	# an allocation that fails is an error with its reason, never a payload
+	# sent short: under address-space limits from the start-up size up, no
+	# large vector fails (a short payload would get 250), nothing crashes,
+	# and some run ends a payload as "cannot build what to send: out of memory"
+	oom=0
+	bad=
+	start=$(date +%s%N)
+	# from the least address space the binary starts in (a sanitizer build
+	# reserves terabytes: no sweep then), 250 KiB steps up
+	kbs=
+	if ( (ulimit -v 64000; exec "$bin" --version); exit $? ) >/dev/null 2>&1; then
+		for base in $(seq 4000 250 64000); do
+			( (ulimit -v "$base"; exec "$bin" --version); exit $? ) >/dev/null 2>&1 && kbs=$(seq $((base + 250)) 250 $((base + 2500))) && break
+		done
+	fi
+	for kb in $kbs; do
+		(ulimit -v "$kb"; exec "$bin" run --catalogue "$work/big" --only 'rfc5321/4.5.3.1.7/*' --only 'rfc5321/4.1.1.9/small-1*' \
+			--mailbox postmaster@fake.test --target "127.0.0.1:$port" \
+			--jobs 64 --no-progress --json "$work/oom.json") >"$work/oom.out" 2>&1
+		rc=$?
+		[ $rc -eq 127 ] && continue # the binary itself could not be mapped
+		[ $rc -le 3 ] || bad="$bad ${kb}K: exit $rc;"
+		[ $rc -ne 0 ] || jq -e '.summary.pass == .summary.total' "$work/oom.json" >/dev/null 2>&1 || bad="$bad ${kb}K: exit 0 without all passing;"
+		grep -q '^fail rfc5321/4.5.3.1.7/big' "$work/oom.out" && bad="$bad ${kb}K: a large payload was sent short;"
+		grep -q '^fail ' "$work/oom.out" && bad="$bad ${kb}K: a failure of the harness blamed on the server;"
+		grep -q 'cannot build what to send: out of memory' "$work/oom.out" && oom=$((oom + 1))
+		rm -f "$work/oom.json"
+	done
+	stop_fake
+	if [ -z "$kbs" ]; then
+		ok "ulimit -v sweep skipped: the binary does not start under ulimit -v (a sanitizer build)"
+	elif [ -z "$bad" ] && [ $oom -gt 0 ]; then
+		set -- $kbs
+		ok "ulimit -v ${1}K to ${10}K: no payload sent short, no failure blamed on the server, no crash; $oom runs ended a payload as an out-of-memory error ($(ms_since "$start") ms)"
+	else
+		not_ok "allocation failures are errors" "${bad:-no run reached the out-of-memory error of the sender}"
 	fi
 else
 	not_ok "fakesmtpd did not start"

@@ -197,6 +197,7 @@ int main(int argc, char **argv)
 	register_repeat_tests();
 	register_precheck_tests();
 	register_termtext_tests();
+	register_sender_tests();
 	if (register_failed || CU_get_error() != CUE_SUCCESS) {
 		fprintf(stderr, "unit-tests: registration failed: %s\n", CU_get_error_msg());
 		CU_cleanup_registry();

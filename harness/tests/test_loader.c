@@ -16,6 +16,7 @@
 #include "../limits.h"
 #include "../profile.h"
 #include "../suite.h"
+#include "../tpl.h"
 #include "../vars.h"
 #include "../vector.h"
 
@@ -238,8 +239,21 @@ static int load_good(ssp_catalogue_t *c, const char *name, const char *profile,
 	return rc;
 }
 
-#define PAYLOAD_IS(s, lit) ((s)->payload_len == sizeof(lit) - 1 && (s)->payload != NULL && \
-			    memcmp((s)->payload, lit, sizeof(lit) - 1) == 0)
+/* payload_is - 1 if step s sends lit[0..n) before variables: its bytes, or
+ * its template (repeats) read whole. */
+static int payload_is(const ssp_step_t *s, const char *lit, size_t n)
+{
+	char got[256];
+	ssp_tpl_cur_t c;
+	size_t k;
+
+	if (s->tpl == NULL)
+		return s->payload_len == n && s->payload != NULL && memcmp(s->payload, lit, n) == 0;
+	ssp_tpl_cur_init(&c, s->tpl);
+	k = ssp_tpl_read(&c, got, sizeof(got));
+	return s->tpl->size == n && k == n && memcmp(got, lit, n) == 0;
+}
+#define PAYLOAD_IS(s, lit) payload_is((s), lit, sizeof(lit) - 1)
 
 static void test_every_feature(void)
 {

@@ -41,6 +41,7 @@ void register_conn_tls_tests(void);
 void register_repeat_tests(void);
 void register_precheck_tests(void);
 void register_termtext_tests(void);
+void register_sender_tests(void);
 
 /* One test of a suite: a name and its function. */
 typedef struct tests_entry_s {
