@@ -148,6 +148,9 @@
 #define SSP_EXPLAIN_BYTES_MAX 240
 /* Time given to a courtesy QUIT at the end of a session before closing. */
 #define SSP_QUIT_GRACE_MS 200
+/* Time the watchdog thread (watchdog.c) gives a run past its --deadline
+ * before it ends a process whose event loop is stuck. */
+#define SSP_WATCHDOG_GRACE_MS 1000
 /* Longest wait one option or vector may ask for (--timeout, "timeout_ms"). */
 #define SSP_TIMEOUT_MAX_MS 3600000
 /* Longest "silence_ms" and "pause_ms" a vector may ask for. */

@@ -311,6 +311,14 @@ static int tls_setup(ssp_run_t *run, ssp_diag_t *diag)
 	return 0;
 }
 
+/* deadline_left_ms - what is left of the run deadline, counted from the start of the run (the name resolution included). */
+static uint64_t deadline_left_ms(const ssp_run_t *run)
+{
+	uint64_t spent = (uv_hrtime() - run->t0_ns) / 1000000, all = (uint64_t)run->opts.deadline_s * 1000;
+
+	return spent < all ? all - spent : 0;
+}
+
 /*
  * probe - greeting and EHLO with the profile's client name, on each resolved
  * address in turn until one accepts the connection: 0, or -1 with diag set.
@@ -325,7 +333,7 @@ static int probe(ssp_run_t *run, uv_loop_t *loop, ssp_diag_t *diag)
 	run->cfg.loop = loop;
 	/* the run deadline holds for the probe and zero configuration too: no wait passes it */
 	uv_update_time(loop);
-	run->cfg.deadline_at = uv_now(loop) + (uint64_t)run->opts.deadline_s * 1000;
+	run->cfg.deadline_at = uv_now(loop) + deadline_left_ms(run);
 	run->cfg.current = &run->pre;
 	if (run->cfg.open == NULL && tls_setup(run, diag) != 0)
 		return -1;
@@ -442,20 +450,28 @@ int ssp_run_execute(ssp_run_t *run, const ssp_vector_t **vectors, size_t n,
 		return -1;
 	if (uv_loop_init(&loop) != 0)
 		return ssp_diag_set(diag, NULL, 0, 0, "cannot create the event loop");
+	/* the deadline that cannot be starved: 1 is the exit status of a failed run */
+	run->watchdog = ssp_watchdog_start((uint64_t)run->opts.deadline_s * 1000 + SSP_WATCHDOG_GRACE_MS, 1, NULL);
 	for (i = 0; i < 2; i++) { /* SIGINT, SIGTERM: the run ends with its reports */
 		uv_signal_init(&loop, &sig[i]);
 		sig[i].data = run;
 		uv_signal_start(&sig[i], on_signal, signums[i]);
 		uv_unref((uv_handle_t *)&sig[i]);
 	}
-	if (resolve(run, &loop, diag) != 0 || probe(run, &loop, diag) != 0 || learn(run, diag) != 0 ||
-	    zero_config(run, diag) != 0)
+	ssp_watchdog_phase(run->watchdog, SSP_PHASE_RESOLVE);
+	if (resolve(run, &loop, diag) != 0)
 		rc = -1;
-	else
+	ssp_watchdog_phase(run->watchdog, SSP_PHASE_PROBE);
+	if (rc == 0 && (probe(run, &loop, diag) != 0 || learn(run, diag) != 0 || zero_config(run, diag) != 0))
+		rc = -1;
+	ssp_watchdog_phase(run->watchdog, SSP_PHASE_VECTORS);
+	if (rc == 0)
 		schedule(run, &loop);
 	for (i = 0; i < 2; i++)
 		uv_close((uv_handle_t *)&sig[i], NULL);
 	uv_run(&loop, UV_RUN_DEFAULT);
+	ssp_watchdog_stop(run->watchdog);
+	run->watchdog = NULL;
 	run->elapsed_ms = (unsigned long)((uv_hrtime() - run->t0_ns) / 1000000);
 	if (uv_loop_close(&loop) != 0 && rc == 0)
 		rc = ssp_diag_set(diag, NULL, 0, 0, "internal: handles left open at the end of the run");
@@ -467,6 +483,8 @@ void ssp_run_free(ssp_run_t *run)
 {
 	size_t i;
 
+	ssp_watchdog_stop(run->watchdog);
+	run->watchdog = NULL;
 	if (run->results) {
 		for (i = 0; i < run->n; i++)
 			ssp_result_free(&run->results[i]);

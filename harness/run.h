@@ -15,6 +15,7 @@
 #include "spool.h"
 #include "conn_tls.h"
 #include "tlsopt.h"
+#include "watchdog.h"
 #include "vector.h"
 
 #include <stddef.h>
@@ -77,6 +78,7 @@ struct ssp_run_s {
 	ssp_conn_tls_opts_t tls_conn;
 	char tls_line[SSP_REASON_MAX]; /* how TLS is used, for the header */
 	ssp_tls_info_t tls_info;      /* what the first handshake showed; the first TLS failure */
+	ssp_watchdog_t *watchdog;     /* ends the process if the loop is stuck past the deadline */
 	ssp_session_t **active;
 	size_t next, nactive;
 	uint64_t charged;             /* worst-case bytes of the running sessions (--max-memory) */

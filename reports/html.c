@@ -283,6 +283,10 @@ static void header(FILE *f, const page_t *pg)
 		(unsigned long long)d->deadline_s, d->strict ? " --strict" : "");
 	if (d->repeat > 0)
 		fprintf(f, " --repeat %llu", (unsigned long long)d->repeat);
+	if (d->max_memory > 0)
+		fprintf(f, " --max-memory %llu", (unsigned long long)d->max_memory);
+	if (d->remote)
+		fputs(" --remote", f);
 	fprintf(f, "</dd>\n<dt>Exit code</dt><dd>%d</dd>\n</dl>\n</header>\n", d->exit_code);
 }
 

@@ -267,6 +267,13 @@ json_t *ssp_json_build(const ssp_run_t *run, const ssp_report_meta_t *m)
 	if (doc != NULL && run->opts.repeat > 0)
 		json_object_set_new(json_object_get(doc, "options"), "repeat", json_integer(run->opts.repeat));
 	if (doc != NULL) {
+		json_t *opts = json_object_get(doc, "options");
+
+		if (run->opts.max_memory > 0)
+			json_object_set_new(opts, "max_memory", json_integer((json_int_t)run->opts.max_memory));
+		json_object_set_new(opts, "remote", json_boolean(run->opts.remote));
+	}
+	if (doc != NULL) {
 		json_t *c = causes(run);
 
 		if (c == NULL) { /* a result document that lacks a part is no document */

@@ -973,7 +973,7 @@ static int root_fields(ld_t *l, json_t *root)
 	static const char *const tool_keys[] = { "name", "version", NULL };
 	static const char *const catalogue_keys[] = { "path", "vectors", "selected", NULL };
 	static const char *const option_keys[] = { "jobs", "timeout_ms", "connect_timeout_ms", "deadline_s",
-						    "strict", "repeat", NULL };
+						    "strict", "repeat", "max_memory", "remote", NULL };
 	static const char *const summary_keys[] = { "total",
 #define SUMMARY_KEY(e, vname, fails, finding) vname,
 						    SSP_VERDICT_MAP(SUMMARY_KEY)
@@ -1022,6 +1022,10 @@ static int root_fields(ld_t *l, json_t *root)
 	     num(l, o, "deadline_s", 1, LLONG_MAX, &d->deadline_s) || boolean(l, o, "strict", &d->strict);
 	if (rc == 0 && json_object_get(o, "repeat") != NULL)
 		rc = num(l, o, "repeat", 1, SSP_RUN_REPEAT_MAX, &d->repeat);
+	if (rc == 0 && json_object_get(o, "max_memory") != NULL)
+		rc = num(l, o, "max_memory", 1, LLONG_MAX, &d->max_memory);
+	if (rc == 0 && json_object_get(o, "remote") != NULL)
+		rc = boolean(l, o, "remote", &d->remote);
 	ssp_jfile_pop(l->f);
 	if (rc)
 		return -1;

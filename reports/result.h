@@ -184,6 +184,8 @@ struct ssp_doc_s {
 	uint64_t jobs, timeout_ms, connect_timeout_ms, deadline_s;
 	int strict;
 	uint64_t repeat;              /* run --repeat N; 0: not given (or an older document) */
+	uint64_t max_memory;          /* run --max-memory in bytes; 0: an older document */
+	int remote;                   /* run --remote (0 in an older document) */
 	ssp_doc_counts_t summary;
 	uint64_t unstable;            /* run --repeat: vectors whose rounds disagreed */
 	ssp_doc_counts_t security;    /* the results of category security only */

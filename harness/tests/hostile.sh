@@ -375,6 +375,7 @@ if start_fake ""; then
 		times="$times $(ms_since "$start")"
 		jq -e '.summary.pass == 8' "$work/pause.json" >/dev/null || prc="$prc (not all passed)"
 	done
+	jq -e '.options.max_memory == 2097152 and .options.remote == false' "$work/pause.json" >/dev/null || prc="$prc (options.max_memory is not 2M in the JSON)"
 	set -- $times
 	if [ "$prc" = 0 ] && [ "$2" -ge 2000 ] && [ "$1" -lt $(($2 - 1000)) ]; then
 		ok "--max-memory 2M runs 8 pausing vectors one at a time (${2} ms), 256M all at once (${1} ms)"

@@ -190,6 +190,7 @@ int main(int argc, char **argv)
 	register_payload_tests();
 	register_results_tests();
 	register_hist_tests();
+	register_watchdog_tests();
 	register_rfctext_tests();
 	register_tls_tests();
 	register_tlsopt_tests();

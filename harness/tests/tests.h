@@ -34,6 +34,7 @@ void register_conn_tests(void);
 void register_payload_tests(void);
 void register_results_tests(void);
 void register_hist_tests(void);
+void register_watchdog_tests(void);
 void register_rfctext_tests(void);
 void register_tls_tests(void);
 void register_tlsopt_tests(void);
