@@ -607,6 +607,22 @@ int ssp_cli_run(int argc, char **argv)
 		pa.keep = keep;
 	}
 
+	/* --max-memory holds the results first: a selection whose results alone
+	 * would spend it is refused before any connection */
+	{
+		size_t sessions = repeated ? (size_t)n * o.run.repeat : (size_t)n;
+		uint64_t need = ssp_run_results_bytes(sessions, (size_t)n);
+		uint64_t budget = o.run.max_memory ? o.run.max_memory : SSP_DEFAULT_MAX_MEMORY;
+
+		if (need >= budget) {
+			fprintf(stderr, "smtpspec: the results of %zu sessions hold %llu bytes until the reports are written, "
+					"more than --max-memory %llu: select fewer vectors or rounds, or raise --max-memory\n",
+				sessions, (unsigned long long)need, (unsigned long long)budget);
+			code = EXIT_USAGE;
+			goto out;
+		}
+	}
+
 	/* progress on stderr; the results on stdout unless a document took it */
 	out = o.stdout_taken ? stderr : stdout;
 	memset(&prog, 0, sizeof(prog));

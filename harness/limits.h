@@ -142,6 +142,10 @@
 #define SSP_MAX_MEMORY_MIN (64ULL * 1024)
 #define SSP_MAX_MEMORY_MAX (1ULL << 40)
 #define SSP_TLS_ENGINE_BYTES (96 * 1024)
+/* --max-memory: what one reported result holds until the reports are written
+ * beyond its struct: its part of the typed document and of the JSON value the
+ * writers build (measured about 6 KiB; transcripts wait in the spool). */
+#define SSP_REPORT_BYTES_PER_RESULT (6 * 1024)
 /* Descriptors kept back from --jobs under RLIMIT_NOFILE: stdio, the event loop, report files. */
 #define SSP_FD_RESERVE 32
 /* explain: payload bytes shown per step before "... (N bytes)". */

@@ -152,7 +152,7 @@ static void start_next(ssp_run_t *run)
 		/* --max-memory: a session starts only when its worst case fits
 		 * beside the running ones; one that can never fit is an error */
 		uint64_t cost = ssp_session_cost(&run->cfg, run->vectors[idx]);
-		int fits = cost <= run->opts.max_memory;
+		int fits = run->results_charge < run->opts.max_memory && cost <= run->opts.max_memory - run->results_charge;
 		char reason[SSP_REASON_MAX];
 		/* a recipient zero configuration could not find: skip, saying what to add */
 		const char *why = ssp_recipients_skip(&run->rcpts, run->vectors[idx]);
@@ -165,14 +165,17 @@ static void start_next(ssp_run_t *run)
 			snprintf(reason, sizeof(reason),
 				 "the server advertises %s; this vector checks a server that does not", present);
 		why = why != NULL ? why : present;
-		if (why == NULL && fits && run->nactive > 0 && cost > run->opts.max_memory - run->charged)
+		if (why == NULL && fits && run->nactive > 0 && (run->charged > run->opts.max_memory ||
+							     cost > run->opts.max_memory - run->charged))
 			break; /* the budget is spent: on_session_done starts it */
 		run->next++;
 		if (why == NULL && !fits && !ssp_session_precheck(&run->cfg, run->vectors[idx], reason, sizeof(reason))) {
 			r->verdict = SSP_ERROR;
 			snprintf(r->reason, sizeof(r->reason),
-				 "a session of this vector may need %llu bytes of memory at once, more than --max-memory %llu",
-				 (unsigned long long)cost, (unsigned long long)run->opts.max_memory);
+				 "a session of this vector may need %llu bytes of memory at once, more than --max-memory %llu "
+				 "leaves beside the results (%llu bytes)",
+				 (unsigned long long)cost, (unsigned long long)run->opts.max_memory,
+				 (unsigned long long)run->results_charge);
 			run->counts[SSP_ERROR]++;
 			run->finished++;
 			if (run->progress)
@@ -276,6 +279,9 @@ static int run_init(ssp_run_t *run, const ssp_vector_t **vectors, size_t n,
 	run->t0_ns = uv_hrtime();
 	ssp_vars_init(&run->vars, NULL);
 	ssp_result_init(&run->probe, NULL);
+	/* the results stay until the reports: they are charged to the budget first */
+	run->results_charge = ssp_run_results_bytes(n, run->opts.repeat > 1 ? n / run->opts.repeat : n);
+	run->charged = run->results_charge;
 	run->results = calloc(n ? n : 1, sizeof(*run->results));
 	run->active = calloc(n ? n : 1, sizeof(*run->active));
 	if (run->results == NULL || run->active == NULL)
@@ -309,6 +315,12 @@ static int tls_setup(ssp_run_t *run, ssp_diag_t *diag)
 	if (t->mode != SSP_TLS_MODE_NONE || t->verify)
 		ssp_tlsopt_describe(t, run->tls_line, sizeof(run->tls_line));
 	return 0;
+}
+
+uint64_t ssp_run_results_bytes(size_t sessions, size_t reported)
+{
+	return (uint64_t)sessions * (sizeof(ssp_result_t) + sizeof(ssp_session_t *) + sizeof(ssp_vector_t *)) +
+	       (uint64_t)reported * SSP_REPORT_BYTES_PER_RESULT;
 }
 
 /* deadline_left_ms - what is left of the run deadline, counted from the start of the run (the name resolution included). */

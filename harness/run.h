@@ -82,6 +82,7 @@ struct ssp_run_s {
 	ssp_session_t **active;
 	size_t next, nactive;
 	uint64_t charged;             /* worst-case bytes of the running sessions (--max-memory) */
+	uint64_t results_charge;      /* of which the results held until the reports (ssp_run_results_bytes) */
 	ssp_run_progress_cb progress;
 	void *progress_arg;
 };
@@ -92,6 +93,11 @@ struct ssp_run_s {
  */
 int ssp_run_parse_target(const char *target, char *host, size_t hsize, char *port,
 			 size_t psize, ssp_diag_t *diag);
+
+/* ssp_run_results_bytes - what the results of sessions sessions, reported as reported
+ * results (--repeat folds rounds), hold until the reports are written: the
+ * part of --max-memory charged before any session starts. */
+uint64_t ssp_run_results_bytes(size_t sessions, size_t reported);
 
 /*
  * ssp_run_execute - run every vector; returns 0 when the target answered

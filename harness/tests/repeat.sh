@@ -142,5 +142,19 @@ for v in 0 100000 x -1 ""; do
 	fi
 done
 
+# --max-memory holds the results first (issue 14 §2): a selection whose
+# results alone would spend it is refused before any connection, with the
+# numbers; the default budget refuses 1,000 rounds of the whole catalogue.
+"$bin" run --target 127.0.0.1:9 --catalogue "$top" --repeat 1000 >"$work/mm.txt" 2>&1
+rc=$?
+"$bin" run --target 127.0.0.1:9 --catalogue "$top" --repeat 1000 --max-memory 2G --connect-timeout 500 >/dev/null 2>&1
+rc2=$?  # past the budget check: port 9 refuses, exit 3
+if [ "$rc" -eq 2 ] && grep -q "sessions hold [0-9]* bytes until the reports are written, more than --max-memory 268435456" "$work/mm.txt" &&
+	[ "$rc2" -eq 3 ]; then
+	ok "--repeat 1000 over the catalogue: refused before connecting under the default --max-memory, tried with 2G ($(grep -o "[0-9]* sessions hold [0-9]* bytes" "$work/mm.txt"))"
+else
+	not_ok "the results are charged to --max-memory" "rc=$rc rc2=$rc2 $(cat "$work/mm.txt")"
+fi
+
 echo "repeat: $passed passed, $failed failed"
 [ $failed -eq 0 ]
