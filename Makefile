@@ -238,7 +238,7 @@ $(BUILD)/smtpspec: $(LIB_OBJ) $(MAIN_OBJ)
 clean:
 	rm -rf build bin
 
--include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(patsubst %.c,$(BUILD)/%.d,$(FAKE_SRC))
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(patsubst %.c,$(BUILD)/%.d,$(FAKE_SRC)) $(patsubst %.c,$(BUILD)/%.d,$(wildcard harness/fuzz/*.c))
 .SECONDARY:
 
 # Speed and memory, printed as figures (never asserted).
