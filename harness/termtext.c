@@ -108,6 +108,17 @@ int ssp_term_utf8_ok(const char *s, size_t n)
 	return 1;
 }
 
+/* put_unit - k bytes of p into out as they are, or (k == 0) p[0] as \xHH: the bytes written. */
+static size_t put_unit(char *out, const unsigned char *p, size_t k)
+{
+	if (k > 0) {
+		memcpy(out, p, k);
+		return k;
+	}
+	snprintf(out, 5, "\\x%02x", p[0]);
+	return 4;
+}
+
 char *ssp_term_utf8_dup(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -124,15 +135,8 @@ char *ssp_term_utf8_dup(const char *s)
 			k = 1;
 		else
 			k = utf8_len(p + i, n - i, &cp);
-		if (k > 0) {
-			memcpy(out + o, s + i, k);
-			o += k;
-			i += k;
-		} else {
-			snprintf(out + o, 5, "\\x%02x", p[i]);
-			o += 4;
-			i++;
-		}
+		o += put_unit(out + o, p + i, k);
+		i += k ? k : 1;
 	}
 	out[o] = '\0';
 	return out;
@@ -153,15 +157,8 @@ const char *ssp_term_str(const char *s)
 			o += 3;
 			break;
 		}
-		if (k > 0) {
-			memcpy(out + o, s + i, k);
-			o += k;
-			i += k;
-		} else {
-			snprintf(out + o, 5, "\\x%02x", p[i]);
-			o += 4;
-			i++;
-		}
+		o += put_unit(out + o, p + i, k);
+		i += k ? k : 1;
 	}
 	out[o] = '\0';
 	return out;
