@@ -37,6 +37,7 @@ typedef struct {
 	const char *catalogue;
 	const char *profile;
 	const char *mailbox, *domain, *rejected; /* one-field profiles: --mailbox ... */
+	const char *auth_user, *auth_password; /* --auth-user, --auth-password: the profile's auth */
 	const char *json, *html, *junit, *baseline;
 	const char *suites[LIST_MAX];
 	size_t nsuites;
@@ -142,7 +143,7 @@ static int parse(int argc, char **argv, options_t *o)
 	enum { O_SUITE = 256, O_ONLY, O_SKIP, O_LIST, O_JOBS, O_TIMEOUT, O_CTIMEOUT, O_DEADLINE,
 	       O_PROFILE, O_JSON, O_HTML, O_JUNIT, O_BASELINE, O_STRICT, O_NOPROGRESS, O_CATALOGUE,
 	       O_TARGET, O_HELP, O_VERSION, O_FORMAT, O_MAILBOX, O_DOMAIN, O_REJECTED, O_REPEAT,
-	       O_MAX_MEMORY, O_REMOTE };
+	       O_MAX_MEMORY, O_REMOTE, O_AUTH_USER, O_AUTH_PASSWORD };
 	static const struct option longopts[] = {
 		{ "target", required_argument, NULL, O_TARGET },
 		{ "suite", required_argument, NULL, O_SUITE },
@@ -159,6 +160,8 @@ static int parse(int argc, char **argv, options_t *o)
 		{ "mailbox", required_argument, NULL, O_MAILBOX },
 		{ "domain", required_argument, NULL, O_DOMAIN },
 		{ "rejected-mailbox", required_argument, NULL, O_REJECTED },
+		{ "auth-user", required_argument, NULL, O_AUTH_USER },
+		{ "auth-password", required_argument, NULL, O_AUTH_PASSWORD },
 		{ "json", required_argument, NULL, O_JSON },
 		{ "html", required_argument, NULL, O_HTML },
 		{ "junit", required_argument, NULL, O_JUNIT },
@@ -234,6 +237,8 @@ static int parse(int argc, char **argv, options_t *o)
 		case O_PROFILE: o->profile = optarg; break;
 		case O_MAILBOX: o->mailbox = optarg; break;
 		case O_DOMAIN: o->domain = optarg; break;
+		case O_AUTH_USER: o->auth_user = optarg; break;
+		case O_AUTH_PASSWORD: o->auth_password = optarg; break;
 		case O_REJECTED: o->rejected = optarg; break;
 		case O_JSON: o->json = optarg; break;
 		case O_HTML: o->html = optarg; break;
@@ -551,7 +556,10 @@ int ssp_cli_run(int argc, char **argv)
 		goto bad_input;
 	if ((o.mailbox && ssp_profile_set(&profile, "mailbox", o.mailbox, &diag) != 0) ||
 	    (o.domain && ssp_profile_set(&profile, "domain", o.domain, &diag) != 0) ||
-	    (o.rejected && ssp_profile_set(&profile, "rejected_mailbox", o.rejected, &diag) != 0))
+	    (o.rejected && ssp_profile_set(&profile, "rejected_mailbox", o.rejected, &diag) != 0) ||
+	    (o.auth_user && ssp_profile_set(&profile, "auth_user", o.auth_user, &diag) != 0) ||
+	    (o.auth_password && ssp_profile_set(&profile, "auth_password", o.auth_password, &diag) != 0) ||
+	    ssp_profile_check_auth(&profile, &diag) != 0)
 		goto bad_input;
 	if (load_catalogue(catdir, &profile, &cat, &suites) != 0)
 		goto out;

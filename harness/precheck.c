@@ -40,7 +40,7 @@ int ssp_precheck_settings(const ssp_session_cfg_t *cfg, const ssp_vector_t *v, c
 		const char *user = cfg->vars ? ssp_vars_get(cfg->vars, "auth_user") : NULL;
 
 		if (user == NULL || user[0] == '\0') {
-			snprintf(reason, size, "the vector authenticates: give auth.user and auth.password in the profile");
+			snprintf(reason, size, "the vector authenticates: give --auth-user and --auth-password, or auth.user and auth.password in the profile");
 			return 1;
 		}
 	}

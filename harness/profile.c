@@ -279,6 +279,20 @@ int ssp_profile_vars(const ssp_profile_t *p, const char *server_domain,
 	return put(vars, p, "sender", buf);
 }
 
+int ssp_profile_check_auth(const ssp_profile_t *p, ssp_diag_t *diag)
+{
+	const char *u = ssp_vars_get(&p->values, "auth_user"), *w = ssp_vars_get(&p->values, "auth_password");
+
+	if ((u == NULL) != (w == NULL))
+		return ssp_diag_set(diag, NULL, 0, 0, "credentials need both a user and a password (auth.user and auth.password "
+				    "in the profile, or --auth-user and --auth-password); %s is missing",
+				    u == NULL ? "the user" : "the password");
+	if (auth_too_long(p))
+		return ssp_diag_set(diag, NULL, 0, 0, "user and password together must be at most %d bytes (AUTH PLAIN sends "
+				    "them in base64, a variable of at most %d)", AUTH_PAIR_MAX, SSP_VAR_VALUE_MAX);
+	return 0;
+}
+
 int ssp_profile_set(ssp_profile_t *p, const char *name, const char *value, ssp_diag_t *diag)
 {
 	size_t i, n = strlen(value);

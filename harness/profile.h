@@ -42,6 +42,8 @@ int ssp_profile_vars(const ssp_profile_t *p, const char *server_domain,
  * profile value: 0, or -1 with diag set.
  */
 int ssp_profile_set(ssp_profile_t *p, const char *name, const char *value, ssp_diag_t *diag);
+/* ssp_profile_check_auth - credentials given whole (user and password) and short enough for : 0, or -1 with diag. */
+int ssp_profile_check_auth(const ssp_profile_t *p, ssp_diag_t *diag);
 
 /* ssp_profile_known - 1 if name is a variable this profile provides (for loaders). */
 int ssp_profile_known(const ssp_profile_t *p, const char *name);

@@ -508,5 +508,32 @@ else
 	not_ok "fakesmtpd did not start"
 fi
 
+# ---- --auth-user and --auth-password: credentials without a profile --------
+# The conformant fakesmtpd accepts smtpspec / smtpspec-secret (fake.h).  The
+# flags give the needs_auth vectors what auth in a profile gives; without
+# them those vectors are skipped naming the flags; a wrong password fails
+# the vector that expects 235; half the credentials is a usage error.
+auth=(--only rfc4954/4/auth-plain-initial-response-235 --only rfc4954/4/auth-login-235)
+if start_fake ""; then
+	"$bin" run --target "127.0.0.1:$port" "${auth[@]}" --auth-user smtpspec --auth-password smtpspec-secret \
+		--no-progress --json "$work/auth-ok.json" >/dev/null 2>&1
+	"$bin" run --target "127.0.0.1:$port" "${auth[@]}" --no-progress --json "$work/auth-none.json" >/dev/null 2>&1
+	"$bin" run --target "127.0.0.1:$port" "${auth[@]}" --auth-user smtpspec --auth-password wrong \
+		--no-progress --json "$work/auth-bad.json" >/dev/null 2>&1
+	"$bin" run --target "127.0.0.1:$port" "${auth[@]}" --auth-user smtpspec >"$work/auth-half.out" 2>&1
+	rc=$?
+	stop_fake
+	if jq -e '.summary.pass == 2' "$work/auth-ok.json" >/dev/null &&
+		jq -e '.summary.skip == 2 and all(.results[]; .reason | contains("--auth-user and --auth-password"))' "$work/auth-none.json" >/dev/null &&
+		jq -e '([.results[].verdict] | sort) == ["fail", "info"]' "$work/auth-bad.json" >/dev/null &&
+		[ $rc -eq 2 ] && grep -q "the password is missing" "$work/auth-half.out"; then
+		ok "--auth-user and --auth-password: 235 with the right pair, skipped naming the flags without, a wrong password fails PLAIN (MUST) and is an info for LOGIN (MAY), exit 2 with half"
+	else
+		not_ok "--auth-user and --auth-password" "$(jq -c .summary "$work/auth-ok.json" "$work/auth-none.json" "$work/auth-bad.json" 2>&1); exit $rc: $(cat "$work/auth-half.out")"
+	fi
+else
+	not_ok "fakesmtpd did not start"
+fi
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
