@@ -1,7 +1,9 @@
 #!/bin/sh
 # demo.sh - the main job on a default target: start a private Postfix on
-# 127.0.0.1, run the whole catalogue against it, print the summary and where
-# the results are, stop Postfix.  Called by "make demo" after the build.
+# 127.0.0.1 with STARTTLS (a self-signed certificate) and AUTH (Cyrus SASL,
+# the test account of scripts/postfix-private.sh), run the whole catalogue
+# against it with those credentials, print the summary and where the results
+# are, stop Postfix.  Called by "make demo" after the build.
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,9 +21,9 @@ stop() {
 trap stop EXIT INT TERM
 
 mkdir -p "$out"
-echo "demo: starting a private Postfix on 127.0.0.1:$port"
-"$top/scripts/postfix-private.sh" start "$inst/postfix" "$port" || exit 1
-"$top/bin/smtpspec" run --target "127.0.0.1:$port" --json "$out/result.json" \
+echo "demo: starting a private Postfix on 127.0.0.1:$port (STARTTLS, AUTH PLAIN LOGIN CRAM-MD5)"
+SMTPSPEC_TLS=1 SMTPSPEC_AUTH=1 "$top/scripts/postfix-private.sh" start "$inst/postfix" "$port" || exit 1
+"$top/bin/smtpspec" run --target "127.0.0.1:$port" --auth-user smtpspec --auth-password smtpspec-secret --json "$out/result.json" \
 	--html "$out/report.html" --junit "$out/junit.xml"
 rc=$?
 echo "demo: smtpspec exited $rc (1: the server failed at least one vector)"

@@ -9,15 +9,15 @@
 # the demo and the tests run their own private instance (scripts/postfix-private.sh).
 set -eu
 
-# make demo: build bin/smtpspec, start a private Postfix.
-DEMO_PKGS="build-essential pkg-config libuv1-dev libjansson-dev libssl-dev libpcre2-dev postfix"
+# make demo: build bin/smtpspec, start a private Postfix with STARTTLS (a
+# self-signed certificate made by the openssl tool) and AUTH (Cyrus SASL).
+DEMO_PKGS="build-essential pkg-config libuv1-dev libjansson-dev libssl-dev libpcre2-dev postfix \
+openssl sasl2-bin libsasl2-modules"
 # make test: unit tests (CUnit), result checks (jq, xmllint, JSON Schema with node-ajv),
 # the report pages (chromium), measurements (time, bc, nc), the Debian package
 # (debhelper, dpkg-dev, lintian), the manual page (groff, man-db), TAP (perl).
 TEST_PKGS="libcunit1-dev jq libxml2-utils time bc netcat-openbsd chromium node-ajv \
 debhelper dpkg-dev lintian groff man-db perl"
-# AUTH on the private Postfix (scripts/postfix-private.sh, SMTPSPEC_AUTH=1): Cyrus SASL.
-TEST_PKGS="$TEST_PKGS sasl2-bin libsasl2-modules"
 
 case ${1:-test} in
 demo) PKGS=$DEMO_PKGS ;;

@@ -76,7 +76,7 @@ sed -e 's/quiet/hushed/g' "$man_src" >"$work/broken.1"
 	not_ok "option check cannot fail" "$(missing_from "$work/broken.1")"
 
 # ---- make demo installs only what the demo needs --------------------------------
-demo_pkgs=$(sh -c '. /dev/stdin; echo "$DEMO_PKGS"' <<<"$(sed -n '/^DEMO_PKGS=/p' "$top/scripts/install-deps.sh")")
+demo_pkgs=$(sh -c '. /dev/stdin; echo "$DEMO_PKGS"' <<<"$(sed -n '/^DEMO_PKGS=/,/"$/p' "$top/scripts/install-deps.sh")")
 test_pkgs=$(sh -c '. /dev/stdin; echo "$TEST_PKGS"' <<<"$(sed -n '/^TEST_PKGS=/,/"$/p' "$top/scripts/install-deps.sh")")
 build_deps=$(sed -n '/^Build-Depends:/,/^[A-Z]/p' "$top/debian/control")
 problems=
@@ -87,7 +87,7 @@ for mod in $(sed -n 's/^PKGS := //p' "$top/Makefile"); do
 	case " $demo_pkgs " in *" $pkg "*) ;; *) problems="$problems $pkg (for $mod) not in DEMO_PKGS;" ;; esac
 	grep -q "$pkg" <<<"$build_deps" || problems="$problems $pkg (for $mod) not in debian/control Build-Depends;"
 done
-for pkg in postfix build-essential; do
+for pkg in postfix build-essential openssl sasl2-bin; do
 	case " $demo_pkgs " in *" $pkg "*) ;; *) problems="$problems $pkg not in DEMO_PKGS;" ;; esac
 done
 for pkg in chromium node-ajv lintian libcunit1-dev jq; do
@@ -96,7 +96,7 @@ for pkg in chromium node-ajv lintian libcunit1-dev jq; do
 done
 grep -q '^demo: deps-demo$' "$top/Makefile" && grep -q 'install-deps.sh demo' "$top/Makefile" ||
 	problems="$problems make demo does not use install-deps.sh demo;"
-[ -z "$problems" ] && ok "make demo installs only the build dependencies and Postfix: $demo_pkgs" ||
+[ -z "$problems" ] && ok "make demo installs only the build dependencies and Postfix with its TLS and SASL tools: $demo_pkgs" ||
 	not_ok "the demo's package set" "$problems"
 
 # ---- make install -------------------------------------------------------------
