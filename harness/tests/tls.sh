@@ -197,6 +197,12 @@ if pf_port=$(SMTPSPEC_TLS_PORT=$pf_tls SMTPSPEC_AUTH=1 start_server postfix-priv
 	# CRAM-MD5 with an initial response: Cyrus answers 535 "bad protocol /
 	# cancel" where RFC 4954 §4 asks for 501 (the server speaks first)
 	expect_verdict postfix "$work/postfix-auth.json" rfc4954/4/initial-response-server-first-501 fail
+	expect_verdict postfix "$work/postfix-auth.json" rfc4954/4/initial-response-server-first-5.7.0 skip
+	# an unknown mechanism: 535 "no mechanism available" where §4 says 504
+	# (no RFC 2119 keyword: information), so its enhanced code is not judged
+	expect_verdict postfix "$work/postfix-auth.json" rfc4954/4/unknown-mechanism-504 info
+	expect_verdict postfix "$work/postfix-auth.json" rfc4954/4/unknown-mechanism-enhanced-5.5.4 skip
+	expect_verdict postfix "$work/postfix-auth.json" rfc4954/6/auth-failure-enhanced-5.7.8 pass
 	for id in rfc4954/4/auth-plain-initial-response-235 rfc4954/4/auth-plain-empty-challenge \
 		rfc4954/4/auth-login-235 rfc4954/4/second-auth-503 \
 		rfc4954/4/auth-cancel-501 rfc4954/4/auth-in-transaction-503 rfc4954/4/auth-bad-credentials-535 \
@@ -252,6 +258,12 @@ if ex_port=$(SMTPSPEC_TLS_PORT=$ex_tls SMTPSPEC_AUTH=1 start_server exim-private
 	# CRAM-MD5 (cram_md5) with an initial response: Exim answers 553
 	# "Initial data not expected" where RFC 4954 §4 asks for 501
 	expect_verdict exim "$work/exim-auth.json" rfc4954/4/initial-response-server-first-501 fail
+	expect_verdict exim "$work/exim-auth.json" rfc4954/4/unknown-mechanism-504 pass
+	# no ENHANCEDSTATUSCODES in Exim's EHLO reply: the enhanced codes are not judged
+	for id in rfc4954/4/initial-response-server-first-5.7.0 rfc4954/4/unknown-mechanism-enhanced-5.5.4 \
+		rfc4954/6/auth-failure-enhanced-5.7.8; do
+		expect_verdict exim "$work/exim-auth.json" "$id" skip
+	done
 	# Exim refuses STARTTLS pipelined with another command (554
 	# synchronization error): the injection cannot be tried there
 	expect_verdict exim "$work/exim-auth.json" rfc3207/4.2/pipelined-after-starttls-not-executed skip

@@ -311,6 +311,7 @@
 	X(AUTH_RESPONSE_LIMIT_512, "auth-response-limit-512", "an AUTH response line over 512 octets gets 500 5.5.6 (a 1024-octet PLAIN response does not fit)") \
 	X(AUTH_LOGIN_TEXT_PROMPTS, "auth-login-text-prompts", "AUTH LOGIN prompts with \"334 Username:\" and \"334 Password:\" in plain text instead of base64") \
 	X(AUTH_MECHANISM_CASE_SENSITIVE, "auth-mechanism-case-sensitive", "mechanism names are recognised in capitals only: AUTH plain gets 504") \
+	X(AUTH_UNKNOWN_MECHANISM_535, "auth-unknown-mechanism-535", "AUTH with a mechanism it does not support gets 535 5.7.8 instead of 504 5.5.4") \
 	X(AUTH_MAIL_PARAM_MAILBOX_REJECTED, "auth-mail-param-mailbox-rejected", "MAIL with AUTH=<> is accepted, with AUTH=mailbox (an xtext) 501") \
 	X(FLAKY_RSET, "flaky-rset", "every second RSET of the server process keeps the sender and the recipients (as rset-keeps-rcpt): a rule broken only sometimes, for run --repeat; mutation.sh skips flaky- modes")
 

@@ -267,7 +267,10 @@ void fake_auth_cmd(fake_smtp_t *s, const char *arg, size_t n)
 	s->auth_login = mech_is(s, arg, m, "LOGIN");
 	s->auth_cram = cram_offered(s) && mech_is(s, arg, m, "CRAM-MD5");
 	if (!s->auth_login && !s->auth_cram && !mech_is(s, arg, m, "PLAIN")) {
-		fake_smtp_reply(s, 504, "5.5.4", "Unrecognized authentication type");
+		if (MODE(s, AUTH_UNKNOWN_MECHANISM_535))
+			fake_smtp_reply(s, 535, "5.7.8", "Authentication failed");
+		else
+			fake_smtp_reply(s, 504, "5.5.4", "Unrecognized authentication type");
 		return;
 	}
 	if (m < n && s->auth_cram) {
