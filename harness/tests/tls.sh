@@ -171,6 +171,13 @@ whole_catalogue() {
 	*) not_ok "$name --sni with another name: hostname mismatch" "$out" ;; esac
 }
 
+# ---- the RFC 4954 map: every MUST sentence has a vector or a reason ------
+"$bin" coverage --rfc 4954 --catalogue "$top" >"$work/coverage-4954.txt" 2>&1
+rc=$?
+line=$(grep "^RFC 4954: [0-9]* of [0-9]* requirements checked" "$work/coverage-4954.txt")
+[ $rc -eq 0 ] && [ -n "$line" ] && ! grep -q "GAP" "$work/coverage-4954.txt" && ok "coverage: $line, no gap" ||
+	not_ok "coverage of RFC 4954" "exit $rc: $(grep -B2 GAP "$work/coverage-4954.txt"; tail -2 "$work/coverage-4954.txt")"
+
 # ---- Postfix: STARTTLS, wrappermode, Cyrus SASL -------------------------
 pf_tls=$(free_port)
 if pf_port=$(SMTPSPEC_TLS_PORT=$pf_tls SMTPSPEC_AUTH=1 start_server postfix-private "$work/postfix" "$work/pf.txt"); then
@@ -207,7 +214,8 @@ if pf_port=$(SMTPSPEC_TLS_PORT=$pf_tls SMTPSPEC_AUTH=1 start_server postfix-priv
 		rfc4954/4/auth-login-235 rfc4954/4/second-auth-503 \
 		rfc4954/4/auth-cancel-501 rfc4954/4/auth-in-transaction-503 rfc4954/4/auth-bad-credentials-535 \
 		rfc4954/4/plain-longest-response rfc4954/4/challenge-only-base64 rfc4954/8/mechanism-name-any-case \
-		rfc4954/5/mail-auth-parameter-accepted rfc4954/5/mail-auth-mailbox-accepted rfc3207/4/starttls-parameter-501 \
+		rfc4954/5/mail-auth-parameter-accepted rfc4954/5/mail-auth-mailbox-accepted rfc4954/3/mail-auth-line-over-512 \
+		rfc3207/4/starttls-parameter-501 \
 		rfc3207/4.2/no-plaintext-reply-after-220; do
 		expect_verdict postfix "$work/postfix-auth.json" "$id" pass
 	done
@@ -252,7 +260,8 @@ if ex_port=$(SMTPSPEC_TLS_PORT=$ex_tls SMTPSPEC_AUTH=1 start_server exim-private
 		rfc4954/4/auth-cancel-501 rfc4954/4/auth-bad-base64-501 rfc4954/4/auth-misplaced-pad-501 \
 		rfc4954/4/auth-in-transaction-503 rfc4954/4/auth-bad-credentials-535 \
 		rfc4954/4/plain-longest-response rfc4954/4/challenge-only-base64 rfc4954/8/mechanism-name-any-case \
-		rfc4954/5/mail-auth-parameter-accepted rfc4954/5/mail-auth-mailbox-accepted rfc3207/4/starttls-parameter-501; do
+		rfc4954/5/mail-auth-parameter-accepted rfc4954/5/mail-auth-mailbox-accepted rfc4954/3/mail-auth-line-over-512 \
+		rfc3207/4/starttls-parameter-501; do
 		expect_verdict exim "$work/exim-auth.json" "$id" pass
 	done
 	# CRAM-MD5 (cram_md5) with an initial response: Exim answers 553
