@@ -57,7 +57,8 @@
 #                         without one, or with another CA's, the handshake fails;
 #                         the main log names each verified client (CV=yes DN=...)
 #   SMTPSPEC_AUTH=1       AUTH PLAIN and LOGIN (RFC 4954) through the plaintext
-#                         authenticator, one fixed test account: user "smtpspec",
+#                         authenticator, CRAM-MD5 (RFC 2195: the server speaks
+#                         first) through cram_md5, one fixed test account: user "smtpspec",
 #                         password "smtpspec-secret" (as fakesmtpd's); offered
 #                         without TLS too (auth_advertise_hosts = *): loopback only
 set -eu
@@ -416,7 +417,8 @@ discard:
 EOF
 	if [ "$AUTH" = 1 ]; then
 		# RFC 4954 through the plaintext authenticator (RFC 4616 PLAIN: $auth2
-		# is the user, $auth3 the password; LOGIN: $auth1 and $auth2).
+		# is the user, $auth3 the password; LOGIN: $auth1 and $auth2), and
+		# CRAM-MD5 through cram_md5 ($auth1 is the user).
 		cat >>"$DIR/exim.conf" <<'EOF'
 
 begin authenticators
@@ -433,6 +435,12 @@ login:
   public_name = LOGIN
   server_prompts = <| Username: | Password:
   server_condition = ${if and {{eq{$auth1}{smtpspec}}{eq{$auth2}{smtpspec-secret}}}}
+  server_set_id = $auth1
+
+cram:
+  driver = cram_md5
+  public_name = CRAM-MD5
+  server_secret = ${if eq{$auth1}{smtpspec}{smtpspec-secret}fail}
   server_set_id = $auth1
 EOF
 	fi

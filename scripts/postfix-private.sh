@@ -31,7 +31,7 @@
 #                         scripts/tls-cert.sh in DIR/tls
 #   SMTPSPEC_TLS_PORT=N   also implicit TLS (RFC 8314) on 127.0.0.1:N: a second smtpd
 #                         service with smtpd_tls_wrappermode=yes (implies SMTPSPEC_TLS=1)
-#   SMTPSPEC_AUTH=1       AUTH PLAIN and LOGIN (RFC 4954) through Cyrus SASL with a
+#   SMTPSPEC_AUTH=1       AUTH PLAIN, LOGIN and CRAM-MD5 (RFC 4954) through Cyrus SASL with a
 #                         private sasldb (DIR/etc/sasl): user "smtpspec", password
 #                         "smtpspec-secret"; needs saslpasswd2 (sasl2-bin); offered
 #                         without TLS too (loopback only)
@@ -243,7 +243,7 @@ write_sasl() {
 pwcheck_method: auxprop
 auxprop_plugin: sasldb
 sasldb_path: $DIR/etc/sasl/sasldb2
-mech_list: PLAIN LOGIN
+mech_list: PLAIN LOGIN CRAM-MD5
 EOF
 	rm -f "$DIR/etc/sasl/sasldb2"
 	printf '%s' smtpspec-secret | saslpasswd2 -p -c -f "$DIR/etc/sasl/sasldb2" -u "$HOSTNAME_TEST" smtpspec ||

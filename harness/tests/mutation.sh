@@ -70,7 +70,7 @@ run_against() {
 
 # Mutants that need another mode to show: a variant that enables a
 # feature, plus the mode that breaks it.
-COMBINED="advertise-vrfy+no-vrfy-502 send-implemented+ehlo-omits-send second-ehlo-503+bad-ehlo-resets"
+COMBINED="advertise-vrfy+no-vrfy-502 send-implemented+ehlo-omits-send second-ehlo-503+bad-ehlo-resets auth-cram-md5+no-enhanced"
 # Configurations judged as remote servers (@remote: run --remote), for the
 # vectors with "exposure": "network", which are skipped on loopback: by
 # default fakesmtpd offers AUTH PLAIN LOGIN in plaintext, which judged as a

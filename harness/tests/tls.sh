@@ -2,7 +2,7 @@
 # tls.sh - TLS and AUTH against real servers and fakesmtpd (issue 9).
 #
 #   A private Postfix and a private Exim with STARTTLS, implicit TLS on a
-#   second port and AUTH PLAIN/LOGIN with the test account (SMTPSPEC_TLS,
+#   second port and AUTH PLAIN/LOGIN/CRAM-MD5 with the test account (SMTPSPEC_TLS,
 #   SMTPSPEC_TLS_PORT, SMTPSPEC_AUTH of scripts/*-private.sh): the openssl
 #   client completes both kinds of handshake with the self-signed certificate
 #   of scripts/tls-cert.sh, and the RFC 4954 and RFC 3207 vectors give the
@@ -171,6 +171,13 @@ whole_catalogue() {
 	*) not_ok "$name --sni with another name: hostname mismatch" "$out" ;; esac
 }
 
+# ---- the RFC 4954 map: every MUST sentence has a vector or a reason ------
+"$bin" coverage --rfc 4954 --catalogue "$top" >"$work/coverage-4954.txt" 2>&1
+rc=$?
+line=$(grep "^RFC 4954: [0-9]* of [0-9]* requirements checked" "$work/coverage-4954.txt")
+[ $rc -eq 0 ] && [ -n "$line" ] && ! grep -q "GAP" "$work/coverage-4954.txt" && ok "coverage: $line, no gap" ||
+	not_ok "coverage of RFC 4954" "exit $rc: $(grep -B2 GAP "$work/coverage-4954.txt"; tail -2 "$work/coverage-4954.txt")"
+
 # ---- Postfix: STARTTLS, wrappermode, Cyrus SASL -------------------------
 pf_tls=$(free_port)
 if pf_port=$(SMTPSPEC_TLS_PORT=$pf_tls SMTPSPEC_AUTH=1 start_server postfix-private "$work/postfix" "$work/pf.txt"); then
@@ -194,10 +201,21 @@ if pf_port=$(SMTPSPEC_TLS_PORT=$pf_tls SMTPSPEC_AUTH=1 start_server postfix-priv
 	# cancel", where RFC 4954 §4 asks for 501: a real deviation.
 	expect_verdict postfix "$work/postfix-auth.json" rfc4954/4/auth-bad-base64-501 fail
 	expect_verdict postfix "$work/postfix-auth.json" rfc4954/4/auth-misplaced-pad-501 fail
+	# CRAM-MD5 with an initial response: Cyrus answers 535 "bad protocol /
+	# cancel" where RFC 4954 §4 asks for 501 (the server speaks first)
+	expect_verdict postfix "$work/postfix-auth.json" rfc4954/4/initial-response-server-first-501 fail
+	expect_verdict postfix "$work/postfix-auth.json" rfc4954/4/initial-response-server-first-5.7.0 skip
+	# an unknown mechanism: 535 "no mechanism available" where §4 says 504
+	# (no RFC 2119 keyword: information), so its enhanced code is not judged
+	expect_verdict postfix "$work/postfix-auth.json" rfc4954/4/unknown-mechanism-504 info
+	expect_verdict postfix "$work/postfix-auth.json" rfc4954/4/unknown-mechanism-enhanced-5.5.4 skip
+	expect_verdict postfix "$work/postfix-auth.json" rfc4954/6/auth-failure-enhanced-5.7.8 pass
 	for id in rfc4954/4/auth-plain-initial-response-235 rfc4954/4/auth-plain-empty-challenge \
 		rfc4954/4/auth-login-235 rfc4954/4/second-auth-503 \
 		rfc4954/4/auth-cancel-501 rfc4954/4/auth-in-transaction-503 rfc4954/4/auth-bad-credentials-535 \
-		rfc4954/5/mail-auth-parameter-accepted rfc3207/4/starttls-parameter-501 \
+		rfc4954/4/plain-longest-response rfc4954/4/challenge-only-base64 rfc4954/8/mechanism-name-any-case \
+		rfc4954/5/mail-auth-parameter-accepted rfc4954/5/mail-auth-mailbox-accepted rfc4954/3/mail-auth-line-over-512 \
+		rfc3207/4/starttls-parameter-501 \
 		rfc3207/4.2/no-plaintext-reply-after-220; do
 		expect_verdict postfix "$work/postfix-auth.json" "$id" pass
 	done
@@ -241,8 +259,19 @@ if ex_port=$(SMTPSPEC_TLS_PORT=$ex_tls SMTPSPEC_AUTH=1 start_server exim-private
 		rfc4954/4/auth-login-235 rfc4954/4/second-auth-503 \
 		rfc4954/4/auth-cancel-501 rfc4954/4/auth-bad-base64-501 rfc4954/4/auth-misplaced-pad-501 \
 		rfc4954/4/auth-in-transaction-503 rfc4954/4/auth-bad-credentials-535 \
-		rfc4954/5/mail-auth-parameter-accepted rfc3207/4/starttls-parameter-501; do
+		rfc4954/4/plain-longest-response rfc4954/4/challenge-only-base64 rfc4954/8/mechanism-name-any-case \
+		rfc4954/5/mail-auth-parameter-accepted rfc4954/5/mail-auth-mailbox-accepted rfc4954/3/mail-auth-line-over-512 \
+		rfc3207/4/starttls-parameter-501; do
 		expect_verdict exim "$work/exim-auth.json" "$id" pass
+	done
+	# CRAM-MD5 (cram_md5) with an initial response: Exim answers 553
+	# "Initial data not expected" where RFC 4954 §4 asks for 501
+	expect_verdict exim "$work/exim-auth.json" rfc4954/4/initial-response-server-first-501 fail
+	expect_verdict exim "$work/exim-auth.json" rfc4954/4/unknown-mechanism-504 pass
+	# no ENHANCEDSTATUSCODES in Exim's EHLO reply: the enhanced codes are not judged
+	for id in rfc4954/4/initial-response-server-first-5.7.0 rfc4954/4/unknown-mechanism-enhanced-5.5.4 \
+		rfc4954/6/auth-failure-enhanced-5.7.8; do
+		expect_verdict exim "$work/exim-auth.json" "$id" skip
 	done
 	# Exim refuses STARTTLS pipelined with another command (554
 	# synchronization error): the injection cannot be tried there

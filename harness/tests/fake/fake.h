@@ -306,6 +306,13 @@
 	X(AUTH_NOT_ADVERTISED_ACCEPTED, "auth-not-advertised-accepted", "AUTH is not listed in the EHLO reply, yet AUTH PLAIN and LOGIN work (334, 235)") \
 	X(AUTH_538_PLAINTEXT, "auth-538-plaintext", "AUTH PLAIN LOGIN is listed in the plaintext EHLO reply, but AUTH outside TLS gets 538 (encryption required; RFC 4954 §6 deprecates it)") \
 	X(AUTH_AFTER_STARTTLS, "auth-after-starttls", "conformant variant: AUTH is listed and works only inside TLS (RFC 4954 §4); outside it AUTH gets 503 and is not listed") \
+	X(AUTH_CRAM_MD5, "auth-cram-md5", "conformant variant: AUTH PLAIN LOGIN CRAM-MD5 is listed; CRAM-MD5 (the server speaks first) gets a base64 challenge, and an initial response 501 (RFC 4954 §4); every CRAM-MD5 response gets 535") \
+	X(AUTH_CRAM_MD5_INITIAL_535, "auth-cram-md5-initial-535", "as auth-cram-md5, but AUTH CRAM-MD5 with an initial response gets 535 instead of 501 (as Cyrus SASL in Postfix)") \
+	X(AUTH_RESPONSE_LIMIT_512, "auth-response-limit-512", "an AUTH response line over 512 octets gets 500 5.5.6 (a 1024-octet PLAIN response does not fit)") \
+	X(AUTH_LOGIN_TEXT_PROMPTS, "auth-login-text-prompts", "AUTH LOGIN prompts with \"334 Username:\" and \"334 Password:\" in plain text instead of base64") \
+	X(AUTH_MECHANISM_CASE_SENSITIVE, "auth-mechanism-case-sensitive", "mechanism names are recognised in capitals only: AUTH plain gets 504") \
+	X(AUTH_UNKNOWN_MECHANISM_535, "auth-unknown-mechanism-535", "AUTH with a mechanism it does not support gets 535 5.7.8 instead of 504 5.5.4") \
+	X(AUTH_MAIL_PARAM_MAILBOX_REJECTED, "auth-mail-param-mailbox-rejected", "MAIL with AUTH=<> is accepted, with AUTH=mailbox (an xtext) 501") \
 	X(FLAKY_RSET, "flaky-rset", "every second RSET of the server process keeps the sender and the recipients (as rset-keeps-rcpt): a rule broken only sometimes, for run --repeat; mutation.sh skips flaky- modes")
 
 typedef enum {
@@ -426,6 +433,7 @@ typedef struct fake_smtp_s {
 	int auth;                     /* AUTH succeeded */
 	int auth_wait;                /* AUTH waits for a response line: its step */
 	int auth_login;               /* ... of the LOGIN mechanism (else PLAIN) */
+	int auth_cram;                /* ... of the CRAM-MD5 mechanism (else PLAIN) */
 	int auth_user_ok;             /* LOGIN: the user name was right */
 	int tls_fed;                  /* ciphertext arrived since TLS began */
 	int implicit_tls;             /* --tls-on-connect: greet once TLS is up */
@@ -494,7 +502,7 @@ void fake_tls_ehlo(const fake_smtp_t *s, const char **lines, size_t *nlines);
 void fake_starttls_cmd(fake_smtp_t *s, const char *arg, size_t n);
 /* fake_auth_offered - AUTH is listed in the EHLO reply now. */
 int fake_auth_offered(const fake_smtp_t *s);
-/* fake_auth_cmd - AUTH (RFC 4954 §4), PLAIN and LOGIN. */
+/* fake_auth_cmd - AUTH (RFC 4954 §4), PLAIN, LOGIN and (in modes) CRAM-MD5. */
 void fake_auth_cmd(fake_smtp_t *s, const char *arg, size_t n);
 /* fake_auth_line - a response line while AUTH waits for one. */
 void fake_auth_line(fake_smtp_t *s, const char *p, size_t n);

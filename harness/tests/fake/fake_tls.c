@@ -14,8 +14,9 @@
  * certificate made in memory for FAKE_DOMAIN unless --tls-cert is given;
  * anything pipelined after STARTTLS is discarded (§5); after the handshake
  * the EHLO, the transaction and the authentication are forgotten (§4.2).
- * AUTH PLAIN LOGIN is listed; FAKE_AUTH_USER with FAKE_AUTH_PASSWORD gets
- * 235, anything else 535 (RFC 4954 §6).
+ * AUTH PLAIN LOGIN is listed (and CRAM-MD5 in modes auth-cram-md5*);
+ * FAKE_AUTH_USER with FAKE_AUTH_PASSWORD gets 235, anything else 535
+ * (RFC 4954 §6).
  */
 #include "fake.h"
 
@@ -35,6 +36,8 @@
 /* The LOGIN mechanism's prompts, "Username:" and "Password:" in base64. */
 #define LOGIN_USER_PROMPT "VXNlcm5hbWU6"
 #define LOGIN_PASS_PROMPT "UGFzc3dvcmQ6"
+/* The CRAM-MD5 challenge (RFC 2195 §2), "<1896.697170952@fake.test>" in base64. */
+#define CRAM_CHALLENGE "PDE4OTYuNjk3MTcwOTUyQGZha2UudGVzdD4="
 
 /* ---- the protocol half -------------------------------------------------- */
 
@@ -55,12 +58,18 @@ int fake_auth_offered(const fake_smtp_t *s)
 	return s->tls || !MODE(s, AUTH_AFTER_STARTTLS);
 }
 
+/* cram_offered - CRAM-MD5 is one of the mechanisms (modes auth-cram-md5*). */
+static int cram_offered(const fake_smtp_t *s)
+{
+	return MODE(s, AUTH_CRAM_MD5) || MODE(s, AUTH_CRAM_MD5_INITIAL_535);
+}
+
 void fake_tls_ehlo(const fake_smtp_t *s, const char **lines, size_t *nlines)
 {
 	if (starttls_offered(s))
 		lines[(*nlines)++] = "STARTTLS";
 	if (fake_auth_offered(s))
-		lines[(*nlines)++] = "AUTH PLAIN LOGIN";
+		lines[(*nlines)++] = cram_offered(s) ? "AUTH PLAIN LOGIN CRAM-MD5" : "AUTH PLAIN LOGIN";
 }
 
 void fake_starttls_cmd(fake_smtp_t *s, const char *arg, size_t n)
@@ -204,7 +213,18 @@ static void login_user(fake_smtp_t *s, const char *p, size_t n)
 	}
 	s->auth_user_ok = eq(msg, (size_t)len, FAKE_AUTH_USER);
 	s->auth_wait = 2;
-	fake_smtp_reply(s, 334, NULL, LOGIN_PASS_PROMPT);
+	fake_smtp_reply(s, 334, NULL, "%s", MODE(s, AUTH_LOGIN_TEXT_PROMPTS) ? "Password:" : LOGIN_PASS_PROMPT);
+}
+
+/* mech_is - the mechanism arg[0..m) is name: in any case (RFC 4954 §8),
+ * or in capitals only in mode auth-mechanism-case-sensitive. */
+static int mech_is(const fake_smtp_t *s, const char *arg, size_t m, const char *name)
+{
+	size_t k = strlen(name);
+
+	if (m != k)
+		return 0;
+	return MODE(s, AUTH_MECHANISM_CASE_SENSITIVE) ? memcmp(arg, name, k) == 0 : strncasecmp(arg, name, k) == 0;
 }
 
 void fake_auth_cmd(fake_smtp_t *s, const char *arg, size_t n)
@@ -244,9 +264,22 @@ void fake_auth_cmd(fake_smtp_t *s, const char *arg, size_t n)
 		fake_smtp_reply(s, 501, "5.5.4", "Syntax: AUTH mechanism");
 		return;
 	}
-	s->auth_login = m == 5 && strncasecmp(arg, "LOGIN", 5) == 0;
-	if (!s->auth_login && !(m == 5 && strncasecmp(arg, "PLAIN", 5) == 0)) {
-		fake_smtp_reply(s, 504, "5.5.4", "Unrecognized authentication type");
+	s->auth_login = mech_is(s, arg, m, "LOGIN");
+	s->auth_cram = cram_offered(s) && mech_is(s, arg, m, "CRAM-MD5");
+	if (!s->auth_login && !s->auth_cram && !mech_is(s, arg, m, "PLAIN")) {
+		if (MODE(s, AUTH_UNKNOWN_MECHANISM_535))
+			fake_smtp_reply(s, 535, "5.7.8", "Authentication failed");
+		else
+			fake_smtp_reply(s, 504, "5.5.4", "Unrecognized authentication type");
+		return;
+	}
+	if (m < n && s->auth_cram) {
+		/* RFC 4954 §4: CRAM-MD5 begins with the server's challenge, so an
+		 * initial response is refused with 501 */
+		if (MODE(s, AUTH_CRAM_MD5_INITIAL_535))
+			fake_smtp_reply(s, 535, "5.7.8", "Error: authentication failed: bad protocol / cancel");
+		else
+			fake_smtp_reply(s, 501, "5.7.0", "Initial response not allowed with CRAM-MD5");
 		return;
 	}
 	if (m < n) {                    /* an initial response */
@@ -260,7 +293,9 @@ void fake_auth_cmd(fake_smtp_t *s, const char *arg, size_t n)
 	}
 	s->auth_wait = 1;
 	if (s->auth_login)
-		fake_smtp_reply(s, 334, NULL, LOGIN_USER_PROMPT);
+		fake_smtp_reply(s, 334, NULL, "%s", MODE(s, AUTH_LOGIN_TEXT_PROMPTS) ? "Username:" : LOGIN_USER_PROMPT);
+	else if (s->auth_cram)
+		fake_smtp_reply(s, 334, NULL, CRAM_CHALLENGE);
 	else
 		fake_smtp_reply(s, 334, NULL, "%s", MODE(s, AUTH_CHALLENGE_TEXT) ? "Go ahead" : "");
 }
@@ -274,6 +309,18 @@ void fake_auth_line(fake_smtp_t *s, const char *p, size_t n)
 			fake_smtp_reply(s, 535, "5.7.8", "Authentication failed");
 		else
 			fake_smtp_reply(s, 501, "5.0.0", "Authentication cancelled");
+	} else if (MODE(s, AUTH_RESPONSE_LIMIT_512) && n + 2 > FAKE_CMD_LINE_MAX) {
+		/* a response buffer of an ordinary command line (RFC 4954 §4: 500) */
+		s->auth_wait = 0;
+		fake_smtp_reply(s, 500, "5.5.6", "Authentication Exchange line is too long");
+	} else if (s->auth_cram) {
+		unsigned char msg[FAKE_AUTH_LINE_MAX];
+
+		/* no CRAM-MD5 secret is kept: every digest is wrong */
+		if (b64_decode(p, n, msg, sizeof(msg)) < 0)
+			undecodable(s);
+		else
+			auth_result(s, 0);
 	} else if (!s->auth_login) {
 		plain(s, p, n);
 	} else if (s->auth_wait == 1) {
@@ -301,6 +348,8 @@ int fake_auth_mail_param(const fake_smtp_t *s, const char *val, size_t n)
 		return 501;
 	if (n == 2 && memcmp(val, "<>", 2) == 0)
 		return 0;
+	if (MODE(s, AUTH_MAIL_PARAM_MAILBOX_REJECTED))
+		return 501;
 	/* RFC 4954 §5: AUTH=xtext (RFC 3461 §4: "+" and two upper hex digits) */
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)val[i];
