@@ -47,11 +47,11 @@ static void test_loopback(void)
 	ss = v4("127.0.0.1"); CU_ASSERT_EQUAL(LOOPBACK(ss), 1);
 	ss = v4("127.255.3.4"); CU_ASSERT_EQUAL(LOOPBACK(ss), 1);
 	ss = v4("128.0.0.1"); CU_ASSERT_EQUAL(LOOPBACK(ss), 0);
-	ss = v4("10.0.0.1"); CU_ASSERT_EQUAL(LOOPBACK(ss), 0);
+	ss = v4("126.255.255.255"); CU_ASSERT_EQUAL(LOOPBACK(ss), 0); /* just below 127/8 */
 	ss = v4("0.0.0.0"); CU_ASSERT_EQUAL(LOOPBACK(ss), 0);
 	ss = v6("::1"); CU_ASSERT_EQUAL(LOOPBACK(ss), 1);
 	ss = v6("::ffff:127.0.0.1"); CU_ASSERT_EQUAL(LOOPBACK(ss), 1);
-	ss = v6("::ffff:10.0.0.1"); CU_ASSERT_EQUAL(LOOPBACK(ss), 0);
+	ss = v6("::ffff:128.0.0.1"); CU_ASSERT_EQUAL(LOOPBACK(ss), 0);
 	ss = v6("::2"); CU_ASSERT_EQUAL(LOOPBACK(ss), 0);
 	ss = v6("2001:db8::1"); CU_ASSERT_EQUAL(LOOPBACK(ss), 0);
 	ss = v6("::127.0.0.1"); CU_ASSERT_EQUAL(LOOPBACK(ss), 0); /* v4-compatible, not mapped */
