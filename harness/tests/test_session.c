@@ -294,6 +294,18 @@ static ssp_step_t *vec_step(vec_t *t, ssp_send_kind_t kind, const char *text, co
 	return st;
 }
 
+/* vec_capture - the first expectation of step i captures ${var} with pattern src (freed by the caller: ssp_pattern_free). */
+static void vec_capture(vec_t *t, unsigned i, char *var, char *src)
+{
+	char err[200];
+	size_t off;
+
+	t->expect[i][0].capture_var = var;
+	t->expect[i][0].capture_src = src;
+	t->expect[i][0].capture_re = ssp_pattern_compile(src, strlen(src), err, sizeof(err), &off);
+	CU_ASSERT_FATAL(t->expect[i][0].capture_re != NULL);
+}
+
 #define CHECK_VERDICT(o, want, reason_part)                                                   \
 	do {                                                                                  \
 		CHECKF((o)->res.verdict == (want), "%s: verdict %s, expected %s (%s)", __func__,  \
@@ -593,17 +605,12 @@ static void test_capture_failed_skips(void)
 	static const sc_t script[] = { SEND("220 mx.test\r\n"), WRITES(1), SEND("250 queued\r\n"),
 				       WRITES(2), SEND("221 bye\r\n"), CLOSE, END };
 	static char var[] = "id", src[] = "as ([A-Z0-9]+)";
-	char err[200];
-	size_t off;
 	vec_t t;
 	outcome_t o;
 
 	vec_init(&t, SSP_PRELUDE_GREETING, SSP_LEVEL_MUST);
 	vec_step(&t, SSP_SEND_LINE, "NOOP", "250");
-	t.expect[0][0].capture_var = var;
-	t.expect[0][0].capture_src = src;
-	t.expect[0][0].capture_re = ssp_pattern_compile(src, strlen(src), err, sizeof(err), &off);
-	CU_ASSERT_FATAL(t.expect[0][0].capture_re != NULL);
+	vec_capture(&t, 0, var, src);
 	run(&t.v, script, 2000, &o);
 	CHECK_VERDICT(&o, SSP_SKIP, "capture ${id}: no line of the reply matches /as ([A-Z0-9]+)/");
 	ssp_pattern_free(t.expect[0][0].capture_re);
@@ -643,18 +650,13 @@ static void test_capture_with_cr_not_sent(void)
 	static const sc_t script[] = { SEND("220 mx.test\r\n"), WRITES(1), SEND("250 as a\rRSET\r\n"),
 				       WRITES(2), SEND("221 bye\r\n"), CLOSE, END };
 	static char var[] = "id", src[] = "as (.*)";
-	char err[200];
-	size_t off;
 	vec_t t;
 	outcome_t o;
 
 	vec_init(&t, SSP_PRELUDE_GREETING, SSP_LEVEL_MUST);
 	vec_step(&t, SSP_SEND_LINE, "NOOP", "250");
 	vec_step(&t, SSP_SEND_LINE, "RCPT TO:<${id}>", "250");
-	t.expect[0][0].capture_var = var;
-	t.expect[0][0].capture_src = src;
-	t.expect[0][0].capture_re = ssp_pattern_compile(src, strlen(src), err, sizeof(err), &off);
-	CU_ASSERT_FATAL(t.expect[0][0].capture_re != NULL);
+	vec_capture(&t, 0, var, src);
 	run(&t.v, script, 2000, &o);
 	/* the server's bare CR never reaches the wire in a command of ours */
 	CHECK_VERDICT(&o, SSP_ERROR, "capture ${id}: the value holds a CR, LF or NUL; it is not sent back");
