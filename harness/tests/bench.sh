@@ -228,17 +228,6 @@ if [ -s "$work/s1.json" ]; then
 fi
 
 # ---- 3. servers that fail: the run ends, errors counted by kind --------
-start_fake() {
-	coproc FAKE { exec "$fake" --port 0 --mode "$1"; }
-	fake_pid=$FAKE_PID
-	port=
-	read -r -t 10 ready port <&"${FAKE[0]}" && [ "$ready" = READY ]
-}
-stop_fake() {
-	kill "$fake_pid" 2>/dev/null
-	wait "$fake_pid" 2>/dev/null
-	fake_pid=
-}
 # hostile MODE ERROR-KIND EXIT: 20 messages over 4 connections, 1 s timeouts.
 hostile() {
 	local mode=$1 kind=$2 want=$3 start elapsed rc problems=

@@ -27,21 +27,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_fake MODE: fakesmtpd on a free port ($port); "" for the conformant server.
-start_fake() {
-	local args=(--port 0)
-	[ -n "$1" ] && args+=(--mode "$1")
-	coproc FAKE { exec "$fake" "${args[@]}"; }
-	fake_pid=$FAKE_PID
-	port=
-	read -r -t 10 ready port <&"${FAKE[0]}" && [ "$ready" = READY ]
-}
-
-stop_fake() {
-	kill "$fake_pid" 2>/dev/null
-	wait "$fake_pid" 2>/dev/null
-	fake_pid=
-}
 
 # has_esc FILE: the file holds an ESC byte.
 has_esc() {

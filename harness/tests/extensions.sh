@@ -27,13 +27,7 @@ passed=0
 failed=0
 fake_pid=
 
-cleanup() {
-	[ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null && wait "$fake_pid" 2>/dev/null
-	"$top/scripts/postfix-private.sh" stop "$work/postfix" >/dev/null 2>&1
-	"$top/scripts/exim-private.sh" stop "$work/exim" >/dev/null 2>&1
-	rm -rf "$work"
-}
-trap cleanup EXIT
+trap cleanup_servers EXIT # lib.sh
 
 # shellcheck source=harness/tests/lib.sh
 . "$top/harness/tests/lib.sh"

@@ -29,18 +29,6 @@ trap cleanup EXIT
 . "$top/harness/tests/lib.sh"
 
 
-start_fake() {
-	coproc FAKE { exec "$fake" --port 0 ${1:+--mode "$1"}; }
-	fake_pid=$FAKE_PID
-	port=
-	read -r -t 10 ready port <&"${FAKE[0]}" && [ "$ready" = READY ]
-}
-
-stop_fake() {
-	kill "$fake_pid" 2>/dev/null
-	wait "$fake_pid" 2>/dev/null
-	fake_pid=
-}
 
 # verdicts: which verdicts each mode may give ("any": the mode is legal
 # enough that any verdict is right; the run must still end in bounds).

@@ -1,4 +1,5 @@
 # lib.sh - what the bash test scripts share: counting and printing results,
+# the fake server (start and stop), the private servers' cleanup,
 # and choosing a free loopback port.  Sourced; the caller sets passed=0 and
 # failed=0 and prints "NAME: $passed passed, $failed failed" at the end.
 
@@ -52,4 +53,38 @@ start_server() {
 		grep -q 'in use' "$3" || return 1
 	done
 	return 1
+}
+
+# fake_start ARG...: fakesmtpd (the caller's $fake) on a port of its choosing,
+# as the coprocess FAKE (its later lines, e.g. CLIENT-CERT, can be read from
+# ${FAKE[0]}); sets $port and $fake_pid.  0, or 1 when it did not say READY
+# within 10 s.
+fake_start() {
+	local ready p
+	coproc FAKE { exec "$fake" --port 0 "$@"; }
+	fake_pid=$FAKE_PID
+	port=
+	read -r -t 10 ready p <&"${FAKE[0]}" && [ "$ready" = READY ] || return 1
+	port=$p
+}
+
+# start_fake [MODE]: the fake server in MODE ("" or none: the conformant one).
+start_fake() {
+	fake_start ${1:+--mode "$1"}
+}
+
+# stop_fake: end the fake server started last.
+stop_fake() {
+	kill "$fake_pid" 2>/dev/null
+	wait "$fake_pid" 2>/dev/null
+	fake_pid=
+}
+
+# cleanup_servers: an EXIT trap that stops the fake server and the private
+# Postfix and Exim started under $work, then removes $work.
+cleanup_servers() {
+	[ -n "${fake_pid:-}" ] && kill "$fake_pid" 2>/dev/null && wait "$fake_pid" 2>/dev/null
+	"$top/scripts/postfix-private.sh" stop "$work/postfix" >/dev/null 2>&1
+	"$top/scripts/exim-private.sh" stop "$work/exim" >/dev/null 2>&1
+	rm -rf "$work"
 }

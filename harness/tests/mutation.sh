@@ -21,6 +21,9 @@ fake=${FAKESMTPD:-$top/build/fakesmtpd}
 work=$(mktemp -d /tmp/smtpspec-mut.XXXXXX)
 fake_pid=
 
+# shellcheck source=harness/tests/lib.sh
+. "$top/harness/tests/lib.sh"
+
 cleanup() {
 	[ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null && wait "$fake_pid" 2>/dev/null
 	rm -rf "$work"
@@ -32,25 +35,13 @@ cat >"$work/profile.json" <<'EOF'
   "auth": { "user": "smtpspec", "password": "smtpspec-secret" } }
 EOF
 
-# start_fake MODE...: start fakesmtpd, set $port from its READY line.
+# start_fake MODE...: fakesmtpd with every MODE (lib.sh fake_start); sets $port.
 start_fake() {
 	local mode args=()
 	for mode in "$@"; do args+=(--mode "$mode"); done
-	coproc FAKE { exec "$fake" --port 0 "${args[@]}"; }
-	fake_pid=$FAKE_PID
-	port=
-	if read -r -t 10 ready p <&"${FAKE[0]}" && [ "$ready" = READY ]; then
-		port=$p
-		return 0
-	fi
+	fake_start "${args[@]}" && return 0
 	echo "mutation: fakesmtpd $* did not start" >&2
 	return 1
-}
-
-stop_fake() {
-	kill "$fake_pid" 2>/dev/null
-	wait "$fake_pid" 2>/dev/null
-	fake_pid=
 }
 
 # run_against OUT CONFIG: the whole catalogue against fakesmtpd in CONFIG:

@@ -38,20 +38,6 @@ cat >"$work/profile.json" <<'JSON'
 { "domain": "fake.test", "mailbox": "smtpspec@fake.test", "rejected_mailbox": "no-such-user@fake.test" }
 JSON
 
-# start_fake [MODE]: fakesmtpd on a port of its choosing; sets port.
-start_fake() {
-	local args=() ready
-	[ -n "${1:-}" ] && args=(--mode "$1")
-	coproc FAKE { exec "$fake" --port 0 "${args[@]}"; }
-	fake_pid=$FAKE_PID
-	read -r -t 10 ready port <&"${FAKE[0]}" && [ "$ready" = READY ]
-}
-
-stop_fake() {
-	kill "$fake_pid" 2>/dev/null
-	wait "$fake_pid" 2>/dev/null
-	fake_pid=
-}
 
 # run NAME ARGS...: smtpspec run against the fake; stdout in NAME.txt, exit code in rc.
 run() {

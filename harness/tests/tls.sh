@@ -22,13 +22,7 @@ passed=0
 failed=0
 fake_pid=
 
-cleanup() {
-	[ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null && wait "$fake_pid" 2>/dev/null
-	"$top/scripts/postfix-private.sh" stop "$work/postfix" >/dev/null 2>&1
-	"$top/scripts/exim-private.sh" stop "$work/exim" >/dev/null 2>&1
-	rm -rf "$work"
-}
-trap cleanup EXIT
+trap cleanup_servers EXIT # lib.sh
 
 # shellcheck source=harness/tests/lib.sh
 . "$top/harness/tests/lib.sh"
@@ -374,24 +368,7 @@ fi
 
 # ---- fakesmtpd: TLS through harness/tls.c in the server role ------------
 
-# start_fake ARGS...: start fakesmtpd, set $port from its READY line.
-start_fake() {
-	coproc FAKE { exec "$fake" --port 0 "$@"; }
-	fake_pid=$FAKE_PID
-	port=
-	if read -r -t 10 ready p <&"${FAKE[0]}" && [ "$ready" = READY ]; then
-		port=$p
-		return 0
-	fi
-	return 1
-}
-
-stop_fake() {
-	kill "$fake_pid" 2>/dev/null
-	wait "$fake_pid" 2>/dev/null
-	fake_pid=
-}
-
+# fake_start ARGS... (lib.sh) starts fakesmtpd with raw options; start_fake the conformant one.
 if start_fake; then
 	check "fakesmtpd: STARTTLS with its certificate made in memory" \
 		bash -c "[ \"\$(printf '%s' \"\$1\")\" = 'subject=CN = fake.test' ]" _ "$(starttls_subject "$port")"
@@ -399,7 +376,7 @@ if start_fake; then
 else
 	not_ok "fakesmtpd starts"
 fi
-if start_fake --tls-on-connect; then
+if fake_start --tls-on-connect; then
 	g=$(implicit_greeting "$port")
 	case $g in
 	"220 fake.test ESMTP"*) ok "fakesmtpd --tls-on-connect: the greeting comes inside TLS" ;;
@@ -417,7 +394,7 @@ else
 fi
 # a certificate given on the command line is the one shown
 "$top/scripts/tls-cert.sh" "$work/cert" cert.smtpspec.test >/dev/null
-if start_fake --tls-cert "$work/cert/cert.pem" --tls-key "$work/cert/key.pem"; then
+if fake_start --tls-cert "$work/cert/cert.pem" --tls-key "$work/cert/key.pem"; then
 	check "fakesmtpd --tls-cert: STARTTLS shows that certificate" \
 		bash -c "[ \"\$(printf '%s' \"\$1\")\" = 'subject=CN = cert.smtpspec.test' ]" _ "$(starttls_subject "$port")"
 	stop_fake
@@ -433,7 +410,7 @@ rc=$?
 # ---- fakesmtpd: AUTH listed only inside TLS (RFC 4954 §4) ----------------
 auth_ids=(--only rfc5321/4.2.4/auth-not-advertised-refused --only rfc4954/6/advertised-mechanism-not-538
 	--only rfc4954/4/no-plaintext-password-mechanism)
-if start_fake --mode auth-after-starttls; then
+if fake_start --mode auth-after-starttls; then
 	"$bin" run --target "127.0.0.1:$port" "${auth_ids[@]}" --remote --no-progress --json "$work/aas.json" >/dev/null 2>&1
 	check "auth-after-starttls --remote: AUTH refused (503) in plaintext, nothing offered there to snoop, no mechanism to ask for" \
 		jq -e '([.results[] | .id + " " + .verdict] | sort == ["rfc4954/4/no-plaintext-password-mechanism pass",
@@ -450,7 +427,7 @@ fi
 
 # the HTML's replay of a failing vector goes through openssl s_client when the
 # run used TLS, and shows the same failure (no-503: DATA without RCPT gets 250)
-if start_fake --mode no-503; then
+if fake_start --mode no-503; then
 	"$bin" run --target "127.0.0.1:$port" --starttls --only rfc5321/3.3/data-without-rcpt-refused --no-progress \
 		--html "$work/replay.html" >/dev/null 2>&1
 	cmd=$(grep -o '{ sleep 1; .*| openssl s_client -quiet -starttls smtp -connect [^<]*' "$work/replay.html" |
@@ -466,7 +443,7 @@ else
 fi
 
 # ---- fakesmtpd --tls-client-ca: the certificate reaches the server -------
-if [ -s "$cc/ca.pem" ] && start_fake --tls-client-ca "$cc/ca.pem" 2>"$work/fake-cc.err"; then
+if [ -s "$cc/ca.pem" ] && fake_start --tls-client-ca "$cc/ca.pem" 2>"$work/fake-cc.err"; then
 	"$bin" run --target "127.0.0.1:$port" --starttls --client-cert "$cc/client.pem" --client-key "$cc/client.key" \
 		--only rfc5321/3.3/data-354-intermediate --timeout 3000 --no-progress --json "$work/fake-cc.json" >/dev/null 2>&1
 	line=
@@ -492,7 +469,7 @@ rc=$?
 
 # ---- fakesmtpd's hostile TLS modes end in bounded time -------------------
 for mode in hostile-junk-tls hostile-starttls-stall; do
-	if start_fake --mode "$mode"; then
+	if fake_start --mode "$mode"; then
 		start=$(date +%s)
 		"$bin" run --catalogue "$top/harness/tests/hostile-catalogue" --target "127.0.0.1:$port" --starttls \
 			--timeout 1500 --deadline 60 --no-progress --json "$work/$mode.json" >"$work/$mode.txt" 2>&1
@@ -512,7 +489,7 @@ for mode in hostile-junk-tls hostile-starttls-stall; do
 	fi
 done
 # implicit TLS against a plaintext greeting, and a plaintext run against implicit TLS
-if start_fake --tls-on-connect --mode tls-plaintext-greeting; then
+if fake_start --tls-on-connect --mode tls-plaintext-greeting; then
 	out=$("$bin" run --target "127.0.0.1:$port" --tls --only rfc5321/4.3.1/greeting-220 --timeout 1500 --no-progress 2>&1)
 	rc=$?
 	[ $rc -eq 3 ] && case $out in *"TLS handshake failed"*) true ;; *) false ;; esac &&
@@ -520,7 +497,7 @@ if start_fake --tls-on-connect --mode tls-plaintext-greeting; then
 		not_ok "--tls against a plaintext greeting" "exit $rc: $out"
 	stop_fake
 fi
-if start_fake --tls-on-connect; then
+if fake_start --tls-on-connect; then
 	start=$(date +%s)
 	"$bin" run --target "127.0.0.1:$port" --only rfc5321/4.3.1/greeting-220 --timeout 1500 --connect-timeout 1500 \
 		--no-progress --json "$work/plain-to-tls.json" >"$work/plain-to-tls.txt" 2>&1
