@@ -89,19 +89,15 @@ EOF
 profile_args=(--profile "$work/profile.json")
 
 run_mode() {
-	local out=$1 m args=() port=
+	local out=$1 m args=()
 	shift
 	for m in "$@"; do args+=(--mode "$m"); done
-	coproc FAKE { exec "$fake" --port 0 "${args[@]}"; }
-	fake_pid=$FAKE_PID
-	if read -r -t 10 ready port <&"${FAKE[0]}" && [ "$ready" = READY ]; then
+	if fake_start "${args[@]}"; then
 		"$bin" run --target "127.0.0.1:$port" "${profile_args[@]}" --catalogue "$catalogue" \
 			--no-progress --timeout "${VERDICTS_TIMEOUT_MS:-1500}" --jobs 32 --deadline 300 \
 			--json "$out" >/dev/null 2>&1
 	fi
-	kill "$fake_pid" 2>/dev/null
-	wait "$fake_pid" 2>/dev/null
-	fake_pid=
+	stop_fake
 	[ -s "$out" ]
 }
 
